@@ -1,0 +1,3 @@
+"""ReadingRoom: a desktop reading room for restricted documents."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,179 @@
+"""The one exception hierarchy of ReadingRoom.
+
+Every failure a user can meet is a subclass of :class:`ReadingRoomError`. Each class carries a
+fixed message that is safe to show to anyone (it never contains document text, key material or
+which of several cryptographic checks failed) and the exit code the CLI returns for it. The CLI
+and the GUI both show ``str(error)``; neither invents its own wording.
+
+The precise cause, where one exists, travels in ``reason``: a short category meant for the audit
+log (for example ``"wrong passphrase"``), never for the screen.
+"""
+
+from __future__ import annotations
+
+from typing import ClassVar
+
+
+class ExitCode:
+    """Process exit codes, documented in the README."""
+
+    OK = 0
+    INTERNAL = 1
+    USAGE = 2
+    BAD_INPUT = 3
+    CANNOT_UNLOCK = 4
+    DAMAGED = 5
+    REFUSED = 6
+    AUDIT_UNAVAILABLE = 7
+    AUDIT_TAMPERED = 8
+    NOT_VERIFIED = 9
+    INTERRUPTED = 130
+
+
+class ReadingRoomError(Exception):
+    """Base class: a failure with a message that is safe to show."""
+
+    message: ClassVar[str] = "ReadingRoom could not complete the operation."
+    exit_code: ClassVar[int] = ExitCode.INTERNAL
+
+    def __init__(self, detail: str | None = None, *, reason: str | None = None) -> None:
+        """Create the error.
+
+        Args:
+            detail: replaces the class message. Only pass text the user already knows (a path
+                they typed, a line number in their own CSV file); never document text.
+            reason: the precise cause, for the audit log only.
+        """
+        self.detail = detail
+        self.reason = reason or type(self).__name__
+        super().__init__(detail or self.message)
+
+    def __str__(self) -> str:
+        return self.detail or self.message
+
+
+class UsageError(ReadingRoomError):
+    """The command line or a configuration value does not make sense."""
+
+    message = "The command was not used correctly."
+    exit_code = ExitCode.USAGE
+
+
+class InputFileError(ReadingRoomError):
+    """An input or output file cannot be used (missing, not a PDF, output exists...)."""
+
+    message = "The input file cannot be used."
+    exit_code = ExitCode.BAD_INPUT
+
+
+class ConfigurationError(ReadingRoomError):
+    """The workstation configuration is unreadable or unsafe."""
+
+    message = "The workstation configuration is missing, unreadable or unsafe."
+    exit_code = ExitCode.USAGE
+
+
+class CannotUnlock(ReadingRoomError):
+    """Wrong passphrase or key, or the file was sealed for another reader or workstation.
+
+    These cases share one message on purpose: telling them apart would help an attacker.
+    """
+
+    message = (
+        "This review file cannot be opened with the passphrase or keys given: they are wrong, "
+        "or the file was not sealed for this reader on this workstation."
+    )
+    exit_code = ExitCode.CANNOT_UNLOCK
+
+
+class KeyFileLocked(CannotUnlock):
+    """A passphrase-protected key file was given the wrong passphrase."""
+
+    message = "The key file's passphrase is not right."
+
+
+class DamagedFile(ReadingRoomError):
+    """Signature, MAC, header or payload check failed: the file is damaged or altered."""
+
+    message = "This review file is damaged or has been altered. It will not be opened."
+    exit_code = ExitCode.DAMAGED
+
+
+class PolicyRefused(ReadingRoomError):
+    """The file is genuine but its policy or the workstation's trust refuses it."""
+
+    message = "This review file may not be opened here."
+    exit_code = ExitCode.REFUSED
+
+
+class UntrustedPublisher(PolicyRefused):
+    message = (
+        "This review file comes from a publisher this workstation does not trust. "
+        "Ask the workstation administrator to add the publisher's key."
+    )
+
+
+class Expired(PolicyRefused):
+    message = "This review file has expired and can no longer be opened."
+
+
+class NotYetValid(PolicyRefused):
+    message = "This review file cannot be opened yet: its reading period has not started."
+
+
+class WorkstationRefused(PolicyRefused):
+    message = "This review file may not be opened on this workstation."
+
+
+class ClockRolledBack(PolicyRefused):
+    message = (
+        "The workstation clock has been set back, so files with an expiry date cannot be "
+        "opened. Ask the administrator to correct the clock."
+    )
+
+
+class AuditUnavailable(ReadingRoomError):
+    """The audit log could not be written durably. Callers fail closed."""
+
+    message = (
+        "The audit log cannot be written, so no document can be shown. "
+        "Ask the workstation administrator to check the audit log location."
+    )
+    exit_code = ExitCode.AUDIT_UNAVAILABLE
+
+
+class AuditTampered(ReadingRoomError):
+    """The audit log does not verify. Documents refuse to open until acknowledged."""
+
+    message = (
+        "The audit log on this workstation does not verify and may have been tampered with. "
+        "Documents cannot be opened until an administrator has checked it."
+    )
+    exit_code = ExitCode.AUDIT_TAMPERED
+
+
+class NotVerified(ReadingRoomError):
+    """A prepared document failed its own verification; nothing was written."""
+
+    message = "The prepared document failed verification. No output file was written."
+    exit_code = ExitCode.NOT_VERIFIED
+
+
+# Errors of the age v1 layer. The CCTV test vectors name four failure classes; each maps to one
+# class here. Callers that open review files present them with the review-file messages above.
+
+
+class AgeNoMatch(CannotUnlock):
+    """No identity matched any recipient stanza."""
+
+
+class AgeHeaderError(DamagedFile):
+    """The age header is malformed or breaks a rule of the spec."""
+
+
+class AgeHmacError(DamagedFile):
+    """The age header MAC does not verify."""
+
+
+class AgePayloadError(DamagedFile):
+    """A payload chunk does not authenticate, or the STREAM is truncated or extended."""
