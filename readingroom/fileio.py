@@ -50,7 +50,9 @@ def write_atomically(path: Path, data: bytes, *, force: bool = False, mode: int 
             os.fsync(handle.fileno())
         os.chmod(tmp, mode)
         if not force and path.exists():
-            raise InputFileError(f"The output file {path} already exists. Use --force to replace it.")
+            raise InputFileError(
+                f"The output file {path} already exists. Use --force to replace it."
+            )
         os.replace(tmp, path)
     except OSError as exc:
         with contextlib.suppress(OSError):

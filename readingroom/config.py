@@ -1,0 +1,200 @@
+"""Where ReadingRoom keeps things, and the workstation configuration file.
+
+``READINGROOM_HOME`` (environment) names one folder holding the configuration, the trust store,
+the workstation keys and the default audit log, so that a test or a script runs fully isolated.
+Without it the platform's usual per-user data folder is used, and a system-wide configuration
+file written by an administrator (read-only to readers) takes precedence over the per-user one.
+
+The configuration is TOML (read with the standard library's ``tomllib``)::
+
+    workstation_name = "Reading room 2, County Hall"
+    audit_dir = "/var/lib/readingroom/audit"
+    workstation_key = "/etc/readingroom/workstation.key"
+    allow_any_publisher = false
+    kiosk = false
+    idle_minutes_max = 10
+    review_folder = "/srv/reading-room/reviews"
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import stat
+import sys
+import tomllib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from readingroom.errors import ConfigurationError
+
+ENV_HOME = "READINGROOM_HOME"
+CONFIG_FILE_NAME = "workstation.toml"
+TRUST_STORE_NAME = "trusted-publishers.json"
+WORKSTATION_KEY_NAME = "workstation.key"
+AUDIT_DIR_NAME = "audit"
+
+
+def readingroom_home() -> Path:
+    """The folder for this user's ReadingRoom state (``READINGROOM_HOME`` if set)."""
+    override = os.environ.get(ENV_HOME)
+    if override:
+        return Path(override).expanduser()
+    if sys.platform == "win32":
+        base = Path(os.environ.get("LOCALAPPDATA") or Path.home() / "AppData" / "Local")
+        return base / "ReadingRoom"
+    if sys.platform == "darwin":
+        return Path.home() / "Library" / "Application Support" / "ReadingRoom"
+    base = Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+    return base / "readingroom"
+
+
+def system_config_path() -> Path:
+    """Where an administrator puts the system-wide workstation configuration."""
+    if sys.platform == "win32":
+        base = Path(os.environ.get("PROGRAMDATA") or "C:/ProgramData")
+        return base / "ReadingRoom" / CONFIG_FILE_NAME
+    if sys.platform == "darwin":
+        return Path("/Library/Application Support/ReadingRoom") / CONFIG_FILE_NAME
+    return Path("/etc/readingroom") / CONFIG_FILE_NAME
+
+
+@dataclass(frozen=True)
+class WorkstationConfig:
+    """The settings of one reading-room workstation."""
+
+    home: Path
+    source: Path | None
+    workstation_name: str
+    audit_dir: Path
+    workstation_key: Path
+    trust_store: Path
+    allow_any_publisher: bool = False
+    kiosk: bool = False
+    # The policy of a review file may ask for a shorter idle lock, never a longer one.
+    idle_minutes_max: int | None = None
+    review_folder: Path | None = None
+    checkpoint_every_records: int = 100
+    checkpoint_every_minutes: int = 10
+
+    def effective_idle_minutes(self, policy_minutes: int) -> int:
+        """The idle-lock time in force: the stricter of the policy and the workstation."""
+        if self.idle_minutes_max is None:
+            return policy_minutes
+        return min(policy_minutes, self.idle_minutes_max)
+
+
+def config_path(home: Path | None = None) -> Path | None:
+    """The configuration file in force, or None when there is none (defaults apply)."""
+    if os.environ.get(ENV_HOME) or home is not None:
+        candidate = (home or readingroom_home()) / CONFIG_FILE_NAME
+        return candidate if candidate.exists() else None
+    system = system_config_path()
+    if system.exists():
+        return system
+    user = readingroom_home() / CONFIG_FILE_NAME
+    return user if user.exists() else None
+
+
+def load_config(home: Path | None = None) -> WorkstationConfig:
+    """Read the workstation configuration, applying defaults for what it leaves out.
+
+    Raises:
+        ConfigurationError: the file is unreadable, not valid TOML, has a wrong value, or is
+            unsafe (writable by other users).
+    """
+    home = home or readingroom_home()
+    source = config_path(home)
+    values: dict[str, Any] = {}
+    if source is not None:
+        _refuse_unsafe(source)
+        try:
+            values = tomllib.loads(source.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError) as exc:
+            raise ConfigurationError(f"The configuration file {source} cannot be read.") from exc
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigurationError(
+                f"The configuration file {source} is not valid TOML: {exc}."
+            ) from exc
+    return _build(home, source, values)
+
+
+def _build(home: Path, source: Path | None, values: dict[str, Any]) -> WorkstationConfig:
+    known = {
+        "workstation_name",
+        "audit_dir",
+        "workstation_key",
+        "trust_store",
+        "allow_any_publisher",
+        "kiosk",
+        "idle_minutes_max",
+        "review_folder",
+        "checkpoint_every_records",
+        "checkpoint_every_minutes",
+    }
+    unknown = sorted(set(values) - known)
+    if unknown:
+        raise ConfigurationError(f"Unknown setting in {source}: {', '.join(unknown)}.")
+
+    def path_value(key: str, default: Path | None) -> Path | None:
+        raw = values.get(key)
+        if raw is None:
+            return default
+        if not isinstance(raw, str) or not raw:
+            raise ConfigurationError(f"Setting {key} in {source} must be a path.")
+        return Path(raw).expanduser()
+
+    def bool_value(key: str) -> bool:
+        raw = values.get(key, False)
+        if not isinstance(raw, bool):
+            raise ConfigurationError(f"Setting {key} in {source} must be true or false.")
+        return raw
+
+    def positive_int(key: str, default: int | None) -> int | None:
+        raw = values.get(key, default)
+        if raw is None:
+            return None
+        if not isinstance(raw, int) or isinstance(raw, bool) or raw <= 0:
+            raise ConfigurationError(f"Setting {key} in {source} must be a positive number.")
+        return raw
+
+    name = values.get("workstation_name", socket.gethostname())
+    if not isinstance(name, str) or not name.strip():
+        raise ConfigurationError(f"Setting workstation_name in {source} must be text.")
+    audit_dir = path_value("audit_dir", home / AUDIT_DIR_NAME)
+    key = path_value("workstation_key", home / WORKSTATION_KEY_NAME)
+    trust = path_value("trust_store", home / TRUST_STORE_NAME)
+    assert audit_dir is not None and key is not None and trust is not None
+    return WorkstationConfig(
+        home=home,
+        source=source,
+        workstation_name=name.strip(),
+        audit_dir=audit_dir,
+        workstation_key=key,
+        trust_store=trust,
+        allow_any_publisher=bool_value("allow_any_publisher"),
+        kiosk=bool_value("kiosk"),
+        idle_minutes_max=positive_int("idle_minutes_max", None),
+        review_folder=path_value("review_folder", None),
+        checkpoint_every_records=positive_int("checkpoint_every_records", 100) or 100,
+        checkpoint_every_minutes=positive_int("checkpoint_every_minutes", 10) or 10,
+    )
+
+
+def _refuse_unsafe(path: Path) -> None:
+    # A configuration file that other users can write lets them trust any publisher or move the
+    # audit log: refuse it rather than run with it. (POSIX only; on Windows the installer sets
+    # the ACL of the ProgramData folder.)
+    if os.name != "posix":
+        return
+    for candidate in (path, path.parent):
+        try:
+            mode = candidate.stat().st_mode
+        except OSError as exc:
+            raise ConfigurationError(f"The configuration file {path} cannot be read.") from exc
+        if mode & stat.S_IWOTH:
+            raise ConfigurationError(
+                f"The configuration {candidate} is writable by every user, which is unsafe. "
+                "Remove write permission for others (chmod o-w)."
+            )
