@@ -177,3 +177,9 @@ class AgeHmacError(DamagedFile):
 
 class AgePayloadError(DamagedFile):
     """A payload chunk does not authenticate, or the STREAM is truncated or extended."""
+
+
+class KeyFormatError(UsageError):
+    """A string given as an age key is not a valid age key."""
+
+    message = "This is not a valid age key."
