@@ -1,0 +1,105 @@
+"""Finding originals and terms in text: one pattern, longest first, whole words, any case.
+
+The same matcher serves page text (where each character keeps its position on the page) and
+plain strings (outline titles, annotation contents, form values). Between the words of an
+original any run of whitespace matches, including a line break; inside a word a hyphen followed
+by a line break matches nothing, so "Aca-" / "cia Road" is found as "Acacia Road".
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from readingroom.prepare.names import NameEntry, RedactionTerm, normalise
+
+# A hyphen at the end of a line, possibly followed by spaces, joins a word broken by the layout.
+_SOFT_BREAK = r"(?:[-\u00ad\u2010]\s*\n\s*)?"
+
+
+@dataclass(frozen=True)
+class Target:
+    """Something to find: an original name (with its label) or a redaction term."""
+
+    text: str
+    replacement: str
+    is_redaction: bool
+    line: int
+    """Line number in the names or terms file: how reports refer to it without echoing it."""
+
+    @property
+    def key(self) -> str:
+        """Identity used to count occurrences per original or term."""
+        return ("term:" if self.is_redaction else "name:") + normalise(self.text)
+
+
+@dataclass(frozen=True)
+class Match:
+    """One occurrence: character offsets into the searched string and what was found."""
+
+    start: int
+    end: int
+    target: Target
+
+
+def build_targets(names: Sequence[NameEntry], terms: Sequence[RedactionTerm]) -> list[Target]:
+    """Turn the parsed files into targets, longest first so "Jane Smith" wins over "Smith"."""
+    targets = [Target(t.term, t.stamp, True, t.line) for t in terms]
+    targets += [Target(n.original, n.label, False, n.line) for n in names]
+    # Stable sort: for equal lengths a redaction term (listed first) wins, the safer outcome.
+    return sorted(targets, key=lambda t: len(t.text), reverse=True)
+
+
+def _word_pattern(word: str) -> str:
+    return _SOFT_BREAK.join(re.escape(char) for char in word)
+
+
+def target_pattern(text: str) -> str:
+    """The regular expression that finds one original or term as whole words."""
+    body = r"\s+".join(_word_pattern(word) for word in text.split())
+    return rf"(?<!\w){body}(?!\w)"
+
+
+class Matcher:
+    """Finds every target in a string, leftmost first, longest target at each position."""
+
+    def __init__(self, targets: Sequence[Target]) -> None:
+        """Compile one alternation of all targets (already sorted longest first)."""
+        self.targets = list(targets)
+        self._by_group = {f"t{i}": target for i, target in enumerate(self.targets)}
+        if self.targets:
+            alternation = "|".join(
+                f"(?P<t{i}>{target_pattern(t.text)})" for i, t in enumerate(self.targets)
+            )
+            self._regex: re.Pattern[str] | None = re.compile(alternation, re.IGNORECASE)
+        else:
+            self._regex = None
+
+    def find(self, text: str) -> Iterator[Match]:
+        """Yield the non-overlapping occurrences in ``text``."""
+        if self._regex is None:
+            return
+        for found in self._regex.finditer(text):
+            group = found.lastgroup
+            if group is None:  # pragma: no cover - every alternative is a named group
+                continue
+            yield Match(found.start(), found.end(), self._by_group[group])
+
+    def replace(self, text: str, counted: Callable[[Target], None] | None = None) -> str:
+        """Return ``text`` with every occurrence replaced by its label or stamp.
+
+        Args:
+            text: a plain string (outline title, annotation contents, form value...).
+            counted: called once per replaced occurrence, for the report.
+        """
+        pieces: list[str] = []
+        position = 0
+        for match in self.find(text):
+            pieces.append(text[position : match.start])
+            pieces.append(match.target.replacement)
+            position = match.end
+            if counted is not None:
+                counted(match.target)
+        pieces.append(text[position:])
+        return "".join(pieces)

@@ -1,0 +1,142 @@
+"""Replacing originals by labels and terms by boxes: on the pages and everywhere else.
+
+On a page every occurrence becomes a redaction annotation per line it touches; applying them
+removes the text and blanks the image pixels underneath (PyMuPDF ``apply_redactions``). Line art
+is left alone so table rules survive. The label (or the term's reason code, on a black box) is
+then written on the baseline of the removed text, sized to fit the space it left.
+
+Outside the pages, outline titles, annotation texts, form fields and link descriptions are
+rewritten as strings with the same matcher, so an original always becomes the same label.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from readingroom.prepare.matching import Matcher, Target
+from readingroom.prepare.mupdf import Document, Page, Rect, pymupdf
+from readingroom.prepare.page_text import LinePiece, color_tuple, extract_page_text, pieces_of
+from readingroom.prepare.report import PrepareReport
+
+_FONT = "helv"
+_MIN_LABEL_SIZE = 3.0
+_MIN_STAMP_SIZE = 4.0
+# Redaction removes every glyph whose box overlaps the area; trimming the top and bottom of the
+# line keeps the descenders and ascenders of the neighbouring lines out of it.
+_VERTICAL_TRIM = 0.15
+
+
+def _redaction_rect(rect: Rect) -> Rect:
+    trim = rect.height * _VERTICAL_TRIM
+    return pymupdf.Rect(rect.x0 + 0.3, rect.y0 + trim, rect.x1 - 0.3, rect.y1 - trim)
+
+
+def _write_replacement(page: Page, piece: LinePiece, target: Target) -> None:
+    """Write the label (or the stamp, in white on the black box) fitted into ``piece``."""
+    if not piece.first.horizontal:
+        return  # rotated text: the text is removed; no label is drawn at an angle we can't match
+    text = target.replacement
+    unit_width = float(pymupdf.get_text_length(text, fontname=_FONT, fontsize=1))
+    if unit_width <= 0:
+        return
+    size = min(piece.first.size, piece.rect.width / unit_width)
+    x = piece.rect.x0
+    if target.is_redaction:
+        if size < _MIN_STAMP_SIZE:
+            return
+        x += (piece.rect.width - unit_width * size) / 2
+        color: tuple[float, float, float] = (1.0, 1.0, 1.0)
+    else:
+        size = max(size, _MIN_LABEL_SIZE)
+        color = color_tuple(piece.first.color)
+    page.insert_text((x, piece.first.origin[1]), text, fontsize=size, fontname=_FONT, color=color)
+
+
+def replace_on_page(
+    page: Page,
+    matcher: Matcher,
+    report: PrepareReport,
+    extra_rects: Sequence[Rect] = (),
+) -> None:
+    """Remove every occurrence on ``page`` (and the ``extra_rects``), then write the labels."""
+    page_number = page.number + 1
+    page_text = extract_page_text(page)
+    placements: list[tuple[LinePiece, Target]] = []
+    for match in matcher.find(page_text.text):
+        pieces = pieces_of(page_text.chars[match.start : match.end])
+        if not pieces:
+            continue
+        report.count(match.target, place="page text", page=page_number)
+        fill = (0.0, 0.0, 0.0) if match.target.is_redaction else None
+        for piece in pieces:
+            page.add_redact_annot(_redaction_rect(piece.rect), fill=fill, cross_out=False)
+        widest = max(pieces, key=lambda p: p.rect.width)
+        placements.append((widest, match.target))
+    for rect in extra_rects:
+        page.add_redact_annot(rect, cross_out=False)
+    if not placements and not extra_rects:
+        return
+    page.apply_redactions(
+        images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
+        graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
+        text=pymupdf.PDF_REDACT_TEXT_REMOVE,
+    )
+    for piece, target in placements:
+        _write_replacement(page, piece, target)
+
+
+def _string_key(doc: Document, xref: int, key: str) -> str | None:
+    kind, value = doc.xref_get_key(xref, key)
+    return str(value) if kind == "string" else None
+
+
+def _replace_key(
+    doc: Document,
+    xref: int,
+    key: str,
+    *,
+    matcher: Matcher,
+    report: PrepareReport,
+    place: str,
+    page: int | None = None,
+) -> None:
+    value = _string_key(doc, xref, key)
+    if not value:
+        return
+    new = matcher.replace(value, lambda t: report.count(t, place=place, page=page))
+    if new != value:
+        doc.xref_set_key(xref, key, pymupdf.get_pdf_str(new))
+
+
+def replace_in_outline(doc: Document, matcher: Matcher, report: PrepareReport) -> None:
+    """Rewrite outline titles (read by object number, so a cyclic outline cannot loop us)."""
+    for xref in doc.get_outline_xrefs():
+        _replace_key(doc, int(xref), "Title", matcher=matcher, report=report, place="outline")
+
+
+def replace_in_annotations(doc: Document, matcher: Matcher, report: PrepareReport) -> None:
+    """Rewrite annotation texts, link descriptions and form field values on every page."""
+    for page in doc:
+        number = page.number + 1
+        for xref, _type, _id in page.annot_xrefs():
+            annot_xref = int(xref)
+            subtype = str(doc.xref_get_key(annot_xref, "Subtype")[1])
+            place = {"/Link": "link", "/Widget": "form field"}.get(subtype, "annotation")
+            for key in ("Contents", "T", "Subj", "TU", "V", "DV", "Alt"):
+                _replace_key(
+                    doc, annot_xref, key, matcher=matcher, report=report, place=place, page=number
+                )
+            if doc.xref_get_key(annot_xref, "RC")[0] != "null":
+                # Rich text repeats the contents with markup that can split a name; drop it.
+                doc.xref_set_key(annot_xref, "RC", "null")
+                report.sanitised["rich text annotation copies"] += 1
+        _refresh_appearances(page)
+
+
+def _refresh_appearances(page: Page) -> None:
+    """Regenerate appearances so no stale drawing of an old value survives."""
+    for widget in page.widgets() or []:
+        widget.update()
+    for annot in page.annots() or []:
+        if annot.type[0] == pymupdf.PDF_ANNOT_FREE_TEXT:
+            annot.update()

@@ -1,0 +1,149 @@
+"""What ``prepare`` did, as JSON and as a human summary.
+
+The report is safe to share by default: it names labels (which are not secret), refers to
+redaction terms and originals by their line number in the user's own files, and only echoes
+the originals and terms themselves when ``include_originals`` is asked for.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any
+
+from readingroom.prepare.matching import Target
+from readingroom.prepare.names import NameEntry, RedactionTerm, normalise
+
+
+@dataclass
+class Tally:
+    """Occurrences of one original or term: how many, on which pages, in which places."""
+
+    occurrences: int = 0
+    pages: set[int] = field(default_factory=set)
+    places: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class PrepareReport:
+    """Everything ``prepare`` counted; render with :meth:`to_dict` or :meth:`summary_lines`."""
+
+    names: list[NameEntry]
+    terms: list[RedactionTerm]
+    page_count: int = 0
+    tallies: dict[str, Tally] = field(default_factory=dict)
+    sanitised: Counter[str] = field(default_factory=Counter)
+    unverifiable_pages: list[int] = field(default_factory=list)
+    verified: bool = False
+
+    def count(self, target: Target, *, place: str, page: int | None = None) -> None:
+        """Record one occurrence of ``target`` (``page`` is 1-based, None off the pages)."""
+        tally = self.tallies.setdefault(target.key, Tally())
+        tally.occurrences += 1
+        tally.places[place] += 1
+        if page is not None:
+            tally.pages.add(page)
+
+    def _tally(self, key: str) -> Tally:
+        return self.tallies.get(key, Tally())
+
+    def to_dict(self, *, include_originals: bool = False) -> dict[str, Any]:
+        """The JSON-ready report. Originals and terms appear only with ``include_originals``."""
+        labels: dict[str, dict[str, Any]] = {}
+        not_found: list[dict[str, Any]] = []
+        for entry in self.names:
+            tally = self._tally("name:" + normalise(entry.original))
+            summary = labels.setdefault(
+                entry.label,
+                {"occurrences": 0, "pages": set(), "places": Counter(), "originals": []},
+            )
+            summary["occurrences"] += tally.occurrences
+            summary["pages"] |= tally.pages
+            summary["places"].update(tally.places)
+            detail: dict[str, Any] = {
+                "names_file_line": entry.line,
+                "occurrences": tally.occurrences,
+            }
+            if include_originals:
+                detail["original"] = entry.original
+            summary["originals"].append(detail)
+            if tally.occurrences == 0:
+                missing: dict[str, Any] = {"names_file_line": entry.line, "label": entry.label}
+                if include_originals:
+                    missing["original"] = entry.original
+                not_found.append(missing)
+        terms: list[dict[str, Any]] = []
+        for term in self.terms:
+            tally = self._tally("term:" + normalise(term.term))
+            item: dict[str, Any] = {
+                "terms_file_line": term.line,
+                "reason": term.reason,
+                "occurrences": tally.occurrences,
+                "pages": sorted(tally.pages),
+                "places": dict(sorted(tally.places.items())),
+            }
+            if include_originals:
+                item["term"] = term.term
+            terms.append(item)
+        return {
+            "verified": self.verified,
+            "pages": self.page_count,
+            "labels": {
+                label: {
+                    "occurrences": s["occurrences"],
+                    "pages": sorted(s["pages"]),
+                    "places": dict(sorted(s["places"].items())),
+                    "originals": s["originals"],
+                }
+                for label, s in labels.items()
+            },
+            "names_not_found": not_found,
+            "redactions": terms,
+            "sanitised": dict(sorted(self.sanitised.items())),
+            "unverifiable_pages": list(self.unverifiable_pages),
+            "includes_originals": include_originals,
+        }
+
+    def to_json(self, *, include_originals: bool = False) -> bytes:
+        """The report as UTF-8 JSON bytes, ready for ``write_atomically``."""
+        data = self.to_dict(include_originals=include_originals)
+        return (json.dumps(data, indent=2, ensure_ascii=False) + "\n").encode("utf-8")
+
+    def summary_lines(self, *, include_originals: bool = False) -> list[str]:
+        """Short human lines: one per label, per term, per kind removed, then warnings."""
+        data = self.to_dict(include_originals=include_originals)
+        lines: list[str] = []
+        for label, info in data["labels"].items():
+            lines.append(
+                f"{label}: {_count(info['occurrences'], 'occurrence')} on "
+                f"{_count(len(info['pages']), 'page')}"
+            )
+        for item in data["redactions"]:
+            name = (
+                f"'{item['term']}'"
+                if include_originals
+                else f"term on line {item['terms_file_line']}"
+            )
+            reason = f" [{item['reason']}]" if item["reason"] else ""
+            lines.append(
+                f"Redacted {name}{reason}: {_count(item['occurrences'], 'occurrence')} on "
+                f"{_count(len(item['pages']), 'page')}"
+            )
+        for kind, number in data["sanitised"].items():
+            lines.append(f"Removed: {kind} ({number})")
+        for missing in data["names_not_found"]:
+            who = f"'{missing['original']}'" if include_originals else "the original"
+            lines.append(
+                f"Not found: {who} on names file line {missing['names_file_line']} "
+                f"({missing['label']})"
+            )
+        if data["unverifiable_pages"]:
+            pages = ", ".join(str(p) for p in data["unverifiable_pages"])
+            lines.append(f"Pages without a text layer (not verifiable): {pages}")
+        lines.append("Verified: no original or term remains." if self.verified else "Not verified.")
+        return lines
+
+
+def _count(number: int, noun: str) -> str:
+    return f"{number} {noun}" + ("" if number == 1 else "s")
