@@ -1,0 +1,1 @@
+"""Turning the decrypted PDF into watermarked page images, off the UI thread."""

@@ -1,0 +1,205 @@
+"""THE one function that turns a PDF page into displayable pixels, watermark burned in.
+
+Every image a widget shows (page, thumbnail) comes from :func:`render_page_image`. There is no
+other code path from PyMuPDF to a widget, so there is no way to show a page without its
+watermark. QPainter on a QImage is allowed outside the GUI thread (QPixmap is not), which lets
+the render worker call this function on its own thread.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from functools import lru_cache
+from typing import Any
+
+from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
+
+from readingroom.watermark import WatermarkSpec
+
+# A search hit in PDF points: (x0, y0, x1, y1) in the page's (rotated) coordinate space.
+HighlightRect = tuple[float, float, float, float]
+
+# A hostile 20,000 x 20,000 pt page at 400 % would be a 6 GB image. Above this many pixels the
+# page is rendered at a lower resolution instead (and drawn scaled up): blurry, but bounded.
+MAX_IMAGE_PIXELS = 36_000_000
+
+# Sizes in PDF points, multiplied by the render scale so the watermark keeps its proportion to
+# the page at every zoom and on thumbnails.
+TILE_FONT_PT = 13.0
+TILE_ANGLE_DEGREES = -30.0
+TILE_GAP_PT = 46.0
+BAND_HEIGHT_PT = 15.0
+BAND_FONT_PT = 8.5
+
+TILE_COLOUR = QColor(40, 40, 60)
+BAND_BACKGROUND = QColor(255, 255, 255, 215)
+BAND_COLOUR = QColor(150, 0, 0)
+HIGHLIGHT_COLOUR = QColor(255, 210, 0)
+
+
+def render_page_image(
+    page: Any,
+    zoom: float,
+    device_pixel_ratio: float,
+    watermark: WatermarkSpec,
+    highlights: Sequence[HighlightRect] = (),
+) -> QImage:
+    """Render ``page`` at ``zoom`` and burn in the watermark (and search highlights).
+
+    Args:
+        page: a ``pymupdf.Page``. Call this only on the thread that owns its document.
+        zoom: logical pixels per PDF point (1.0 = 100 %).
+        device_pixel_ratio: the screen's ratio, so the image is crisp on HiDPI screens.
+        watermark: the tiled lines and the band to burn in.
+        highlights: search hits in PDF points, tinted on the page.
+
+    Returns:
+        A QImage whose ``devicePixelRatio`` makes its logical size the page size at ``zoom``.
+    """
+    rect = page.rect
+    scale = max(zoom * device_pixel_ratio, 0.01)
+    pixels = rect.width * rect.height * scale * scale
+    if pixels > MAX_IMAGE_PIXELS:
+        scale *= math.sqrt(MAX_IMAGE_PIXELS / pixels)
+    pix = page.get_pixmap(matrix=(scale, 0, 0, scale, 0, 0), alpha=False)
+    raw = QImage(pix.samples_mv, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
+    # The conversion copies into Qt-owned memory (the pixmap is freed on return) and gives
+    # QPainter its fastest format.
+    image = raw.convertToFormat(QImage.Format.Format_RGB32)
+    del raw, pix
+    burn_in(image, scale, watermark, highlights)
+    image.setDevicePixelRatio(scale / zoom if zoom > 0 else device_pixel_ratio)
+    return image
+
+
+def burn_in(
+    image: QImage,
+    scale: float,
+    watermark: WatermarkSpec,
+    highlights: Sequence[HighlightRect] = (),
+) -> None:
+    """Paint the highlights, then the watermark overlay (tiles and bands), onto ``image``."""
+    overlay = _overlay_image(image.width(), image.height(), round(scale * 1000), watermark)
+    painter = QPainter(image)
+    try:
+        _paint_highlights(painter, scale, highlights)
+        painter.drawImage(0, 0, overlay)
+    finally:
+        painter.end()
+
+
+@lru_cache(maxsize=4)
+def _overlay_image(width: int, height: int, milli_scale: int, watermark: WatermarkSpec) -> QImage:
+    """The watermark for one page size, drawn once and then blitted onto every page.
+
+    Laying out and rotating text for every page costs ~20 ms; one premultiplied blit costs about
+    a tenth of that. Pages of a document mostly share one size, so this cache nearly always hits.
+    The size key is in thousandths so that float noise does not defeat the cache.
+    """
+    scale = milli_scale / 1000
+    overlay = QImage(width, height, QImage.Format.Format_ARGB32_Premultiplied)
+    overlay.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(overlay)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        _paint_tiles(painter, width, height, scale, watermark)
+        _paint_bands(painter, width, height, scale, watermark.band_text)
+    finally:
+        painter.end()
+    return overlay
+
+
+def _paint_highlights(painter: QPainter, scale: float, highlights: Sequence[HighlightRect]) -> None:
+    if not highlights:
+        return
+    painter.save()
+    # Multiply keeps the glyphs under a hit dark, so the hit stays readable.
+    painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+    for x0, y0, x1, y1 in highlights:
+        painter.fillRect(
+            QRectF(x0 * scale, y0 * scale, (x1 - x0) * scale, (y1 - y0) * scale),
+            HIGHLIGHT_COLOUR,
+        )
+    painter.restore()
+
+
+@lru_cache(maxsize=16)
+def _tile_image(lines: tuple[str, ...], pixel_size: int) -> QImage:
+    """The text block drawn once per size: blitting it is far cheaper than laying out text."""
+    font = _font(pixel_size, bold=True)
+    metrics = QFontMetricsF(font)
+    width = max(metrics.horizontalAdvance(line) for line in lines) + 2
+    line_height = metrics.lineSpacing()
+    height = line_height * len(lines) + 2
+    tile = QImage(math.ceil(width), math.ceil(height), QImage.Format.Format_ARGB32_Premultiplied)
+    tile.fill(Qt.GlobalColor.transparent)
+    painter = QPainter(tile)
+    try:
+        painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
+        painter.setFont(font)
+        painter.setPen(TILE_COLOUR)
+        for number, line in enumerate(lines):
+            x = (width - metrics.horizontalAdvance(line)) / 2
+            painter.drawText(QPointF(x, 1 + metrics.ascent() + number * line_height), line)
+    finally:
+        painter.end()
+    return tile
+
+
+def _paint_tiles(
+    painter: QPainter, width: int, height: int, scale: float, watermark: WatermarkSpec
+) -> None:
+    pixel_size = max(2, round(TILE_FONT_PT * scale))
+    tile = _tile_image(watermark.tile_lines, pixel_size)
+    gap = TILE_GAP_PT * scale
+    step_x = tile.width() + gap
+    step_y = tile.height() + gap
+    # Rotate about the centre and cover the page's circumscribed square so that no corner of
+    # the page is left without tiles whatever the angle.
+    radius = math.hypot(width, height) / 2
+    painter.save()
+    painter.setOpacity(watermark.opacity)
+    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+    painter.translate(width / 2, height / 2)
+    painter.rotate(TILE_ANGLE_DEGREES)
+    rows = math.ceil(radius / step_y) + 1
+    columns = math.ceil(radius / step_x) + 1
+    for row in range(-rows, rows + 1):
+        # Every other row is shifted by half a step: a brick pattern leaves no clear stripes.
+        offset = step_x / 2 if row % 2 else 0.0
+        for column in range(-columns, columns + 1):
+            x = column * step_x + offset - tile.width() / 2
+            y = row * step_y - tile.height() / 2
+            painter.drawImage(QPointF(x, y), tile)
+    painter.restore()
+
+
+def _paint_bands(painter: QPainter, width: int, height: int, scale: float, text: str) -> None:
+    band_height = max(2.0, BAND_HEIGHT_PT * scale)
+    font = _font(max(2, round(BAND_FONT_PT * scale)), bold=True)
+    painter.save()
+    painter.setFont(font)
+    for top in (0.0, height - band_height):
+        band = QRectF(0, top, width, band_height)
+        painter.fillRect(band, BAND_BACKGROUND)
+        painter.setPen(BAND_COLOUR)
+        painter.drawText(band, int(Qt.AlignmentFlag.AlignCenter), text)
+        # A thin rule makes the band visible even where the page itself is white.
+        painter.fillRect(
+            QRectF(
+                0, top + (band_height - max(1.0, scale) if top == 0 else 0), width, max(1.0, scale)
+            ),
+            BAND_COLOUR,
+        )
+    painter.restore()
+
+
+def _font(pixel_size: int, *, bold: bool) -> QFont:
+    font = QFont("DejaVu Sans")
+    font.setStyleHint(QFont.StyleHint.SansSerif)
+    font.setPixelSize(pixel_size)
+    font.setBold(bold)
+    return font
