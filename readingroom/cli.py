@@ -24,6 +24,7 @@ from readingroom.errors import ExitCode, ReadingRoomError
 COMMAND_MODULES = (
     "readingroom.commands.keys_cmd",
     "readingroom.commands.trust_cmd",
+    "readingroom.commands.prepare_cmd",
     "readingroom.commands.seal_cmd",
     "readingroom.commands.inspect_cmd",
 )

@@ -1,0 +1,79 @@
+"""The workstation's Ed25519 audit key, which signs checkpoints.
+
+The private key lives in ``<READINGROOM_HOME>/audit-signing.key`` (PKCS#8 PEM, mode 0600),
+generated the first time a log is opened. Its public key is written into the log's first
+record and into every exported checkpoint; auditors compare its fingerprint with one they
+recorded when the workstation was set up.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from pathlib import Path
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from readingroom.errors import AuditUnavailable, ConfigurationError, InputFileError
+from readingroom.fileio import write_atomically
+
+AUDIT_KEY_NAME = "audit-signing.key"
+
+
+def audit_key_path(home: Path) -> Path:
+    """Where the audit signing key of the workstation lives."""
+    return home / AUDIT_KEY_NAME
+
+
+def load_or_create_audit_key(home: Path) -> Ed25519PrivateKey:
+    """Load the audit key, generating and storing it (mode 0600) on first use.
+
+    Raises:
+        AuditUnavailable: the key cannot be read or written.
+        ConfigurationError: the key file exists but is not an Ed25519 private key.
+    """
+    path = audit_key_path(home)
+    try:
+        if path.exists():
+            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            if not isinstance(key, Ed25519PrivateKey):
+                raise ConfigurationError(f"The audit key {path} is not an Ed25519 key.")
+            return key
+        home.mkdir(parents=True, exist_ok=True)
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM,
+            serialization.PrivateFormat.PKCS8,
+            serialization.NoEncryption(),
+        )
+        write_atomically(path, pem, mode=0o600)
+        return key
+    except ValueError as exc:
+        raise ConfigurationError(f"The audit key {path} cannot be read.") from exc
+    except (OSError, InputFileError) as exc:
+        raise AuditUnavailable(
+            f"The audit signing key {path} cannot be read or created, so no document can be shown."
+        ) from exc
+
+
+def public_key_bytes(key: Ed25519PrivateKey | Ed25519PublicKey) -> bytes:
+    """The raw 32-byte public key."""
+    public = key.public_key() if isinstance(key, Ed25519PrivateKey) else key
+    return public.public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def fingerprint(public_key: bytes) -> str:
+    """OpenSSH-style fingerprint of a raw public key: ``SHA256:<base64, no padding>``."""
+    digest = hashlib.sha256(public_key).digest()
+    return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
+
+
+def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
+    """True when ``signature`` is a valid Ed25519 signature of ``message``."""
+    try:
+        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+    except (InvalidSignature, ValueError):
+        return False
+    return True

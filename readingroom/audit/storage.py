@@ -1,0 +1,200 @@
+"""The files of one audit log: numbered segments, durable appends, the writer's lock.
+
+A log directory holds ``audit-000001.jsonl``, ``audit-000002.jsonl``... (the chain runs on
+across them) and ``audit.lock``. Every append is one ``write`` of a whole line followed by an
+fsync (``F_FULLFSYNC`` on macOS, where plain fsync leaves data in the drive cache); a new
+segment's directory entry is fsynced too. A failed write or fsync is never retried: the
+writer is marked broken and every later append fails (PostgreSQL's "fsyncgate").
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+from pathlib import Path
+
+from readingroom.errors import AuditUnavailable
+
+SEGMENT_NAME = "audit-{:06d}.jsonl"
+SEGMENT_PATTERN = re.compile(r"audit-(\d{6})\.jsonl")
+LOCK_NAME = "audit.lock"
+DEFAULT_SEGMENT_BYTES = 64 * 1024 * 1024
+
+
+def list_segments(directory: Path) -> list[Path]:
+    """The segment files of a log, in chain order."""
+    try:
+        names = os.listdir(directory)
+    except FileNotFoundError:
+        return []
+    numbered = sorted(
+        (int(match.group(1)), name)
+        for name in names
+        if (match := SEGMENT_PATTERN.fullmatch(name)) is not None
+    )
+    return [directory / name for _, name in numbered]
+
+
+def segment_number(path: Path) -> int:
+    """The number in a segment's name."""
+    match = SEGMENT_PATTERN.fullmatch(path.name)
+    if match is None:
+        raise ValueError(f"not an audit segment: {path.name}")
+    return int(match.group(1))
+
+
+def full_fsync(fd: int) -> None:
+    """Flush a file to stable storage (through the drive cache on macOS)."""
+    if sys.platform == "darwin":
+        import fcntl  # noqa: PLC0415 - only meaningful on macOS
+
+        fcntl.fcntl(fd, fcntl.F_FULLFSYNC)
+    else:
+        os.fsync(fd)
+
+
+def fsync_directory(directory: Path) -> None:
+    """Make a created, renamed or truncated entry in ``directory`` durable (POSIX only)."""
+    if os.name != "posix":
+        return
+    fd = os.open(directory, os.O_RDONLY)
+    try:
+        full_fsync(fd)
+    finally:
+        os.close(fd)
+
+
+class WriterLock:
+    """An exclusive, non-blocking lock on ``audit.lock``: one writer per log directory."""
+
+    def __init__(self, directory: Path) -> None:
+        """Take the lock.
+
+        Raises:
+            AuditUnavailable: another program holds it, or the lock file cannot be made.
+        """
+        path = directory / LOCK_NAME
+        try:
+            self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        except OSError as exc:
+            raise AuditUnavailable(
+                f"The audit log folder {directory} cannot be written "
+                f"({exc.strerror or 'error'}), so no document can be shown."
+            ) from exc
+        try:
+            _lock_exclusively(self._fd)
+        except OSError as exc:
+            os.close(self._fd)
+            self._fd = None
+            raise AuditUnavailable(
+                f"The audit log in {directory} is in use by another ReadingRoom program. "
+                "Only one may write it at a time; close the other one first."
+            ) from exc
+
+    def release(self) -> None:
+        """Release the lock (closing the descriptor releases it)."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def _lock_exclusively(fd: int) -> None:
+    if sys.platform == "win32":
+        import msvcrt  # noqa: PLC0415 - Windows only
+
+        msvcrt.locking(fd, msvcrt.LK_NBLCK, 1)
+    else:
+        import fcntl  # noqa: PLC0415 - POSIX only
+
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+
+
+class SegmentWriter:
+    """Appends whole lines durably to the newest segment, rotating by size."""
+
+    def __init__(self, directory: Path, *, max_bytes: int = DEFAULT_SEGMENT_BYTES) -> None:
+        """Prepare to append to ``directory`` (nothing is opened until the first write)."""
+        self.directory = directory
+        self.max_bytes = max_bytes
+        self._fd: int | None = None
+        self._size = 0
+        self._number = 0
+        self.broken = False
+
+    def open_last(self) -> None:
+        """Open the newest existing segment for appending (or nothing if there is none).
+
+        Raises:
+            OSError: the segment cannot be opened.
+        """
+        segments = list_segments(self.directory)
+        if segments:
+            last = segments[-1]
+            self._fd = os.open(last, os.O_WRONLY | os.O_APPEND)
+            self._size = os.fstat(self._fd).st_size
+            self._number = segment_number(last)
+
+    def append(self, line: bytes) -> None:
+        """Write one line and fsync it; rotate first if the segment is full.
+
+        Raises:
+            OSError: the write or fsync failed; the writer is now broken.
+        """
+        if self.broken:
+            raise OSError("the audit writer failed earlier and does not retry")
+        try:
+            if self._fd is None or (self._size + len(line) > self.max_bytes and self._size):
+                self._start_segment()
+            assert self._fd is not None
+            self._write_all(self._fd, line)
+            full_fsync(self._fd)
+        except OSError:
+            self.broken = True
+            raise
+        self._size += len(line)
+
+    def _write_all(self, fd: int, line: bytes) -> None:
+        written = 0
+        try:
+            while written < len(line):
+                written += os.write(fd, line[written:])
+        except OSError:
+            # Leave no half line behind (a full disk rarely refuses to shrink a file). If even
+            # this fails, the next open() finds a torn tail and recovers it.
+            if written:
+                with contextlib.suppress(OSError):
+                    os.ftruncate(fd, self._size)
+                    full_fsync(fd)
+            raise
+
+    def _start_segment(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+        self._number += 1
+        path = self.directory / SEGMENT_NAME.format(self._number)
+        self._fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT | os.O_EXCL, 0o600)
+        self._size = 0
+        fsync_directory(self.directory)
+
+    def close(self) -> None:
+        """Close the current segment."""
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+
+def cut_torn_tail(path: Path, keep: int) -> None:
+    """Truncate a segment to ``keep`` bytes (dropping a torn final record) durably.
+
+    Raises:
+        OSError: the file cannot be truncated or synced.
+    """
+    fd = os.open(path, os.O_WRONLY)
+    try:
+        os.ftruncate(fd, keep)
+        full_fsync(fd)
+    finally:
+        os.close(fd)

@@ -1,0 +1,272 @@
+"""Reading a log back and checking it: the chain, the header, the checkpoints.
+
+:func:`scan_log` walks every segment once. Per record it checks the line's shape, recomputes
+the chain hash over the stored bytes and reads the top-level ``seq`` (see records.py for why
+that needs no JSON parse); only headers and checkpoints are parsed in full. The first problem
+stops the walk and is described by a :class:`Finding` naming file, line and seq.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from readingroom.audit import events
+from readingroom.audit.checkpoints import Checkpoint, checkpoint_from_details
+from readingroom.audit.records import GENESIS, body_seq, body_time, parse_body, split_line
+from readingroom.audit.signing import fingerprint
+from readingroom.audit.storage import list_segments
+
+# Called with (seq, body bytes) for each record that verified, in order.
+RecordVisitor = Callable[[int, bytes], None]
+_CHECKPOINT_MARK = b'"event":"checkpoint"'
+
+
+@dataclass(frozen=True)
+class Finding:
+    """The first thing wrong with a log."""
+
+    path: Path | None
+    line: int
+    seq: int | None
+    kind: str
+    what: str
+
+    def describe(self) -> str:
+        """One line for the verify command and the report's alarm."""
+        where = f"{self.path.name} line {self.line}" if self.path else "the log"
+        seq = f", seq {self.seq:,}" if self.seq is not None else ""
+        return f"{where}{seq}: {self.kind}: {self.what}"
+
+
+@dataclass(frozen=True)
+class TornTail:
+    """A final line without its newline: a write cut short by a crash."""
+
+    path: Path
+    keep: int
+    fragment: bytes
+
+
+@dataclass
+class ScanResult:
+    """What a walk over the log found."""
+
+    records: int = 0
+    head: bytes = GENESIS
+    log_id: str | None = None
+    public_key: str | None = None
+    last_checkpoint: Checkpoint | None = None
+    problem: Finding | None = None
+    torn: TornTail | None = None
+    max_time: str = ""
+    checked_against: Checkpoint | None = None
+    segments: list[Path] = field(default_factory=list)
+
+    @property
+    def last_seq(self) -> int:
+        """Seq of the last good record (-1 for an empty log)."""
+        return self.records - 1
+
+    @property
+    def fingerprint(self) -> str | None:
+        """Fingerprint of the audit key named in the header."""
+        return fingerprint(bytes.fromhex(self.public_key)) if self.public_key else None
+
+
+class _Stop(Exception):
+    """Raised by the walker once the first problem is recorded."""
+
+
+class _Walker:
+    def __init__(
+        self, result: ScanResult, visit: RecordVisitor | None, against: Checkpoint | None
+    ) -> None:
+        self.result = result
+        self.visit = visit
+        self.against = against
+        self.previous_line = b""
+        self.path = Path()
+        self.number = 0
+
+    def fail(self, seq: int | None, kind: str, what: str) -> None:
+        self.result.problem = Finding(self.path, self.number, seq, kind, what)
+        raise _Stop
+
+    def record(self, raw: bytes, lines: list[bytes], number: int) -> None:
+        result = self.result
+        expected = result.records
+        parts = split_line(raw)
+        if parts is None:
+            self.fail(expected, "malformed", "the line is not an audit record")
+            return
+        stored_hash, body = parts
+        digest = hashlib.sha256(result.head + body).digest()
+        seq = body_seq(body)
+        if seq != expected:
+            self._misplaced(expected, seq, raw, lines[number : number + 50])
+        if not hmac.compare_digest(digest.hex().encode("ascii"), stored_hash):
+            self.fail(seq, "edited", "the record does not match its chain hash")
+        if self.against is not None and seq == self.against.seq:
+            if digest.hex() != self.against.head:
+                self.fail(
+                    seq,
+                    "truncated against checkpoint",
+                    "this is not the record the exported checkpoint signed: the log was cut "
+                    "and appended to again, or rewritten",
+                )
+            result.checked_against = self.against
+        if seq == 0:
+            self._header(body)
+        if _CHECKPOINT_MARK in body:
+            self._checkpoint(expected, body)
+        result.max_time = max(result.max_time, body_time(body).decode("ascii", "replace"))
+        result.head = digest
+        result.records += 1
+        self.previous_line = raw
+        if self.visit is not None:
+            self.visit(expected, body)
+
+    def _misplaced(self, expected: int, seq: int | None, raw: bytes, upcoming: list[bytes]) -> None:
+        if seq is None:
+            self.fail(expected, "edited", "the record's seq cannot be read")
+        elif raw == self.previous_line or (seq is not None and seq < expected):
+            kind = "duplicated" if raw == self.previous_line else "reordered"
+            self.fail(expected, kind, f"found seq {seq:,}, expected {expected:,}")
+        elif expected in (_seq_of(other) for other in upcoming):
+            self.fail(expected, "reordered", f"found seq {seq:,} too early")
+        else:
+            self.fail(expected, "missing", f"records {expected:,} to {seq - 1:,} are missing")
+
+    def _header(self, body: bytes) -> None:
+        record = parse_body(body)
+        details = record.get("details") if record else None
+        if not record or record.get("event") != events.LOG_CREATED or not isinstance(details, dict):
+            self.fail(0, "edited", "the first record is not a log header")
+            return
+        public_key = details.get("public_key")
+        if not isinstance(public_key, str) or len(public_key) != 64 or not _is_hex(public_key):
+            self.fail(0, "edited", "the log header's public key is malformed")
+        self.result.log_id = str(details.get("log_id"))
+        self.result.public_key = public_key
+
+    def _checkpoint(self, seq: int, body: bytes) -> None:
+        record = parse_body(body)
+        if not record or record.get("event") != events.CHECKPOINT:
+            return  # the text appeared inside another event's details
+        details = record.get("details")
+        checkpoint = (
+            checkpoint_from_details(details, self.result.public_key or "")
+            if isinstance(details, dict)
+            else None
+        )
+        if checkpoint is None or checkpoint.seq != seq - 1:
+            self.fail(seq, "edited", "the checkpoint record is malformed")
+        elif checkpoint.log_id != self.result.log_id or checkpoint.head != self.result.head.hex():
+            self.fail(seq, "edited", "the checkpoint does not match the chain")
+        elif not checkpoint.is_signed():
+            self.fail(seq, "bad signature", "the checkpoint signature is not valid")
+        else:
+            self.result.last_checkpoint = checkpoint
+
+
+def _is_hex(text: str) -> bool:
+    try:
+        bytes.fromhex(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _seq_of(line: bytes) -> int | None:
+    parts = split_line(line)
+    return body_seq(parts[1]) if parts else None
+
+
+def scan_log(
+    directory: Path,
+    *,
+    visit: RecordVisitor | None = None,
+    allow_torn_tail: bool = False,
+    against: Checkpoint | None = None,
+) -> ScanResult:
+    """Walk and check a whole log.
+
+    Args:
+        directory: the log folder.
+        visit: called for every record that verified.
+        allow_torn_tail: report a final line without newline as ``torn`` instead of a problem
+            (what ``AuditLog.open`` wants; the verify command does not).
+        against: an exported checkpoint the log must still contain.
+
+    Returns:
+        The result; ``problem`` is set when the log does not verify.
+    """
+    result = ScanResult(segments=list_segments(directory))
+    if against is not None and not against.is_signed():
+        result.problem = Finding(
+            None,
+            0,
+            against.seq,
+            "bad signature",
+            "the exported checkpoint's signature is not valid",
+        )
+        return result
+    walker = _Walker(result, visit, against)
+    for index, path in enumerate(result.segments):
+        data = path.read_bytes()
+        lines = data.split(b"\n")
+        tail = lines.pop()
+        if tail:
+            is_last = index == len(result.segments) - 1
+            if allow_torn_tail and is_last:
+                result.torn = TornTail(path, len(data) - len(tail), tail)
+        walker.path = path
+        try:
+            for number, raw in enumerate(lines, start=1):
+                walker.number = number
+                walker.record(raw, lines, number)
+            if tail and result.torn is None:
+                walker.number = len(lines) + 1
+                walker.fail(
+                    result.records,
+                    "truncated",
+                    "the last record is cut short (a crash mid-write, or a cut file)",
+                )
+        except _Stop:
+            return result
+    if against is not None:
+        _check_against(result, against)
+    return result
+
+
+def _check_against(result: ScanResult, exported: Checkpoint) -> None:
+    """Compare the log with a checkpoint kept elsewhere (the truncation check)."""
+    last = result.segments[-1] if result.segments else None
+    if exported.public_key != result.public_key:
+        result.problem = Finding(
+            None,
+            0,
+            exported.seq,
+            "bad signature",
+            "the exported checkpoint was signed by another key",
+        )
+    elif exported.log_id != result.log_id:
+        result.problem = Finding(
+            None,
+            0,
+            exported.seq,
+            "truncated against checkpoint",
+            "the log was replaced by another log",
+        )
+    elif exported.seq > result.last_seq:
+        result.problem = Finding(
+            last,
+            0,
+            exported.seq,
+            "truncated against checkpoint",
+            f"the log ends at seq {result.last_seq:,}",
+        )

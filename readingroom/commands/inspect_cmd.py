@@ -1,0 +1,143 @@
+"""``readingroom inspect``: what a review file says about itself — never any page content.
+
+Without keys: the public header (format, publisher and whether it is trusted, whether the
+signature is valid, size). With the reader's passphrase or key: also the manifest and policy,
+and the page count recorded at sealing. The PDF is never parsed here.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from readingroom.config import load_config
+from readingroom.display_text import display_text
+from readingroom.errors import ExitCode
+from readingroom.fileio import read_input_file
+from readingroom.keys import load_identity_file, load_workstation_identities, short_fingerprint
+from readingroom.manifest import Manifest
+from readingroom.passphrases import add_passphrase_options, read_passphrase, source_from_args
+from readingroom.review_file import UnlockKeys, open_review, read_public_info
+from readingroom.trust import TrustStore
+
+MAX_REVIEW_FILE = 4 * 1024**3
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``inspect`` command."""
+    parser = subparsers.add_parser("inspect", help="show what a review file says about itself")
+    parser.add_argument("file", type=Path, metavar="FILE.rrf")
+    add_passphrase_options(parser, "passphrase", "reader's passphrase")
+    parser.add_argument("--identity", type=Path, metavar="KEYFILE", help="the reader's key file")
+    add_passphrase_options(parser, "key-passphrase", "key file's passphrase")
+    parser.add_argument("--json", action="store_true", help="machine-readable output")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Print the public header, and the manifest when a key is given."""
+    config = load_config()
+    trust = TrustStore.load(config.trust_store)
+    data = read_input_file(args.file, what="review file", limit=MAX_REVIEW_FILE)
+    info = read_public_info(data, trust)
+    result: dict[str, Any] = {
+        "file": str(args.file),
+        "format_version": info.format_version,
+        "size": info.size,
+        "lock": info.lock,
+        "publisher_key": str(info.publisher),
+        "publisher_fingerprint": info.publisher_fingerprint,
+        "signature_valid": info.signature_valid,
+        "trusted": info.trusted,
+    }
+    passphrase_source = source_from_args(args, "passphrase")
+    if info.signature_valid and (passphrase_source.is_given() or args.identity):
+        identities = []
+        if args.identity:
+            key_source = source_from_args(args, "key-passphrase")
+            key_passphrase = read_passphrase(key_source) if key_source.is_given() else None
+            identities = load_identity_file(args.identity, key_passphrase)
+        passphrase = read_passphrase(passphrase_source) if passphrase_source.is_given() else None
+        unlock = UnlockKeys(
+            passphrase=passphrase,
+            identities=identities,
+            workstation_identities=[*load_workstation_identities(config), *identities],
+        )
+        # Inspecting is not reading: the publisher checks a file it sealed, perhaps after it
+        # expired or on a machine that does not trust it, so policy is reported, not enforced.
+        opened = open_review(
+            data, unlock, config=config, trust=trust, now=datetime.now(UTC), enforce_policy=False
+        )
+        result.update(_manifest_fields(opened.manifest))
+        opened.pdf[:] = b""
+    _print(result, as_json=args.json)
+    return ExitCode.OK if info.signature_valid else ExitCode.DAMAGED
+
+
+def _manifest_fields(manifest: Manifest) -> dict[str, Any]:
+    policy = manifest.policy
+    return {
+        "document_id": manifest.document_id,
+        "title": manifest.title,
+        "classification": manifest.classification,
+        "publisher_name": manifest.publisher_name,
+        "created": manifest.created.isoformat(),
+        "pages": manifest.page_count,
+        "reader": {
+            "name": policy.reader.name,
+            "id": policy.reader.id,
+            "organisation": policy.reader.organisation,
+        },
+        "not_before": policy.not_before.isoformat() if policy.not_before else None,
+        "not_after": policy.not_after.isoformat() if policy.not_after else None,
+        "idle_lock_minutes": policy.idle_lock_minutes,
+        "max_session_minutes": policy.max_session_minutes,
+        "watermark_template": policy.watermark_template,
+        "workstations": list(policy.workstations),
+    }
+
+
+def _print(result: dict[str, Any], *, as_json: bool) -> None:
+    if as_json:
+        sys.stdout.write(json.dumps(result, indent=2, ensure_ascii=False) + "\n")
+        return
+    lines = [
+        f"File:            {result['file']} ({result['size']:,} bytes)",
+        f"Format:          ReadingRoom review file v{result['format_version']}",
+        f"Lock:            {_lock_text(result['lock'])}",
+        f"Publisher key:   {short_fingerprint(result['publisher_fingerprint'])}"
+        f" ({'trusted' if result['trusted'] else 'NOT trusted on this workstation'})",
+        f"Signature:       {'valid' if result['signature_valid'] else 'INVALID: damaged or altered'}",
+    ]
+    if "title" in result:
+        reader = result["reader"]
+        org = f", {reader['organisation']}" if reader["organisation"] else ""
+        lines += [
+            f"Title:           {_clean(result['title'])}",
+            f"Classification:  {_clean(result['classification'])}",
+            f"Publisher:       {_clean(result['publisher_name']) or '(not named)'}",
+            f"Sealed:          {result['created']}",
+            f"Pages:           {result['pages']}",
+            f"Reader:          {_clean(reader['name'])} <{_clean(reader['id'])}>{_clean(org)}",
+            f"Readable from:   {result['not_before'] or 'now'}",
+            f"Expires:         {result['not_after'] or 'never'}",
+            f"Idle lock:       {result['idle_lock_minutes']} min; "
+            f"max session {result['max_session_minutes']} min",
+            f"Workstations:    {len(result['workstations']) or 'any'}",
+        ]
+    sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _lock_text(lock: str) -> str:
+    if lock == "workstation+reader":
+        return "reader's passphrase or key, on designated workstations only"
+    return "reader's passphrase or key"
+
+
+def _clean(text: str) -> str:
+    # Strings from the file are untrusted: the one sanitiser used for every screen.
+    return display_text(text)

@@ -1,0 +1,134 @@
+"""Getting passphrases in, and making new ones.
+
+A passphrase never comes from a command-line argument, where any user could read it in the
+process list. It comes from a file, an inherited file descriptor, an environment variable or an
+interactive prompt. Only the first line of a file or descriptor is used, without its line ending,
+so ``echo 'secret' > file`` works as people expect.
+"""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import os
+import secrets
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+from readingroom.errors import InputFileError, UsageError
+from readingroom.wordlist import WORDS
+
+MAX_PASSPHRASE_BYTES = 4096
+GENERATED_WORDS = 6
+
+
+@dataclass(frozen=True)
+class PassphraseSource:
+    """Where one passphrase comes from; at most one of the fields is set."""
+
+    file: Path | None = None
+    fd: int | None = None
+    env: str | None = None
+
+    def is_given(self) -> bool:
+        """True when a non-interactive source was named."""
+        return self.file is not None or self.fd is not None or self.env is not None
+
+
+def add_passphrase_options(parser: argparse.ArgumentParser, prefix: str, what: str) -> None:
+    """Add ``--PREFIX-file``, ``--PREFIX-fd`` and ``--PREFIX-env`` options to ``parser``."""
+    dest = prefix.replace("-", "_")
+    group = parser.add_mutually_exclusive_group()
+    group.add_argument(
+        f"--{prefix}-file", dest=f"{dest}_file", type=Path, metavar="FILE",
+        help=f"read the {what} from the first line of FILE",
+    )  # fmt: skip
+    group.add_argument(
+        f"--{prefix}-fd", dest=f"{dest}_fd", type=int, metavar="N",
+        help=f"read the {what} from inherited file descriptor N",
+    )  # fmt: skip
+    group.add_argument(
+        f"--{prefix}-env", dest=f"{dest}_env", metavar="VAR",
+        help=f"read the {what} from environment variable VAR",
+    )  # fmt: skip
+
+
+def source_from_args(args: argparse.Namespace, prefix: str) -> PassphraseSource:
+    """The :class:`PassphraseSource` named by the options :func:`add_passphrase_options` added."""
+    dest = prefix.replace("-", "_")
+    return PassphraseSource(
+        file=getattr(args, f"{dest}_file", None),
+        fd=getattr(args, f"{dest}_fd", None),
+        env=getattr(args, f"{dest}_env", None),
+    )
+
+
+def read_passphrase(source: PassphraseSource, *, prompt: str | None = None) -> bytes:
+    """Read a passphrase from ``source``, or prompt for it on the terminal.
+
+    Args:
+        source: the non-interactive source, if any.
+        prompt: the prompt to show when no source is given; None means "do not prompt".
+
+    Returns:
+        The passphrase as UTF-8 bytes.
+
+    Raises:
+        InputFileError: the file cannot be read.
+        UsageError: no source and no terminal to prompt on, or an empty passphrase.
+    """
+    if source.file is not None:
+        return read_passphrase_file(source.file)
+    if source.fd is not None:
+        return _first_line(_read_fd(source.fd), f"file descriptor {source.fd}")
+    if source.env is not None:
+        value = os.environ.get(source.env)
+        if value is None:
+            raise UsageError(f"The environment variable {source.env} is not set.")
+        return _first_line(value.encode("utf-8"), f"environment variable {source.env}")
+    if prompt is None or not sys.stdin.isatty():
+        raise UsageError(
+            "A passphrase is needed. Give it with a --...-file, --...-fd or --...-env option, "
+            "or run the command in a terminal to be asked for it."
+        )
+    return _first_line(getpass.getpass(prompt).encode("utf-8"), "the prompt")
+
+
+def read_passphrase_file(path: Path) -> bytes:
+    """The first line of ``path`` as a passphrase.
+
+    Raises:
+        InputFileError: missing or unreadable.
+        UsageError: empty.
+    """
+    try:
+        with path.open("rb") as handle:
+            data = handle.read(MAX_PASSPHRASE_BYTES + 1)
+    except FileNotFoundError as exc:
+        raise InputFileError(f"The passphrase file {path} does not exist.") from exc
+    except OSError as exc:
+        raise InputFileError(f"The passphrase file {path} cannot be read.") from exc
+    return _first_line(data, f"passphrase file {path}")
+
+
+def generate_passphrase(words: int = GENERATED_WORDS) -> str:
+    """A new passphrase of ``words`` random words from the built-in list, joined by hyphens."""
+    return "-".join(secrets.choice(WORDS) for _ in range(words))
+
+
+def _read_fd(fd: int) -> bytes:
+    try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(MAX_PASSPHRASE_BYTES + 1)
+    except OSError as exc:
+        raise UsageError(f"File descriptor {fd} cannot be read.") from exc
+
+
+def _first_line(data: bytes, where: str) -> bytes:
+    if len(data) > MAX_PASSPHRASE_BYTES:
+        raise UsageError(f"The passphrase in {where} is too long.")
+    line = data.split(b"\n", 1)[0].rstrip(b"\r")
+    if not line:
+        raise UsageError(f"The passphrase in {where} is empty.")
+    return line

@@ -1,0 +1,287 @@
+"""The review file (``.rrf``): a signed container around a standard age v1 body.
+
+Layout (docs/format.md is the specification)::
+
+    readingroom-review/v1\\n
+    publisher: rrpub1...\\n
+    lock: reader\\n                       or  lock: workstation+reader\\n
+    body: <length of the age body in bytes>\\n
+    \\n
+    <age v1 file>
+    signature: <base64 of a 64-byte Ed25519 signature>\\n
+
+The signature covers everything before the ``signature:`` line and is checked before any
+decryption is attempted. With ``lock: workstation+reader`` the age body is encrypted to the
+designated workstations, and its plaintext is a second age file encrypted to the reader (a
+passphrase or an X25519 key); otherwise the body is that reader layer directly.
+"""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import hashlib
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from readingroom.age import Identity, Recipient, ScryptIdentity, X25519Identity, X25519Recipient
+from readingroom.age import decrypt as age_decrypt
+from readingroom.age import encrypt as age_encrypt
+from readingroom.config import WorkstationConfig
+from readingroom.errors import (
+    AgeNoMatch,
+    ClockRolledBack,
+    DamagedFile,
+    ReadingRoomError,
+    UntrustedPublisher,
+    UsageError,
+    WorkstationRefused,
+)
+from readingroom.keys import PublisherKey, PublisherPublicKey
+from readingroom.manifest import Manifest, build_payload, split_payload
+from readingroom.trust import TrustStore
+
+MAGIC = b"readingroom-review/v1\n"
+FORMAT_VERSION = 1
+LOCK_READER = "reader"
+LOCK_WORKSTATION = "workstation+reader"
+SIGNATURE_CONTEXT = b"readingroom-review/v1 signature\n"
+SIGNATURE_PREFIX = b"signature: "
+SIGNATURE_LINE_SIZE = len(SIGNATURE_PREFIX) + 88 + 1
+MAX_HEADER_BYTES = 1024
+# The reader's passphrase is stretched with scrypt at 2**18 when sealing; a file may demand at
+# most 2**20 (about 1 GiB of memory), so a hostile file cannot exhaust the workstation.
+SEAL_SCRYPT_LOG_N = 18
+MAX_SCRYPT_LOG_N = 20
+
+
+@dataclass(frozen=True)
+class PublicInfo:
+    """What anyone can learn from a review file without a key."""
+
+    format_version: int
+    publisher: PublisherPublicKey
+    lock: str
+    size: int
+    signature_valid: bool
+    trusted: bool
+
+    @property
+    def publisher_fingerprint(self) -> str:
+        """The publisher's fingerprint (hex SHA-256 of the public key)."""
+        return self.publisher.fingerprint
+
+
+@dataclass(frozen=True)
+class UnlockKeys:
+    """What the reader and the workstation bring to open a file."""
+
+    passphrase: bytes | None = None
+    identities: Sequence[X25519Identity] = field(default_factory=tuple)
+    workstation_identities: Sequence[X25519Identity] = field(default_factory=tuple)
+
+
+@dataclass
+class OpenedReview:
+    """A verified, decrypted review file. ``pdf`` is the only plaintext copy: never write it."""
+
+    manifest: Manifest
+    pdf: bytearray
+    signature_hash: str
+    publisher_fingerprint: str
+    publisher_trusted: bool
+
+
+@dataclass(frozen=True)
+class _Parsed:
+    publisher: PublisherPublicKey
+    lock: str
+    body: memoryview
+    signed: memoryview
+    signature: bytes
+
+
+def seal_review(
+    pdf: bytes,
+    manifest: Manifest,
+    publisher: PublisherKey,
+    reader: Recipient,
+    workstations: Sequence[X25519Recipient] = (),
+) -> bytes:
+    """Seal ``pdf`` for one reader (optionally only on the given workstations) and sign it.
+
+    Args:
+        pdf: the document, already checked and prepared.
+        manifest: its description and policy (built with :meth:`Manifest.new`).
+        publisher: the signing key.
+        reader: the reader's passphrase (ScryptRecipient) or X25519 key.
+        workstations: the workstations that may open it; empty means any.
+
+    Returns:
+        The complete review file.
+    """
+    body = age_encrypt(build_payload(manifest, pdf), [reader])
+    lock = LOCK_READER
+    if workstations:
+        body = age_encrypt(body, list(workstations))
+        lock = LOCK_WORKSTATION
+    header = b"".join(
+        (
+            MAGIC,
+            b"publisher: %s\n" % str(publisher.public_key()).encode("ascii"),
+            b"lock: %s\n" % lock.encode("ascii"),
+            b"body: %d\n\n" % len(body),
+        )
+    )
+    signature = publisher.sign(_signed_message(memoryview(header + body)))
+    return b"".join((header, body, SIGNATURE_PREFIX, base64.b64encode(signature), b"\n"))
+
+
+def read_public_info(data: bytes, trust: TrustStore) -> PublicInfo:
+    """Parse the public header and check the signature; decrypt nothing.
+
+    Raises:
+        DamagedFile: the file is not a well-formed review file.
+    """
+    parsed = _parse(data)
+    return PublicInfo(
+        format_version=FORMAT_VERSION,
+        publisher=parsed.publisher,
+        lock=parsed.lock,
+        size=len(data),
+        signature_valid=parsed.publisher.verify(parsed.signature, _signed_message(parsed.signed)),
+        trusted=trust.is_trusted(parsed.publisher.fingerprint),
+    )
+
+
+def open_review(
+    data: bytes,
+    unlock: UnlockKeys,
+    *,
+    config: WorkstationConfig,
+    trust: TrustStore,
+    now: datetime,
+    clock_rolled_back: bool = False,
+    enforce_policy: bool = True,
+) -> OpenedReview:
+    """Verify, decrypt and check the policy of a review file.
+
+    Checks run in this order, and nothing is decrypted before the signature and trust checks
+    pass: structure, signature, trusted publisher, workstation layer, reader layer, manifest,
+    reading period. ``enforce_policy=False`` (for ``inspect``) skips the trust and reading
+    period checks but never the signature.
+
+    Raises:
+        DamagedFile: malformed, bad signature, or any authentication failure.
+        UntrustedPublisher: the signer is not in the trust store (and the workstation does not
+            allow any publisher).
+        WorkstationRefused: sealed for other workstations.
+        CannotUnlock: wrong passphrase or key, or sealed for another reader.
+        ClockRolledBack: the audit log saw the clock go back and the file has an expiry.
+        Expired, NotYetValid: outside the reading period.
+    """
+    parsed = _parse(data)
+    if not parsed.publisher.verify(parsed.signature, _signed_message(parsed.signed)):
+        raise DamagedFile(reason="damaged file: bad signature")
+    trusted = trust.is_trusted(parsed.publisher.fingerprint)
+    if enforce_policy and not trusted and not config.allow_any_publisher:
+        raise UntrustedPublisher(reason="untrusted publisher")
+
+    reader_layer: bytes | memoryview | bytearray = parsed.body
+    if parsed.lock == LOCK_WORKSTATION:
+        if not unlock.workstation_identities:
+            raise WorkstationRefused(reason="not for this workstation: no workstation key")
+        reader_layer = _decrypt(
+            parsed.body, list(unlock.workstation_identities), WorkstationRefused,
+            "not for this workstation",
+        )  # fmt: skip
+    identities: list[Identity] = list(unlock.identities)
+    if unlock.passphrase is not None:
+        identities.append(ScryptIdentity(unlock.passphrase, max_log_n=MAX_SCRYPT_LOG_N))
+    if not identities:
+        raise UsageError("A passphrase or a reader key is needed to open this file.")
+    payload = _decrypt(reader_layer, identities, None, "wrong passphrase or not for this reader")
+    del reader_layer
+    manifest = split_payload(payload)
+    if enforce_policy:
+        if clock_rolled_back and manifest.policy.not_after is not None:
+            raise ClockRolledBack(reason="clock rolled back")
+        manifest.policy.check_time(now)
+    return OpenedReview(
+        manifest=manifest,
+        pdf=payload,
+        signature_hash=hashlib.sha256(parsed.signature).hexdigest(),
+        publisher_fingerprint=parsed.publisher.fingerprint,
+        publisher_trusted=trusted,
+    )
+
+
+def _decrypt(
+    body: bytes | bytearray | memoryview,
+    identities: list[Identity],
+    no_match: type[ReadingRoomError] | None,
+    no_match_reason: str,
+) -> bytearray:
+    try:
+        return age_decrypt(body, identities)
+    except AgeNoMatch as exc:
+        if no_match is None:
+            raise AgeNoMatch(reason=no_match_reason) from exc
+        raise no_match(reason=no_match_reason) from exc
+    except DamagedFile as exc:
+        # The signature verified, so the publisher signed a broken body: still damaged.
+        raise DamagedFile(reason=f"damaged file: {exc.reason}") from exc
+
+
+def _signed_message(signed: memoryview) -> bytes:
+    # Ed25519 over a SHA-256 digest of the file lets a 100 MB file be verified without a
+    # second in-memory copy; the context line keeps these signatures from meaning anything
+    # in another protocol.
+    return SIGNATURE_CONTEXT + hashlib.sha256(signed).digest()
+
+
+def _parse(data: bytes) -> _Parsed:
+    # Any deviation from the exact layout is "damaged": one message, the detail in `reason`.
+    def damaged(what: str) -> DamagedFile:
+        return DamagedFile(reason=f"damaged file: {what}")
+
+    if not data.startswith(MAGIC):
+        raise damaged("magic")
+    header_end = data.find(b"\n\n", 0, MAX_HEADER_BYTES)
+    if header_end < 0:
+        raise damaged("header")
+    lines = data[len(MAGIC) : header_end].split(b"\n")
+    if len(lines) != 3:
+        raise damaged("header lines")
+    fields = []
+    for line, name in zip(lines, (b"publisher", b"lock", b"body"), strict=True):
+        prefix = name + b": "
+        if not line.startswith(prefix) or not line[len(prefix) :].isascii():
+            raise damaged(f"header field {name.decode()}")
+        fields.append(line[len(prefix) :].decode("ascii"))
+    publisher_text, lock, body_text = fields
+    try:
+        publisher = PublisherPublicKey.from_string(publisher_text)
+    except UsageError as exc:
+        raise damaged("publisher key") from exc
+    if lock not in (LOCK_READER, LOCK_WORKSTATION):
+        raise damaged("lock")
+    if not body_text.isdigit() or (len(body_text) > 1 and body_text.startswith("0")):
+        raise damaged("body length")
+    body_start = header_end + 2
+    body_end = body_start + int(body_text)
+    if body_end + SIGNATURE_LINE_SIZE != len(data):
+        raise damaged("length")
+    trailer = data[body_end:]
+    if not trailer.startswith(SIGNATURE_PREFIX) or not trailer.endswith(b"\n"):
+        raise damaged("signature line")
+    encoded = trailer[len(SIGNATURE_PREFIX) : -1]
+    try:
+        signature = base64.b64decode(encoded, validate=True)
+    except binascii.Error as exc:
+        raise damaged("signature encoding") from exc
+    if len(signature) != 64 or base64.b64encode(signature) != encoded:
+        raise damaged("signature encoding")
+    view = memoryview(data)
+    return _Parsed(publisher, lock, view[body_start:body_end], view[:body_end], signature)
