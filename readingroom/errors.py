@@ -273,3 +273,13 @@ class UnverifiablePages(NotVerified):
         self.pages = pages
         listed = ", ".join(str(page) for page in pages)
         super().__init__(f"{self.message} Pages: {listed}.")
+
+
+class BadSessionCode(UsageError):
+    """A session code was mistyped: wrong length, a letter outside the alphabet, or its check
+    character does not match."""
+
+    message = (
+        "This session code is mistyped: it should be 8 characters and a check character, "
+        "like K7Q2-9XHM-4, and its check character does not match."
+    )

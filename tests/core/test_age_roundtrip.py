@@ -80,7 +80,7 @@ def test_every_one_of_several_recipients_can_open() -> None:
 def test_identities_are_tried_in_turn() -> None:
     right = X25519Identity.generate()
     sealed = encrypt(b"text", [right.recipient()])
-    wrong = [X25519Identity.generate(), ScryptIdentity(b"not this")]
+    wrong: list[Identity] = [X25519Identity.generate(), ScryptIdentity(b"not this")]
     assert decrypt(sealed, [*wrong, right]) == b"text"
 
 
