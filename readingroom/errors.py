@@ -185,46 +185,6 @@ class KeyFormatError(UsageError):
     message = "This is not a valid age key."
 
 
-class TermsRemain(NotVerified):
-    """Verification found an original name or a redaction term still in the prepared document.
-
-    ``places`` names where ("page 3", "outline entry 2") without the text found; the variant
-    ``places_with_originals`` is only shown when the user asked for originals.
-    """
-
-    message = (
-        "An original name or redaction term remains in the prepared document. "
-        "No output file was written."
-    )
-
-    def __init__(
-        self,
-        places: tuple[str, ...],
-        *,
-        places_with_originals: tuple[str, ...] = (),
-        reason: str | None = None,
-    ) -> None:
-        """Create the error from the list of places (safe text, built by the verifier)."""
-        self.places = places
-        self.places_with_originals = places_with_originals or places
-        super().__init__("\n  ".join((self.message, *places)), reason=reason)
-
-
-class UnverifiablePages(NotVerified):
-    """Some pages have no text layer (scans), so no check can prove them clean."""
-
-    message = (
-        "Some pages have no text layer and cannot be verified. No output file was written. "
-        "Use --allow-unverifiable-pages to accept them."
-    )
-
-    def __init__(self, pages: tuple[int, ...]) -> None:
-        """Create the error naming the page numbers."""
-        self.pages = pages
-        listed = ", ".join(str(page) for page in pages)
-        super().__init__(f"{self.message} Pages: {listed}.")
-
-
 class BadSessionCode(UsageError):
     """A session code was mistyped: wrong length, a letter outside the alphabet, or its check
     character does not match."""
@@ -273,13 +233,3 @@ class UnverifiablePages(NotVerified):
         self.pages = pages
         listed = ", ".join(str(page) for page in pages)
         super().__init__(f"{self.message} Pages: {listed}.")
-
-
-class BadSessionCode(UsageError):
-    """A session code was mistyped: wrong length, a letter outside the alphabet, or its check
-    character does not match."""
-
-    message = (
-        "This session code is mistyped: it should be 8 characters and a check character, "
-        "like K7Q2-9XHM-4, and its check character does not match."
-    )
