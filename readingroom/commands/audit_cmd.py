@@ -1,0 +1,163 @@
+"""``readingroom audit verify|report|checkpoint|acknowledge|key``: the custodian's tools.
+
+``verify``, ``report`` and ``checkpoint`` only read the log (no lock), so they work while a
+viewer is writing it; ``acknowledge`` takes the writer's lock.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+from readingroom.audit.acknowledge import acknowledge_tampered_log
+from readingroom.audit.checkpoints import export_checkpoint, load_exported_checkpoint
+from readingroom.audit.report import render_csv, render_json, render_text
+from readingroom.audit.report_html import render_html
+from readingroom.audit.sessions import select_sessions, summarise_log
+from readingroom.audit.signing import fingerprint, load_or_create_audit_key, public_key_bytes
+from readingroom.audit.verify import scan_log
+from readingroom.config import load_config
+from readingroom.errors import AuditTampered, InputFileError, UsageError
+from readingroom.fileio import check_output_path, write_atomically
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``audit`` command."""
+    parser = subparsers.add_parser("audit", help="verify and report on the audit log")
+    actions = parser.add_subparsers(title="actions", metavar="ACTION", required=True)
+
+    verify = actions.add_parser("verify", help="check the log's chain and checkpoints")
+    verify.add_argument("logdir", nargs="?", type=Path, help="the log folder (default: config)")
+    verify.add_argument("--checkpoint", type=Path, help="an exported checkpoint to check against")
+    verify.add_argument("--key-fingerprint", help="the audit key fingerprint you trust")
+    verify.set_defaults(run=run_verify)
+
+    report = actions.add_parser("report", help="sessions, pages, searches, denied actions")
+    report.add_argument("logdir", nargs="?", type=Path)
+    report.add_argument("--reader")
+    report.add_argument("--document")
+    report.add_argument("--since", help="YYYY-MM-DD or an ISO date-time (UTC unless given)")
+    report.add_argument("--format", choices=("text", "csv", "json", "html"), default="text")
+    report.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    report.set_defaults(run=run_report)
+
+    checkpoint = actions.add_parser("checkpoint", help="export the latest signed checkpoint")
+    checkpoint.add_argument("logdir", nargs="?", type=Path)
+    checkpoint.add_argument("--export", type=Path, required=True, metavar="FILE")
+    checkpoint.add_argument("--force", action="store_true", help="replace FILE if it exists")
+    checkpoint.set_defaults(run=run_checkpoint)
+
+    acknowledge = actions.add_parser("acknowledge", help="set aside a log that does not verify")
+    acknowledge.add_argument("logdir", nargs="?", type=Path)
+    acknowledge.add_argument("--by", required=True, help="who acknowledges (recorded)")
+    acknowledge.add_argument("--note", help="why (recorded)")
+    acknowledge.set_defaults(run=run_acknowledge)
+
+    key = actions.add_parser("key", help="show the workstation audit key's fingerprint")
+    key.set_defaults(run=run_key)
+
+
+def _logdir(args: argparse.Namespace) -> Path:
+    directory: Path = args.logdir or load_config().audit_dir
+    if not directory.is_dir():
+        raise InputFileError(f"The audit log folder {directory} does not exist.")
+    return directory
+
+
+def run_verify(args: argparse.Namespace) -> int:
+    """Verify the log; one line on success, the first bad record on failure."""
+    directory = _logdir(args)
+    against = load_exported_checkpoint(args.checkpoint) if args.checkpoint else None
+    scan = scan_log(directory, against=against)
+    if scan.problem is not None:
+        raise AuditTampered(f"The audit log does not verify: {scan.problem.describe()}.")
+    if scan.records == 0:
+        raise AuditTampered(f"The audit log in {directory} is empty.")
+    if args.key_fingerprint and scan.fingerprint != args.key_fingerprint:
+        raise AuditTampered(
+            f"The audit log does not verify: it was signed by {scan.fingerprint}, "
+            f"not by {args.key_fingerprint}."
+        )
+    line = f"{scan.records:,} records, chain intact"
+    if scan.last_checkpoint is not None:
+        line += (
+            f", last checkpoint seq {scan.last_checkpoint.seq:,} "
+            f"signed by {scan.last_checkpoint.fingerprint}"
+        )
+    else:
+        line += f", no checkpoint yet (audit key {scan.fingerprint})"
+    if scan.checked_against is not None:
+        line += f", matches exported checkpoint seq {scan.checked_against.seq:,}"
+    sys.stdout.write(line + "\n")
+    return 0
+
+
+def _since(text: str | None) -> datetime | None:
+    if text is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError as exc:
+        raise UsageError(f"--since {text} is not a date (use YYYY-MM-DD).") from exc
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+def run_report(args: argparse.Namespace) -> int:
+    """Print or write the report; a log that does not verify still reports, with the alarm."""
+    directory = _logdir(args)
+    summary = summarise_log(directory)
+    sessions = select_sessions(
+        summary.sessions, reader=args.reader, document=args.document, since=_since(args.since)
+    )
+    if args.format == "csv":
+        text = render_csv(sessions)
+    elif args.format == "json":
+        text = render_json(summary, sessions)
+    elif args.format == "html":
+        text = render_html(summary, sessions)
+    else:
+        text = render_text(summary, sessions)
+    if args.output:
+        check_output_path(args.output)
+        write_atomically(args.output, text.encode("utf-8"))
+    else:
+        sys.stdout.write(text)
+    return 0 if summary.scan.problem is None else AuditTampered.exit_code
+
+
+def run_checkpoint(args: argparse.Namespace) -> int:
+    """Write the latest in-log checkpoint to a file for safe keeping elsewhere."""
+    directory = _logdir(args)
+    scan = scan_log(directory, allow_torn_tail=True)
+    if scan.problem is not None:
+        raise AuditTampered(f"The audit log does not verify: {scan.problem.describe()}.")
+    if scan.last_checkpoint is None:
+        raise UsageError("The audit log has no checkpoint yet.")
+    export_checkpoint(scan.last_checkpoint, args.export, force=args.force)
+    sys.stdout.write(
+        f"Exported checkpoint seq {scan.last_checkpoint.seq:,} "
+        f"({scan.last_checkpoint.fingerprint}) to {args.export}.\n"
+    )
+    return 0
+
+
+def run_acknowledge(args: argparse.Namespace) -> int:
+    """Quarantine a log that does not verify; the new log records the acknowledgement."""
+    config = load_config()
+    directory: Path = args.logdir or config.audit_dir
+    quarantine = acknowledge_tampered_log(directory, config=config, by=args.by, note=args.note)
+    sys.stdout.write(
+        f"Acknowledged. The old log files are kept in {quarantine}; a new log has started.\n"
+    )
+    return 0
+
+
+def run_key(args: argparse.Namespace) -> int:
+    """Print the audit public key and its fingerprint (creating the key on first use)."""
+    key = load_or_create_audit_key(load_config().home)
+    public = public_key_bytes(key)
+    sys.stdout.write(f"{fingerprint(public)}  ed25519:{public.hex()}\n")
+    return 0
