@@ -135,7 +135,13 @@ def _sweep_files_and_metadata(doc: Document, removed: Counter[str]) -> None:
     catalog = doc.pdf_catalog()
     if _key(doc, catalog, "Names/EmbeddedFiles")[0] != "null":
         doc.xref_set_key(catalog, "Names/EmbeddedFiles", "null")
-    fields = sum(1 for value in (doc.metadata or {}).values() if value and value != "none")
+    # "format" and "encryption" describe the file; they are not stored metadata fields.
+    metadata: dict[str, object] = dict(doc.metadata or {})
+    fields = sum(
+        1
+        for key, value in metadata.items()
+        if key not in {"format", "encryption"} and value and value != "none"
+    )
     if fields:
         removed["metadata fields"] += fields
     doc.set_metadata({})

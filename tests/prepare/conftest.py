@@ -5,7 +5,12 @@ from __future__ import annotations
 import pymupdf
 import pytest
 
-from readingroom.prepare import NameEntry, RedactionTerm
+from readingroom.prepare import (
+    NameEntry,
+    RedactionTerm,
+    parse_names_csv,
+    parse_redaction_terms,
+)
 
 NAMES_CSV = (
     "original,label\n"
@@ -73,14 +78,10 @@ def fixture_pdf() -> bytes:
 @pytest.fixture
 def names() -> list[NameEntry]:
     """The parsed names of NAMES_CSV."""
-    from readingroom.prepare import parse_names_csv
-
     return parse_names_csv(NAMES_CSV)
 
 
 @pytest.fixture
 def terms() -> list[RedactionTerm]:
     """The parsed terms of TERMS_TXT."""
-    from readingroom.prepare import parse_redaction_terms
-
     return parse_redaction_terms(TERMS_TXT)

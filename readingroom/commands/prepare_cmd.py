@@ -1,0 +1,88 @@
+"""``readingroom prepare IN.pdf -o OUT.pdf``: sanitise, pseudonymise, redact, verify.
+
+The output file (and the report) are written only after the prepared bytes have been opened
+again and verified; on any failure nothing is left behind. See docs/prepare.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+from typing import Any
+
+from readingroom.errors import TermsRemain
+from readingroom.fileio import check_output_path, read_input_file, write_atomically
+from readingroom.prepare import (
+    PrepareOptions,
+    load_names_csv,
+    load_redaction_terms,
+    prepare_pdf,
+)
+
+MAX_PDF_BYTES = 2 * 1024**3
+
+
+def register(subparsers: Any) -> None:
+    """Add the ``prepare`` command."""
+    parser = subparsers.add_parser(
+        "prepare",
+        help="sanitise, pseudonymise and redact a PDF, then verify the result",
+        description=(
+            "Remove active content, attachments and metadata; replace real names by labels "
+            "(--names, CSV rows 'original,label'); remove terms under a black box (--redact, "
+            "one term a line, optional '| REASON'); then prove no original or term remains."
+        ),
+    )
+    parser.add_argument("input", type=Path, metavar="IN.pdf", help="the agency's PDF")
+    parser.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="OUT.pdf", help="prepared PDF"
+    )
+    parser.add_argument("--names", type=Path, metavar="NAMES.csv", help="original,label rows")
+    parser.add_argument("--redact", type=Path, metavar="TERMS.txt", help="terms to remove")
+    parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write a report")
+    parser.add_argument("--force", action="store_true", help="replace existing output files")
+    parser.add_argument(
+        "--allow-unverifiable-pages",
+        action="store_true",
+        help="accept pages without a text layer (scans), which cannot be checked",
+    )
+    parser.add_argument(
+        "--include-originals",
+        action="store_true",
+        help="name the originals and terms in the report and messages (sensitive!)",
+    )
+    parser.set_defaults(run=run)
+
+
+def options_from_args(args: argparse.Namespace) -> PrepareOptions:
+    """Load the names and terms files named on the command line (shared with ``seal``)."""
+    return PrepareOptions(
+        names=load_names_csv(args.names) if args.names else (),
+        terms=load_redaction_terms(args.redact) if args.redact else (),
+        allow_unverifiable_pages=bool(args.allow_unverifiable_pages),
+    )
+
+
+def run(args: argparse.Namespace) -> int:
+    """Prepare the input, write the output and report, print the summary on stderr."""
+    # Check the destinations first, so a long preparation is not wasted on a refusal.
+    check_output_path(args.output, force=args.force)
+    if args.report is not None:
+        check_output_path(args.report, force=args.force)
+    options = options_from_args(args)
+    data = read_input_file(args.input, what="PDF", limit=MAX_PDF_BYTES)
+    try:
+        result = prepare_pdf(data, options)
+    except TermsRemain as error:
+        if not args.include_originals:
+            raise
+        raise TermsRemain(error.places_with_originals) from error
+    write_atomically(args.output, result.pdf, force=args.force)
+    if args.report is not None:
+        report = result.report.to_json(include_originals=args.include_originals)
+        write_atomically(args.report, report, force=args.force)
+    for line in result.report.summary_lines(include_originals=args.include_originals):
+        sys.stderr.write(line + "\n")
+    sys.stderr.write(f"Wrote {args.output}.\n")
+    return 0

@@ -1,0 +1,102 @@
+"""``readingroom prepare`` end to end: files written only when verified, safe messages."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from readingroom import cli
+
+from .conftest import NAMES_CSV, TERMS_TXT
+
+
+@pytest.fixture
+def run(rr_home: Path, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
+    # Only this command is registered, so the test does not depend on other commands' modules.
+    monkeypatch.setattr(cli, "COMMAND_MODULES", ("readingroom.commands.prepare_cmd",))
+    return cli.main
+
+
+def test_prepare_writes_verified_output_and_report(
+    run, tmp_path: Path, fixture_pdf: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "in.pdf").write_bytes(fixture_pdf)
+    (tmp_path / "names.csv").write_text(NAMES_CSV)
+    (tmp_path / "terms.txt").write_text(TERMS_TXT)
+    out, report = tmp_path / "out.pdf", tmp_path / "report.json"
+    code = run(
+        [
+            "prepare",
+            str(tmp_path / "in.pdf"),
+            "-o",
+            str(out),
+            "--names",
+            str(tmp_path / "names.csv"),
+            "--redact",
+            str(tmp_path / "terms.txt"),
+            "--report",
+            str(report),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 0
+    assert "Social Worker 1:" in err and "Jane" not in err
+    assert "Jane Smith" not in pymupdf.open(out)[0].get_text()
+    data = json.loads(report.read_text())
+    assert data["verified"] is True and "Jane" not in report.read_text()
+    # The output exists now: a second run refuses without --force.
+    assert run(["prepare", str(tmp_path / "in.pdf"), "-o", str(out)]) == 3
+
+
+def test_malformed_names_file_gives_line_and_no_output(
+    run, tmp_path: Path, fixture_pdf: bytes, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "in.pdf").write_bytes(fixture_pdf)
+    (tmp_path / "names.csv").write_text("Jane Smith,Worker 1\nPeter\n")
+    out = tmp_path / "out.pdf"
+    code = run(
+        [
+            "prepare",
+            str(tmp_path / "in.pdf"),
+            "-o",
+            str(out),
+            "--names",
+            str(tmp_path / "names.csv"),
+        ]
+    )
+    err = capsys.readouterr().err
+    assert code == 3
+    assert "line 2" in err and "Peter" not in err and "Traceback" not in err
+    assert not out.exists()
+
+
+def test_unverifiable_pages_refused_then_allowed(
+    run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_image(
+        page.rect, pixmap=pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 8, 8), False)
+    )
+    (tmp_path / "scan.pdf").write_bytes(doc.tobytes())
+    out = tmp_path / "out.pdf"
+    assert run(["prepare", str(tmp_path / "scan.pdf"), "-o", str(out)]) == 9
+    assert "Pages: 1" in capsys.readouterr().err
+    assert not out.exists()
+    assert (
+        run(["prepare", str(tmp_path / "scan.pdf"), "-o", str(out), "--allow-unverifiable-pages"])
+        == 0
+    )
+    assert out.exists()
+
+
+def test_damaged_pdf_is_a_clear_error(
+    run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "bad.pdf").write_bytes(b"%PDF-1.7\n\x00\x01 nothing else")
+    assert run(["prepare", str(tmp_path / "bad.pdf"), "-o", str(tmp_path / "o.pdf")]) == 3
+    err = capsys.readouterr().err
+    assert "Traceback" not in err and "error:" in err
