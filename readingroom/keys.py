@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Literal
 
 from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from readingroom.age import (
@@ -48,7 +49,7 @@ from readingroom.fileio import read_input_file, write_atomically
 KeyKind = Literal["publisher", "workstation", "reader"]
 
 PUBLIC_HRP = "rrpub"
-SECRET_HRP = "rr-publisher-secret-key-"
+SECRET_HRP = "rr-publisher-secret-key-"  # noqa: S105 - a Bech32 prefix, not a secret
 AGE_MAGIC = b"age-encryption.org/v1\n"
 MAX_KEY_FILE = 64 * 1024
 # Key files are opened by people, not attackers; a moderate work factor keeps unlocking quick.
@@ -126,8 +127,6 @@ class PublisherKey:
 
     def to_string(self) -> str:
         """The secret key text (uppercase Bech32, like age's secret keys)."""
-        from cryptography.hazmat.primitives import serialization
-
         raw = self._private.private_bytes(
             serialization.Encoding.Raw,
             serialization.PrivateFormat.Raw,
@@ -137,8 +136,6 @@ class PublisherKey:
 
     def public_key(self) -> PublisherPublicKey:
         """The matching public key."""
-        from cryptography.hazmat.primitives import serialization
-
         raw = self._private.public_key().public_bytes(
             serialization.Encoding.Raw, serialization.PublicFormat.Raw
         )
@@ -308,10 +305,8 @@ def read_public_key_argument(text: str) -> PublisherPublicKey:
     if not path.exists():
         raise InputFileError(f"{text} is neither a publisher public key (rrpub1...) nor a file.")
     content = read_input_file(path, what="public key file", limit=MAX_KEY_FILE)
-    for line in content.decode("utf-8", errors="replace").splitlines():
-        line = line.strip()
-        if line.startswith("# public key:"):
-            line = line.split(":", 1)[1].strip()
+    for raw_line in content.decode("utf-8", errors="replace").splitlines():
+        line = raw_line.strip().removeprefix("# public key:").strip()
         if line.startswith(PUBLIC_HRP + "1"):
             return PublisherPublicKey.from_string(line)
     raise KeyFormatError(f"The file {path} holds no publisher public key (rrpub1...).")

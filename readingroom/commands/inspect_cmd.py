@@ -111,7 +111,8 @@ def _print(result: dict[str, Any], *, as_json: bool) -> None:
         f"Lock:            {_lock_text(result['lock'])}",
         f"Publisher key:   {short_fingerprint(result['publisher_fingerprint'])}"
         f" ({'trusted' if result['trusted'] else 'NOT trusted on this workstation'})",
-        f"Signature:       {'valid' if result['signature_valid'] else 'INVALID: damaged or altered'}",
+        "Signature:       "
+        + ("valid" if result["signature_valid"] else "INVALID: damaged or altered"),
     ]
     if "title" in result:
         reader = result["reader"]

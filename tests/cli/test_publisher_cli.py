@@ -1,0 +1,259 @@
+"""The publisher's command line: keys, trust, seal and inspect, including every bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pymupdf
+import pytest
+
+from readingroom import __version__
+from readingroom.age import X25519Identity
+from readingroom.cli import main
+from readingroom.errors import ExitCode
+from tests.factories import FAST_LOG_N, make_pdf
+
+Run = Callable[..., tuple[int, str, str]]
+
+
+@pytest.fixture
+def run(rr_home: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> Run:
+    """Run the CLI in-process with fast scrypt work factors; return (code, stdout, stderr)."""
+    monkeypatch.setattr("readingroom.commands.seal_cmd.SEAL_SCRYPT_LOG_N", FAST_LOG_N)
+    monkeypatch.setattr("readingroom.keys.KEY_FILE_LOG_N", FAST_LOG_N)
+
+    def invoke(*argv: str | Path) -> tuple[int, str, str]:
+        code = main([str(arg) for arg in argv])
+        out, err = capsys.readouterr()
+        assert "Traceback" not in err
+        return code, out, err
+
+    return invoke
+
+
+@pytest.fixture
+def workspace(tmp_path: Path, run: Run) -> Path:
+    """A folder with a publisher key (protected), a reader passphrase file and a PDF."""
+    (tmp_path / "kp").write_text("publisher key passphrase\n")
+    (tmp_path / "rp").write_text("reader passphrase\n")
+    (tmp_path / "doc.pdf").write_bytes(make_pdf(4))
+    code, public, _ = run(
+        "keys", "new", "--kind", "publisher", "--out", tmp_path / "pub.key",
+        "--key-passphrase-file", tmp_path / "kp",
+    )  # fmt: skip
+    assert code == 0 and public.startswith("rrpub1")
+    (tmp_path / "pub.txt").write_text(public)
+    return tmp_path
+
+
+def seal_args(ws: Path, *extra: str | Path) -> list[str | Path]:
+    return [
+        "seal", ws / "doc.pdf", "--publisher-key", ws / "pub.key",
+        "--key-passphrase-file", ws / "kp", "--reader", "Alex Morgan <alex@example.gov.uk>",
+        *extra,
+    ]  # fmt: skip
+
+
+def test_version_comes_from_the_package() -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "readingroom", "--version"], capture_output=True, text=True
+    )
+    assert result.returncode == 0
+    assert result.stdout.strip() == f"readingroom {__version__}"
+
+
+def test_seal_then_inspect_without_and_with_the_passphrase(workspace: Path, run: Run) -> None:
+    ws = workspace
+    code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "doc.rrf",
+                                  "--not-after", "2099-01-31", "--title", "SCR Child A"))  # fmt: skip
+    assert code == 0, err
+    code, out, _ = run("inspect", ws / "doc.rrf", "--json")
+    public = json.loads(out)
+    assert code == 0 and public["signature_valid"] and not public["trusted"]
+    assert "title" not in public  # nothing private without a key
+
+    run("trust", "add", ws / "pub.txt", "--name", "Westmoor SCP")
+    code, out, _ = run("inspect", ws / "doc.rrf", "--passphrase-file", ws / "rp", "--json")
+    opened = json.loads(out)
+    assert code == 0 and opened["trusted"]
+    assert opened["title"] == "SCR Child A" and opened["pages"] == 4
+    assert opened["reader"]["name"] == "Alex Morgan"
+    assert opened["not_after"].startswith("2099-01-31T23:59:59")
+
+
+def test_new_passphrase_is_printed_once_and_opens_the_file(workspace: Path, run: Run) -> None:
+    ws = workspace
+    code, out, _ = run(*seal_args(ws, "--new-passphrase", "-o", ws / "doc.rrf"))
+    assert code == 0
+    passphrase = out.strip().rsplit(": ", 1)[1]
+    assert len(passphrase.split("-")) == 6
+    (ws / "generated").write_text(passphrase + "\n")
+    code, out, _ = run("inspect", ws / "doc.rrf", "--passphrase-file", ws / "generated")
+    assert code == 0 and "Alex Morgan" in out
+
+
+def test_several_readers_get_one_file_each(workspace: Path, run: Run) -> None:
+    ws = workspace
+    out_dir = ws / "out"
+    out_dir.mkdir()
+    code, out, _ = run(
+        *seal_args(
+            ws, "--reader", "Sam Lee <sam@example.gov.uk>", "--new-passphrase", "-o", out_dir
+        )
+    )
+    assert code == 0
+    assert sorted(p.name for p in out_dir.iterdir()) == [
+        "doc--alex_example.gov.uk.rrf",
+        "doc--sam_example.gov.uk.rrf",
+    ]
+    assert len(out.strip().splitlines()) == 2
+
+
+def test_reader_key_and_workstation_lock(workspace: Path, run: Run, tmp_path: Path) -> None:
+    ws = workspace
+    code, reader_public, _ = run("keys", "new", "--kind", "reader", "--out", ws / "reader.key",
+                                 "--unprotected")  # fmt: skip
+    code, station_public, _ = run("keys", "new", "--kind", "workstation", "--out",
+                                  ws / "station.key", "--unprotected")  # fmt: skip
+    code, _, err = run(*seal_args(ws, "--reader-key", reader_public.strip(), "--workstation",
+                                  station_public.strip(), "-o", ws / "doc.rrf"))  # fmt: skip
+    assert code == 0, err
+    # Inspect treats the given identity as both factors (the publisher checking its work).
+    code, _, _ = run("inspect", ws / "doc.rrf", "--identity", ws / "reader.key")
+    assert code == ExitCode.REFUSED  # the reader key is not the workstation key
+    stranger = ws / "stranger.key"
+    stranger.write_text(X25519Identity.generate().to_string() + "\n")
+    code, _, err = run("inspect", ws / "doc.rrf", "--identity", stranger)
+    assert code == ExitCode.REFUSED
+
+
+def test_keys_interoperate_with_age_keygen(workspace: Path, run: Run) -> None:
+    identity = X25519Identity.generate()
+    age_style = workspace / "age.key"
+    age_style.write_text(f"# created: now\n# public key: x\n{identity.to_string()}\n")
+    code, out, _ = run("keys", "show", age_style)
+    assert code == 0 and out.strip() == identity.recipient().to_string()
+
+
+def _zero_page_pdf() -> bytes:
+    body = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\n"
+    xref = len(body)
+    return body + (
+        b"xref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000052 00000 n \n"
+        b"trailer<</Size 3/Root 1 0 R>>\nstartxref\n%d\n%%%%EOF\n" % xref
+    )
+
+
+def _encrypted_pdf() -> bytes:
+    document = pymupdf.open(stream=make_pdf(1), filetype="pdf")
+    data: bytes = document.tobytes(
+        encryption=pymupdf.PDF_ENCRYPT_AES_256, owner_pw="owner", user_pw="user"
+    )
+    return data
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "message"),
+    [
+        ("missing.pdf", None, "does not exist"),
+        ("folder.pdf", "dir", "is a folder"),
+        ("notes.pdf", b"these are not the droids", "is not a PDF"),
+        ("locked.pdf", "encrypted", "password-protected"),
+        ("empty.pdf", "zero", "has no pages"),
+        ("broken.pdf", b"%PDF-1.7\n" + b"\x00garbage" * 50, "damaged"),
+    ],
+)
+def test_bad_input_pdfs_fail_cleanly_and_write_nothing(
+    workspace: Path, run: Run, name: str, content: object, message: str
+) -> None:
+    ws = workspace
+    target = ws / name
+    if content == "dir":
+        target.mkdir()
+    elif content == "encrypted":
+        target.write_bytes(_encrypted_pdf())
+    elif content == "zero":
+        target.write_bytes(_zero_page_pdf())
+    elif isinstance(content, bytes):
+        target.write_bytes(content)
+    before = sorted(ws.iterdir())
+    args = seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "out.rrf")
+    args[1] = target
+    code, _, err = run(*args)
+    assert code == ExitCode.BAD_INPUT
+    assert message in err and err.count("\n") == 1
+    assert sorted(ws.iterdir()) == before
+
+
+def test_output_rules(workspace: Path, run: Run) -> None:
+    ws = workspace
+    (ws / "exists.rrf").write_bytes(b"keep me")
+    code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "exists.rrf"))
+    assert code == ExitCode.BAD_INPUT and "--force" in err
+    assert (ws / "exists.rrf").read_bytes() == b"keep me"
+    code, _, _ = run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "exists.rrf",
+                                "--force"))  # fmt: skip
+    assert code == 0 and (ws / "exists.rrf").read_bytes().startswith(b"readingroom-review/v1\n")
+    code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "no" / "x.rrf"))
+    assert code == ExitCode.BAD_INPUT and "does not exist" in err
+
+
+def test_wrong_passphrases(workspace: Path, run: Run) -> None:
+    ws = workspace
+    (ws / "wrong").write_text("nope\n")
+    code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "doc.rrf"))
+    assert code == 0
+    code, _, err = run("inspect", ws / "doc.rrf", "--passphrase-file", ws / "wrong")
+    assert code == ExitCode.CANNOT_UNLOCK and "cannot be opened" in err
+    args = seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "other.rrf")
+    args[args.index(ws / "kp")] = ws / "wrong"
+    code, _, err = run(*args)
+    assert code == ExitCode.CANNOT_UNLOCK and "key file" in err
+    assert not (ws / "other.rrf").exists()
+
+
+def test_altered_file_is_reported_damaged(workspace: Path, run: Run) -> None:
+    ws = workspace
+    run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "doc.rrf"))
+    data = bytearray((ws / "doc.rrf").read_bytes())
+    data[200] ^= 0x40
+    (ws / "doc.rrf").write_bytes(bytes(data))
+    code, out, _ = run("inspect", ws / "doc.rrf")
+    assert code == ExitCode.DAMAGED and "INVALID" in out
+    code, _, err = run("inspect", ws / "doc.rrf", "--passphrase-file", ws / "rp")
+    assert code == ExitCode.DAMAGED
+    (ws / "junk.rrf").write_bytes(b"not a review file")
+    code, _, err = run("inspect", ws / "junk.rrf")
+    assert code == ExitCode.DAMAGED and "damaged or has been altered" in err
+
+
+def test_usage_errors(workspace: Path, run: Run) -> None:
+    ws = workspace
+    code, _, err = run(*seal_args(ws, "-o", ws / "doc.rrf"))
+    assert code == ExitCode.USAGE and "one of --passphrase-file" in err
+    code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "--not-after", "soon",
+                                  "-o", ws / "doc.rrf"))  # fmt: skip
+    assert code == ExitCode.USAGE
+    code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "--workstation", "age1bad",
+                                  "-o", ws / "doc.rrf"))  # fmt: skip
+    assert code == ExitCode.USAGE
+    with pytest.raises(SystemExit) as caught:
+        main(["seal"])
+    assert caught.value.code == ExitCode.USAGE
+
+
+def test_trust_list_and_remove(workspace: Path, run: Run) -> None:
+    ws = workspace
+    code, out, _ = run("trust", "add", (ws / "pub.txt").read_text().strip(), "--name", "Board")
+    assert code == 0
+    code, out, _ = run("trust", "list")
+    assert "Board" in out
+    fingerprint_prefix = out.split()[0]
+    code, out, _ = run("trust", "remove", fingerprint_prefix)
+    assert code == 0 and "No longer trusting Board" in out
+    code, out, err = run("trust", "list")
+    assert out == "" and "No trusted publishers" in err
