@@ -81,6 +81,7 @@ class RenderWorker(QObject):
         self._hits_generation = 0
         self._links_sent: set[int] = set()
         self._busy_since: float | None = None
+        self._current_key: RenderKey | None = None
         self._thread = threading.Thread(target=self._run, name="readingroom-render", daemon=True)
         self._thread.start()
 
@@ -98,6 +99,10 @@ class RenderWorker(QObject):
         """How long the thread has been on its current job (0 when idle): a hang indicator."""
         started = self._busy_since
         return 0.0 if started is None else time.monotonic() - started
+
+    def current_key(self) -> RenderKey | None:
+        """The image being rendered right now, if any."""
+        return self._current_key
 
     def set_wanted(self, channel: str, keys: Sequence[RenderKey]) -> None:
         """Replace ``channel``'s queue with ``keys``, most wanted first."""
@@ -162,6 +167,7 @@ class RenderWorker(QObject):
                 if key is None:
                     search = (self._search_generation, self._search_query, self._search_next_page)
                     self._search_next_page += 1
+            self._current_key = key
             self._busy_since = time.monotonic()
             try:
                 if key is not None:
@@ -170,6 +176,7 @@ class RenderWorker(QObject):
                     self._search_page(document, *search)
             finally:
                 self._busy_since = None
+                self._current_key = None
 
     def _has_work(self, page_count: int) -> bool:
         if any(self._wanted.values()):

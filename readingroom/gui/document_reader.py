@@ -1,0 +1,370 @@
+"""The reading surface: page view, thumbnails, outline and search around one render worker."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QImage, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+
+from readingroom.gui.rendering.document_model import LinkArea
+from readingroom.gui.rendering.page_cache import RenderKey
+from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
+from readingroom.gui.rendering.render_worker import (
+    THUMBNAIL_CHANNEL,
+    VIEW_CHANNEL,
+    RenderFunction,
+    RenderWorker,
+)
+from readingroom.gui.widgets.navigation_history import NavigationHistory, Place
+from readingroom.gui.widgets.outline_panel import OutlinePanel
+from readingroom.gui.widgets.page_view import PageView
+from readingroom.gui.widgets.reader_actions import ReaderActions
+from readingroom.gui.widgets.search_bar import SearchBar
+from readingroom.gui.widgets.search_results_list import SearchResultsList
+from readingroom.gui.widgets.thumbnails_panel import ThumbnailsPanel
+from readingroom.watermark import WatermarkSpec
+
+# A render that runs longer than this is treated as hung: its page gets the error placeholder.
+# (The thread itself cannot be stopped; pages queued behind it wait. See render_worker.py.)
+RENDER_HANG_SECONDS = 15.0
+# Resident memory stays under this while scrolling any document (measured in benchmarks/):
+# page cache 160 MB + thumbnails 48 MB + MuPDF's own store (256 MB max) + Qt and Python.
+RESIDENT_MEMORY_CAP_MB = 700
+
+
+class DocumentReader(QWidget):
+    """Shows a decrypted PDF as watermarked images and lets the reader navigate it.
+
+    The contract the main window codes against::
+
+        page_viewed = Signal(int, float, float)   # page index (0-based), zoom, seconds visible
+        current_page_changed = Signal(int)
+        searched = Signal(str)                    # the reader's query, when a search runs
+        external_link_blocked = Signal(str)       # "uri", "mailto", "file", "launch", "remote"
+        render_failed = Signal(int)               # page index that failed to render
+        __init__(pdf: bytes | bytearray, watermark: WatermarkSpec, parent=None)
+        page_count() -> int; current_page() -> int; go_to_page(index) -> None
+        reading_actions() -> list[QAction]        # with shortcuts, for menus and toolbar
+        flush_page_time() -> None                 # emit page_viewed now, restart the timer
+        shutdown() -> None                        # stop the worker thread, drop caches
+
+    Every page pixel comes from ``render_page_image`` on the render worker's thread, which
+    burns the watermark in; the UI thread never touches PyMuPDF.
+
+    Raises (from ``__init__``):
+        DamagedFile: the PDF cannot be opened.
+    """
+
+    page_viewed = Signal(int, float, float)
+    current_page_changed = Signal(int)
+    searched = Signal(str)
+    external_link_blocked = Signal(str)
+    render_failed = Signal(int)
+
+    def __init__(
+        self,
+        pdf: bytes | bytearray,
+        watermark: WatermarkSpec,
+        parent: QWidget | None = None,
+        *,
+        render_function: RenderFunction = render_page_image,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Open ``pdf`` on a new render worker and build the panels.
+
+        ``render_function`` and ``clock`` exist for tests (a failing renderer, a fake clock).
+        """
+        super().__init__(parent)
+        self._clock = clock
+        self._worker = RenderWorker(pdf, watermark, render_function, self)
+        try:
+            info = self._worker.wait_until_open()
+        except Exception:
+            self._worker.shutdown()
+            raise
+        self._page_count = len(info.page_sizes)
+        self._history = NavigationHistory()
+        self._search_generation = 0
+        self._hits: dict[int, tuple[HighlightRect, ...]] = {}
+        self._hit_cursor: tuple[int, int] | None = None
+        self._shut_down = False
+        self._shown_page = 0
+        self._hang_reported: RenderKey | None = None
+
+        self.view = PageView(info.page_sizes, self)
+        self.thumbnails = ThumbnailsPanel(info.page_sizes, self)
+        self.outline = OutlinePanel(info.outline, self)
+        self.search_bar = SearchBar(self)
+        self.search_results = SearchResultsList(self)
+        self.side_panel = QTabWidget(self)
+        self.side_panel.addTab(self.thumbnails, "Pages")
+        self.side_panel.addTab(self.outline, "Outline")
+        self.side_panel.addTab(self.search_results, "Search")
+        self.side_panel.setTabEnabled(1, self.outline.entry_count() > 0)
+        self.search_bar.hide()
+        self.actions_ = ReaderActions(self)
+        self._build_layout()
+        self._connect()
+        self._page_started = clock()
+        self._hang_timer = QTimer(self)
+        self._hang_timer.setInterval(1000)
+        self._hang_timer.timeout.connect(self._check_hung_render)
+        self._hang_timer.start()
+        self.setFocusProxy(self.view)
+        self.view.schedule_requests()
+
+    def _build_layout(self) -> None:
+        right = QWidget(self)
+        column = QVBoxLayout(right)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.search_bar)
+        column.addWidget(self.view, 1)
+        splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        splitter.addWidget(self.side_panel)
+        splitter.addWidget(right)
+        splitter.setStretchFactor(1, 1)
+        splitter.setSizes([170, 800])
+        layout = QVBoxLayout(self)
+        layout.setContentsMargins(0, 0, 0, 0)
+        layout.addWidget(splitter)
+        self.addActions(self.actions_.all())
+
+    def _connect(self) -> None:
+        worker, view = self._worker, self.view
+        view.images_wanted.connect(lambda keys: worker.set_wanted(VIEW_CHANNEL, keys))
+        self.thumbnails.images_wanted.connect(
+            lambda keys: worker.set_wanted(THUMBNAIL_CHANNEL, keys)
+        )
+        worker.page_rendered.connect(self._image_arrived)
+        worker.page_failed.connect(self._render_failed)
+        worker.links_found.connect(view.set_links)
+        worker.search_hits_found.connect(self._search_hits_found)
+        worker.search_finished.connect(self._search_finished)
+        view.current_page_changed.connect(self._current_page_changed)
+        view.zoom_changed.connect(self._zoom_changed)
+        view.link_clicked.connect(self._link_clicked)
+        self.thumbnails.page_activated.connect(self.jump_to_page)
+        self.outline.page_activated.connect(self.jump_to_page)
+        self.search_results.page_activated.connect(self._search_page_activated)
+        self.search_bar.search_requested.connect(self.run_search)
+        self.search_bar.next_requested.connect(self.next_hit)
+        self.search_bar.previous_requested.connect(self.previous_hit)
+        self.search_bar.closed.connect(self.view.setFocus)
+
+    # The contract.
+
+    def page_count(self) -> int:
+        """Number of pages."""
+        return self._page_count
+
+    def current_page(self) -> int:
+        """0-based index of the page occupying most of the view."""
+        return self.view.current_page()
+
+    def go_to_page(self, index: int) -> None:
+        """Show page ``index`` (clamped to the document) at its top."""
+        self.view.go_to_page(index)
+
+    def reading_actions(self) -> list[QAction]:
+        """Navigation, zoom, search and history actions, with their shortcuts."""
+        return self.actions_.all()
+
+    def flush_page_time(self) -> None:
+        """Emit ``page_viewed`` for the current page now and restart its timer."""
+        now = self._clock()
+        self.page_viewed.emit(
+            self.current_page(), self.view.zoom(), max(0.0, now - self._page_started)
+        )
+        self._page_started = now
+
+    def shutdown(self) -> None:
+        """Stop the render worker and drop every cached image. Safe to call twice."""
+        if self._shut_down:
+            return
+        self._shut_down = True
+        self._hang_timer.stop()
+        self._worker.shutdown()
+        self.view.drop_images()
+        self.thumbnails.cache.clear()
+        self._hits = {}
+
+    # Navigation with history.
+
+    def jump_to_page(self, index: int, y_points: float = 0.0) -> None:
+        """Go to ``index`` remembering where we were, so Back returns (outline, links, Ctrl+G)."""
+        self._history.push(self._here())
+        self.view.go_to_page(index, y_points)
+
+    def go_back(self) -> None:
+        """Return to the place before the last jump."""
+        place = self._history.back(self._here())
+        if place is not None:
+            self.view.go_to_page(place.page, place.y_points)
+
+    def go_forward(self) -> None:
+        """Redo a jump undone with Back."""
+        place = self._history.forward(self._here())
+        if place is not None:
+            self.view.go_to_page(place.page, place.y_points)
+
+    def _here(self) -> Place:
+        page = self.view.current_page()
+        top = self.view.verticalScrollBar().value()
+        offset = (top - self.view.layout_.page_top(page)) / max(self.view.zoom(), 1e-6)
+        return Place(page, max(0.0, offset))
+
+    def _link_clicked(self, link: LinkArea) -> None:
+        if link.kind == "internal":
+            self.jump_to_page(link.target_page, link.target_y)
+        else:
+            # Never followed. Only the kind leaves this widget, for the audit log and a notice.
+            self.external_link_blocked.emit(link.kind)
+
+    # Search.
+
+    def open_search(self) -> None:
+        """Show the search bar with the caret in it (Ctrl+F)."""
+        self.search_bar.open()
+
+    def run_search(self, query: str) -> None:
+        """Search for ``query``; hits arrive page by page and the first one is shown."""
+        query = query.strip()
+        self._hits = {}
+        self._hit_cursor = None
+        self.search_results.clear_hits()
+        if not query:
+            self._search_generation = 0
+            self.view.set_highlight_generation(0)
+            self.search_bar.set_status("")
+            return
+        self.searched.emit(query)
+        self._search_generation = self._worker.start_search(query)
+        self.view.set_highlight_generation(self._search_generation)
+        self.search_bar.set_status("Searching…")
+        self.side_panel.setCurrentWidget(self.search_results)
+
+    def next_hit(self) -> None:
+        """Step to the next hit (F3), wrapping at the end."""
+        self._step_hit(+1)
+
+    def previous_hit(self) -> None:
+        """Step to the previous hit (Shift+F3), wrapping at the start."""
+        self._step_hit(-1)
+
+    def _ordered_hits(self) -> list[tuple[int, int]]:
+        return [(page, n) for page in sorted(self._hits) for n in range(len(self._hits[page]))]
+
+    def _step_hit(self, direction: int) -> None:
+        if not self.search_bar.isVisible() and not self._hits:
+            self.open_search()
+            return
+        hits = self._ordered_hits()
+        if not hits:
+            return
+        if self._hit_cursor in hits:
+            position = (hits.index(self._hit_cursor) + direction) % len(hits)
+        else:
+            # No hit chosen yet: the first at/after (or before) the page being read.
+            page = self.current_page()
+            if direction > 0:
+                position = next((i for i, hit in enumerate(hits) if hit[0] >= page), 0)
+            else:
+                later = [i for i, hit in enumerate(hits) if hit[0] <= page]
+                position = later[-1] if later else len(hits) - 1
+        self._show_hit(hits[position])
+
+    def _show_hit(self, hit: tuple[int, int]) -> None:
+        self._history.push(self._here())
+        self._hit_cursor = hit
+        page, number = hit
+        self.view.set_current_hit(page, self._hits[page][number])
+
+    def _search_page_activated(self, page: int) -> None:
+        if self._hits.get(page):
+            self._show_hit((page, 0))
+
+    def _search_hits_found(self, generation: int, page: int, rects: object) -> None:
+        if generation != self._search_generation or not isinstance(rects, tuple):
+            return
+        first = not self._hits
+        self._hits[page] = rects
+        self.search_results.set_page_hits(page, len(rects))
+        self._update_search_status(finished=False)
+        if first:
+            self._show_hit((page, 0))
+
+    def _search_finished(self, generation: int) -> None:
+        if generation == self._search_generation:
+            self._update_search_status(finished=True)
+
+    def _update_search_status(self, *, finished: bool) -> None:
+        total = sum(len(rects) for rects in self._hits.values())
+        pages = len(self._hits)
+        if total == 0:
+            text = "No hits" if finished else "Searching…"
+        else:
+            text = (
+                f"{total} hit{'s' if total != 1 else ''} on {pages} page{'s' if pages != 1 else ''}"
+            )
+            if not finished:
+                text += "…"
+        self.search_bar.set_status(text)
+
+    # Worker results and page time.
+
+    def _image_arrived(self, key: RenderKey, image: QImage) -> None:
+        if self._shut_down:
+            return
+        if key.thumbnail:
+            self.thumbnails.add_image(key, image)
+        else:
+            self.view.add_image(key, image)
+
+    def _render_failed(self, key: RenderKey) -> None:
+        if self._shut_down:
+            return
+        if key.thumbnail:
+            self.thumbnails.mark_failed(key.page)
+        else:
+            self.view.mark_failed(key.page)
+            self.render_failed.emit(key.page)
+
+    def _check_hung_render(self) -> None:
+        key = self._worker.current_key()
+        if (
+            key is not None
+            and key != self._hang_reported
+            and self._worker.busy_seconds() > RENDER_HANG_SECONDS
+        ):
+            self._hang_reported = key
+            self._render_failed(key)
+
+    def _current_page_changed(self, page: int) -> None:
+        now = self._clock()
+        self.page_viewed.emit(
+            self._shown_page, self.view.zoom(), max(0.0, now - self._page_started)
+        )
+        self._page_started = now
+        self._shown_page = page
+        self.thumbnails.set_current_page(page)
+        self.current_page_changed.emit(page)
+
+    def _zoom_changed(self, zoom: float) -> None:
+        self.actions_.zoom_changed(zoom)
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Esc closes the search bar first; everything else goes up to the window."""
+        if event.key() == Qt.Key.Key_Escape and self.search_bar.isVisible():
+            self.search_bar.hide()
+            self.view.setFocus()
+            event.accept()
+            return
+        if event.matches(QKeySequence.StandardKey.Find):
+            self.open_search()
+            event.accept()
+            return
+        super().keyPressEvent(event)

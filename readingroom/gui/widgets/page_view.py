@@ -1,0 +1,414 @@
+"""The scrollable surface that shows watermarked page images, continuous or page by page.
+
+It never renders: it says which images it wants (``images_wanted``) and paints what it is given
+(:meth:`PageView.add_image`). Until a page's image arrives it paints a stand-in: the same page at
+another zoom, scaled, or a grey placeholder; a page that failed shows an error placeholder. There
+is no text layer at all, so nothing can be selected or copied.
+"""
+
+from __future__ import annotations
+
+from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtGui import (
+    QColor,
+    QImage,
+    QKeyEvent,
+    QMouseEvent,
+    QPainter,
+    QPaintEvent,
+    QPen,
+    QResizeEvent,
+    QWheelEvent,
+)
+from PySide6.QtWidgets import QAbstractScrollArea, QWidget
+
+from readingroom.gui.rendering.document_model import LinkArea
+from readingroom.gui.rendering.page_cache import DEFAULT_PAGE_CACHE_BYTES, PageCache, RenderKey
+from readingroom.gui.rendering.page_images import HighlightRect
+from readingroom.gui.widgets.page_layout import (
+    MAX_ZOOM,
+    MIN_FIT_ZOOM,
+    PAGE_GAP,
+    PageLayout,
+    clamp_zoom,
+    next_zoom_step,
+)
+
+FIT_WIDTH = "fit_width"
+FIT_PAGE = "fit_page"
+CUSTOM = "custom"
+# Pages rendered ahead of and behind the visible ones, so the next PgDn is instant.
+PREFETCH_PAGES = 2
+SCROLL_STEP = 40
+BACKGROUND = QColor(90, 94, 100)
+PLACEHOLDER = QColor(236, 236, 236)
+FAILED = QColor(250, 225, 225)
+CURRENT_HIT_PEN = QColor(230, 90, 0)
+
+
+class PageView(QAbstractScrollArea):
+    """Shows page images laid out by :class:`PageLayout`; handles keys, wheel and link clicks."""
+
+    images_wanted = Signal(object)  # list[RenderKey], most wanted first
+    current_page_changed = Signal(int)
+    zoom_changed = Signal(float)
+    link_clicked = Signal(object)  # LinkArea
+    page_painted = Signal(int)  # a page was painted with its final image (for benchmarks)
+
+    def __init__(
+        self, page_sizes: tuple[tuple[float, float], ...], parent: QWidget | None = None
+    ) -> None:
+        """Create a view of pages whose sizes in PDF points are ``page_sizes``."""
+        super().__init__(parent)
+        self.layout_ = PageLayout(page_sizes)
+        self.cache = PageCache(DEFAULT_PAGE_CACHE_BYTES)
+        self._zoom_mode = FIT_WIDTH
+        self._custom_zoom = 1.0
+        self._current = 0
+        self._failed: set[int] = set()
+        self._links: dict[int, tuple[LinkArea, ...]] = {}
+        self._highlight_generation = 0
+        self._current_hit: tuple[int, HighlightRect] | None = None
+        self._request_timer = QTimer(self)
+        self._request_timer.setSingleShot(True)
+        self._request_timer.setInterval(0)
+        self._request_timer.timeout.connect(self._request_images)
+        self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
+        self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
+        self.setAcceptDrops(False)
+        self.viewport().setMouseTracking(True)
+        self.setAccessibleName("Document pages")
+        self.verticalScrollBar().valueChanged.connect(self._scrolled)
+        self.horizontalScrollBar().valueChanged.connect(self._scrolled)
+        self._relayout()
+
+    # State the reader sees.
+
+    def current_page(self) -> int:
+        """The page occupying most of the viewport."""
+        return self._current
+
+    def zoom(self) -> float:
+        """Logical pixels per PDF point."""
+        return self.layout_.zoom
+
+    def zoom_mode(self) -> str:
+        """``"fit_width"``, ``"fit_page"`` or ``"custom"``."""
+        return self._zoom_mode
+
+    def is_continuous(self) -> bool:
+        """Whether pages scroll as one column (else one page at a time)."""
+        return self.layout_.continuous
+
+    # Commands.
+
+    def set_zoom(self, zoom: float) -> None:
+        """Zoom to ``zoom`` (clamped to 50-400 %), keeping the current page in view."""
+        self._custom_zoom = clamp_zoom(zoom)
+        self._set_mode(CUSTOM)
+
+    def zoom_in(self) -> None:
+        """Next preset zoom up."""
+        self.set_zoom(next_zoom_step(self.zoom(), +1))
+
+    def zoom_out(self) -> None:
+        """Next preset zoom down."""
+        self.set_zoom(next_zoom_step(self.zoom(), -1))
+
+    def fit_width(self) -> None:
+        """Zoom so the widest page fills the viewport's width."""
+        self._set_mode(FIT_WIDTH)
+
+    def fit_page(self) -> None:
+        """Zoom so the current page fits entirely in the viewport."""
+        self._set_mode(FIT_PAGE)
+
+    def set_continuous(self, continuous: bool) -> None:
+        """Switch between continuous scrolling and one page at a time."""
+        page = self._current
+        self.layout_.continuous = continuous
+        self.layout_.single_page = page
+        self._relayout()
+        self.go_to_page(page)
+
+    def go_to_page(self, page: int, y_points: float = 0.0) -> None:
+        """Show ``page`` (clamped), scrolled so that ``y_points`` from its top is at the top."""
+        if self.layout_.page_count == 0:
+            return
+        page = min(max(page, 0), self.layout_.page_count - 1)
+        if not self.layout_.continuous and page != self.layout_.single_page:
+            self.layout_.single_page = page
+            self._relayout()
+        top = self.layout_.page_top(page) + max(0.0, y_points - 12) * self.zoom()
+        self.verticalScrollBar().setValue(round(top))
+        self._update_current(force_page=page)
+
+    def next_page(self) -> None:
+        """Go to the top of the next page."""
+        self.go_to_page(self._current + 1)
+
+    def previous_page(self) -> None:
+        """Go to the top of the previous page."""
+        self.go_to_page(self._current - 1)
+
+    def add_image(self, key: RenderKey, image: QImage) -> None:
+        """Take a rendered image from the worker and repaint if it is on screen."""
+        self.cache.put(key, image)
+        self._failed.discard(key.page)
+        self.viewport().update()
+
+    def mark_failed(self, page: int) -> None:
+        """Show the error placeholder for ``page`` from now on (no more attempts)."""
+        self._failed.add(page)
+        self.viewport().update()
+
+    def set_links(self, page: int, links: tuple[LinkArea, ...]) -> None:
+        """Record the clickable areas of ``page``."""
+        self._links[page] = links
+
+    def set_highlight_generation(self, generation: int) -> None:
+        """Ask for images carrying the highlights of search ``generation`` (0: none)."""
+        self._highlight_generation = generation
+        self._current_hit = None
+        self.schedule_requests()
+
+    def set_current_hit(self, page: int, rect: HighlightRect) -> None:
+        """Frame the hit the reader stepped to, and scroll it into view."""
+        self._current_hit = (page, rect)
+        self.go_to_page(page, rect[1])
+        self.viewport().update()
+
+    def schedule_requests(self) -> None:
+        """Recompute the wanted images once control returns to the event loop."""
+        self._request_timer.start()
+        self.viewport().update()
+
+    def drop_images(self) -> None:
+        """Free every cached image (shutdown, curtain)."""
+        self.cache.clear()
+        self.viewport().update()
+
+    # Layout and requests.
+
+    def _set_mode(self, mode: str) -> None:
+        page = self._current
+        self._zoom_mode = mode
+        self._relayout()
+        self.go_to_page(page)
+
+    def _effective_zoom(self) -> float:
+        if self.layout_.page_count == 0 or self._zoom_mode == CUSTOM:
+            return self._custom_zoom
+        viewport = self.viewport()
+        usable_width = max(1, viewport.width() - 2 * PAGE_GAP)
+        widest = max(width for width, _height in self.layout_.page_sizes)
+        zoom = usable_width / widest
+        if self._zoom_mode == FIT_PAGE:
+            width, height = self.layout_.page_sizes[self._current]
+            usable_height = max(1, viewport.height() - 2 * PAGE_GAP)
+            zoom = min(usable_width / width, usable_height / height)
+        return min(MAX_ZOOM, max(MIN_FIT_ZOOM, zoom))
+
+    def _relayout(self) -> None:
+        old_zoom = self.layout_.zoom
+        self.layout_.relayout(self._effective_zoom(), self.viewport().width())
+        vertical = self.verticalScrollBar()
+        horizontal = self.horizontalScrollBar()
+        vertical.setRange(0, max(0, round(self.layout_.canvas_height) - self.viewport().height()))
+        vertical.setPageStep(self.viewport().height())
+        vertical.setSingleStep(SCROLL_STEP)
+        horizontal.setRange(0, max(0, round(self.layout_.canvas_width) - self.viewport().width()))
+        horizontal.setPageStep(self.viewport().width())
+        horizontal.setSingleStep(SCROLL_STEP)
+        if abs(old_zoom - self.layout_.zoom) > 1e-9:
+            self.zoom_changed.emit(self.layout_.zoom)
+        self.schedule_requests()
+
+    def _key(self, page: int) -> RenderKey:
+        return RenderKey(
+            page,
+            round(self.zoom(), 4),
+            self.devicePixelRatioF(),
+            self._highlight_generation,
+        )
+
+    def _request_images(self) -> None:
+        top, height = self.verticalScrollBar().value(), self.viewport().height()
+        visible = self.layout_.visible_pages(top, height)
+        current = self.layout_.most_visible_page(top, height)
+        ordered = sorted(visible, key=lambda page: abs(page - current))
+        if visible:
+            for distance in range(1, PREFETCH_PAGES + 1):
+                ordered += [visible[-1] + distance, visible[0] - distance]
+        wanted = []
+        for page in ordered:
+            if 0 <= page < self.layout_.page_count and page not in self._failed:
+                key = self._key(page)
+                if key not in self.cache and key not in wanted:
+                    wanted.append(key)
+        self.images_wanted.emit(wanted)
+
+    def _scrolled(self) -> None:
+        self._update_current()
+        self.schedule_requests()
+
+    def _update_current(self, force_page: int | None = None) -> None:
+        top, height = self.verticalScrollBar().value(), self.viewport().height()
+        page = self.layout_.most_visible_page(top, height)
+        if force_page is not None and force_page in self.layout_.visible_pages(top, height):
+            # A jump names its page; at the end of the document that page may be short and
+            # share the viewport with a bigger neighbour.
+            box = self.layout_.box(force_page)
+            if box.y >= top - 1 or page == force_page:
+                page = force_page
+        if page != self._current:
+            self._current = page
+            self.current_page_changed.emit(page)
+
+    # Painting.
+
+    def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
+        """Paint visible pages: final image, scaled stand-in, placeholder or error tile."""
+        painter = QPainter(self.viewport())
+        painter.fillRect(event.rect(), BACKGROUND)
+        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
+        painted = []
+        for page in self.layout_.visible_pages(dy, self.viewport().height()):
+            box = self.layout_.box(page)
+            target = QRectF(box.x - dx, box.y - dy, box.width, box.height)
+            image = self.cache.get(self._key(page))
+            if image is not None:
+                painter.drawImage(target, image)
+                painted.append(page)
+            elif page in self._failed:
+                self._paint_message(painter, target, FAILED, "This page could not be shown.")
+            else:
+                stand_in = self.cache.get_any(page)
+                if stand_in is not None:
+                    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+                    painter.drawImage(target, stand_in)
+                else:
+                    self._paint_message(painter, target, PLACEHOLDER, "")
+            if self._current_hit is not None and self._current_hit[0] == page:
+                x0, y0, x1, y1 = self._current_hit[1]
+                zoom = self.zoom()
+                painter.setPen(QPen(CURRENT_HIT_PEN, 2))
+                painter.drawRect(
+                    QRectF(
+                        target.x() + x0 * zoom - 2,
+                        target.y() + y0 * zoom - 2,
+                        (x1 - x0) * zoom + 4,
+                        (y1 - y0) * zoom + 4,
+                    )
+                )
+        painter.end()
+        for page in painted:
+            self.page_painted.emit(page)
+
+    @staticmethod
+    def _paint_message(painter: QPainter, target: QRectF, colour: QColor, text: str) -> None:
+        painter.fillRect(target, colour)
+        if text:
+            painter.setPen(QColor(120, 0, 0))
+            painter.drawText(target, int(Qt.AlignmentFlag.AlignCenter), text)
+
+    # Input.
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Okular/Evince keys: PgUp/PgDn, Space/Shift+Space, Home/End, arrows."""
+        key, modifiers = event.key(), event.modifiers()
+        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
+        if key == Qt.Key.Key_PageDown or (key == Qt.Key.Key_Space and not shift):
+            self._screen_step(+1)
+        elif key == Qt.Key.Key_PageUp or (key == Qt.Key.Key_Space and shift):
+            self._screen_step(-1)
+        elif key == Qt.Key.Key_Home:
+            self.go_to_page(0)
+        elif key == Qt.Key.Key_End:
+            self.go_to_page(self.layout_.page_count - 1)
+        elif key == Qt.Key.Key_Down:
+            self._line_step(+1)
+        elif key == Qt.Key.Key_Up:
+            self._line_step(-1)
+        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
+            step = -1 if key == Qt.Key.Key_Left else +1
+            horizontal = self.horizontalScrollBar()
+            if horizontal.maximum() > 0:
+                horizontal.setValue(horizontal.value() + step * SCROLL_STEP)
+            else:
+                self.go_to_page(self._current + step)
+        else:
+            super().keyPressEvent(event)
+            return
+        event.accept()
+
+    def _screen_step(self, direction: int) -> None:
+        """A screenful; a page that fits the screen moves by whole pages, like Evince."""
+        viewport_height = self.viewport().height()
+        vertical = self.verticalScrollBar()
+        fits = self.layout_.box(self._current).height + 2 * PAGE_GAP <= viewport_height
+        at_edge = (
+            vertical.value() >= vertical.maximum()
+            if direction > 0
+            else vertical.value() <= vertical.minimum()
+        )
+        if fits or (at_edge and not self.layout_.continuous):
+            self.go_to_page(self._current + direction)
+            return
+        vertical.setValue(vertical.value() + direction * round(viewport_height * 0.9))
+
+    def _line_step(self, direction: int) -> None:
+        vertical = self.verticalScrollBar()
+        if not self.layout_.continuous and (
+            (direction > 0 and vertical.value() >= vertical.maximum())
+            or (direction < 0 and vertical.value() <= vertical.minimum())
+        ):
+            self.go_to_page(self._current + direction)
+            return
+        vertical.setValue(vertical.value() + direction * SCROLL_STEP)
+
+    def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
+        """Ctrl+wheel zooms; the plain wheel scrolls."""
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            delta = event.angleDelta().y()
+            if delta:
+                self.zoom_in() if delta > 0 else self.zoom_out()
+            event.accept()
+            return
+        super().wheelEvent(event)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """Fit modes follow the window; keep the current page where it was."""
+        super().resizeEvent(event)
+        page = self._current
+        self._relayout()
+        if self._zoom_mode != CUSTOM:
+            self.go_to_page(page)
+
+    def _link_at(self, position: QPoint) -> LinkArea | None:
+        x = position.x() + self.horizontalScrollBar().value()
+        y = position.y() + self.verticalScrollBar().value()
+        found = self.layout_.page_at(x, y)
+        if found is None:
+            return None
+        page, px, py = found
+        for link in self._links.get(page, ()):
+            x0, y0, x1, y1 = link.rect
+            if x0 <= px <= x1 and y0 <= py <= y1:
+                return link
+        return None
+
+    def mousePressEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        """A left click on a link reports it; nothing else happens (there is no selection)."""
+        if event.button() == Qt.MouseButton.LeftButton:
+            link = self._link_at(event.position().toPoint())
+            if link is not None:
+                self.link_clicked.emit(link)
+        event.accept()
+
+    def mouseMoveEvent(self, event: QMouseEvent) -> None:  # noqa: N802 - Qt override
+        """Show a pointing hand over links."""
+        link = self._link_at(event.position().toPoint())
+        shape = Qt.CursorShape.PointingHandCursor if link else Qt.CursorShape.ArrowCursor
+        self.viewport().setCursor(shape)
+        event.accept()
