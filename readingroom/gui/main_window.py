@@ -1,0 +1,343 @@
+"""The viewer window: composes the reading surface, the curtain and the room's rules.
+
+The window owns no policy of its own. The :class:`~readingroom.gui.session_bridge.SessionBridge`
+records; :class:`~readingroom.gui.room_rules.RoomRules` refuses keys, menus and drags;
+:class:`~readingroom.gui.idle_monitor.IdleMonitor` notices inactivity; the window wires them
+together and decides what covers the page: the curtain is up whenever at least one reason holds
+(focus lost, idle lock, session over).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
+
+from readingroom.errors import AuditUnavailable, ExitCode, Expired, ReadingRoomError
+from readingroom.gui.dialogs.unlock_dialog import UnlockDialog
+from readingroom.gui.idle_monitor import IdleMonitor
+from readingroom.gui.room_rules import RoomRules
+from readingroom.gui.session_bridge import SessionBridge
+from readingroom.gui.widgets.curtain import Curtain
+from readingroom.reading_session import DeniedAction, EndReason
+
+if TYPE_CHECKING:
+    from readingroom.gui.document_reader import DocumentReader
+
+LIMIT_CHECK_MS = 60_000
+DENIED_MESSAGE_MS = 4_000
+
+_DENIED_TEXT = {
+    DeniedAction.COPY: "Copying is not allowed in the reading room.",
+    DeniedAction.CUT: "Cutting is not allowed in the reading room.",
+    DeniedAction.SELECT_ALL: "Selecting text is not allowed in the reading room.",
+    DeniedAction.PRINT: "Printing is not allowed in the reading room.",
+    DeniedAction.SAVE: "Saving is not allowed in the reading room.",
+    DeniedAction.SCREENSHOT_KEY: "Screenshots are not allowed in the reading room.",
+    DeniedAction.DRAG: "Dragging out of the reading room is not allowed.",
+    DeniedAction.CONTEXT_MENU: "There is no context menu in the reading room.",
+    DeniedAction.EXTERNAL_LINK: "Links to outside the document are not opened.",
+}
+
+_ENDED_TEXT = {
+    EndReason.EXPIRED: "This review file has expired. The reading session has ended.",
+    EndReason.MAX_TIME: "The maximum reading time has been reached. The reading session has ended.",
+    EndReason.IDLE: "The reading session has ended after a period of inactivity.",
+    EndReason.CLOSED: "The reading session has ended.",
+}
+
+
+class Cover(Enum):
+    """Why the curtain is up; the most serious reason chooses the message."""
+
+    ENDED = 0
+    IDLE = 1
+    FOCUS = 2
+
+
+class ViewerWindow(QMainWindow):
+    """One reading session's window."""
+
+    session_finished = Signal(int)  # exit code, once the session has ended and the window closed
+
+    def __init__(
+        self,
+        reader: DocumentReader,
+        bridge: SessionBridge,
+        *,
+        title: str,
+        layout: QSettings,
+        relock_dialog: Callable[[QWidget], UnlockDialog],
+        idle_ms: int,
+        limit_check_ms: int = LIMIT_CHECK_MS,
+        parent: QWidget | None = None,
+    ) -> None:
+        """Compose the window around an already started session.
+
+        Args:
+            reader: the reading surface (it draws only watermarked page images).
+            bridge: the started session.
+            title: the window title, already passed through ``display_text``.
+            layout: where the window's size and panel layout are kept (not the document).
+            relock_dialog: builds the passphrase prompt shown after an idle lock.
+            idle_ms: inactivity before the idle lock.
+            limit_check_ms: how often expiry and the maximum session length are checked.
+            parent: normally None (a top-level window).
+        """
+        super().__init__(parent)
+        self.setObjectName("viewerWindow")
+        self.setWindowTitle(title)
+        self._reader = reader
+        self._bridge = bridge
+        self._layout = layout
+        self._relock_dialog = relock_dialog
+        self._covers: dict[Cover, tuple[str, bool]] = {}
+        self._stopped = False
+        self._finished = False
+        self._focus_lost = False
+        self._exit_code = int(ExitCode.OK)
+        self._relock: UnlockDialog | None = None
+
+        self._curtain = Curtain(self)
+        self._curtain.close_clicked.connect(self.close)
+        self._stack = QStackedWidget(self)
+        self._stack.addWidget(reader)
+        self._stack.addWidget(self._curtain)
+        self.setCentralWidget(self._stack)
+        self._capture_label = QLabel(self)
+        self._capture_label.setObjectName("captureStatus")
+        self.statusBar().addPermanentWidget(self._capture_label)
+        self._build_actions()
+
+        self._rules = RoomRules(self, self)
+        self._rules.action_denied.connect(self._denied)
+        self._idle = IdleMonitor(idle_ms, self)
+        self._idle.idle_timed_out.connect(self._idle_lock)
+        self._limits = QTimer(self)
+        self._limits.setInterval(max(1, limit_check_ms))
+        self._limits.timeout.connect(self.check_limits)
+        app = QApplication.instance()
+        if app is not None:
+            app.installEventFilter(self._rules)
+            app.installEventFilter(self._idle)
+
+        reader.page_viewed.connect(bridge.record_page_viewed)
+        reader.searched.connect(bridge.record_search)
+        reader.external_link_blocked.connect(bridge.record_external_link)
+        reader.external_link_blocked.connect(lambda _kind: self._tell(DeniedAction.EXTERNAL_LINK))
+        bridge.audit_failed.connect(self._audit_failed)
+        self._restore_layout()
+        self._idle.restart()
+        self._limits.start()
+
+    # ----- what tests and the launcher look at ------------------------------------------------
+
+    def exit_code(self) -> int:
+        """The process exit code this session deserves (non-zero after an audit failure)."""
+        return self._exit_code
+
+    def is_covered(self) -> bool:
+        """True while the curtain hides the page."""
+        return self._stack.currentWidget() is self._curtain
+
+    def curtain(self) -> Curtain:
+        """The curtain widget (its message is a fixed viewer sentence)."""
+        return self._curtain
+
+    def relock_dialog(self) -> UnlockDialog | None:
+        """The passphrase prompt of the current idle lock, if one is up."""
+        return self._relock
+
+    def set_capture_status(self, text: str) -> None:
+        """Show what screen-capture protection is really in force on this machine."""
+        self._capture_label.setText(text)
+
+    # ----- actions -------------------------------------------------------------------------------
+
+    def _build_actions(self) -> None:
+        close = QAction("Close", self)
+        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.triggered.connect(self.close)
+        self._full_screen = QAction("Full screen", self)
+        self._full_screen.setShortcut(QKeySequence(QKeySequence.StandardKey.FullScreen))
+        self._full_screen.setShortcuts([QKeySequence("F11")])
+        self._full_screen.setCheckable(True)
+        self._full_screen.toggled.connect(self._set_full_screen)
+        document_menu = self.menuBar().addMenu("&Document")
+        document_menu.addAction(close)
+        view_menu = self.menuBar().addMenu("&View")
+        reading = self._reader.reading_actions()
+        view_menu.addActions(reading)
+        view_menu.addSeparator()
+        view_menu.addAction(self._full_screen)
+        toolbar = self.addToolBar("Reading")
+        toolbar.setObjectName("readingToolbar")
+        toolbar.addActions(reading)
+        self.addAction(self._full_screen)
+
+    def _set_full_screen(self, on: bool) -> None:
+        if on and not self.isFullScreen():
+            self.showFullScreen()
+        elif not on and self.isFullScreen():
+            self.showNormal()
+
+    def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
+        """Esc leaves full screen (the reader takes Esc first for its search bar)."""
+        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
+            self._full_screen.setChecked(False)
+            event.accept()
+            return
+        super().keyPressEvent(event)
+
+    # ----- the curtain ---------------------------------------------------------------------------
+
+    def _cover(self, reason: Cover, message: str, *, closable: bool = False) -> None:
+        self._covers[reason] = (message, closable)
+        # Swap, do not overlay: no page pixel stays part of the window. The most serious reason
+        # (lowest value) chooses the sentence.
+        shown_message, shown_closable = self._covers[min(self._covers, key=lambda c: c.value)]
+        self._curtain.set_message(shown_message, closable=shown_closable)
+        self._stack.setCurrentWidget(self._curtain)
+        self._curtain.repaint()
+
+    def _uncover(self, reason: Cover) -> None:
+        self._covers.pop(reason, None)
+        if self._covers:
+            message, closable = self._covers[min(self._covers, key=lambda c: c.value)]
+            self._curtain.set_message(message, closable=closable)
+        else:
+            self._stack.setCurrentWidget(self._reader)
+
+    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
+        """The privacy curtain: down when the window is inactive or minimised."""
+        super().changeEvent(event)
+        if event.type() not in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
+            return
+        away = not self.isActiveWindow() or self.isMinimized()
+        if away and not self._focus_lost:
+            self._focus_lost = True
+            self._cover(
+                Cover.FOCUS,
+                "The page is hidden while the reading room window is not in use.",
+            )
+            self._bridge.record_focus(lost=True)
+        elif not away and self._focus_lost:
+            self._focus_lost = False
+            self._bridge.record_focus(lost=False)
+            self._uncover(Cover.FOCUS)
+
+    # ----- rules, idle lock, limits, failure ------------------------------------------------
+
+    def _denied(self, action: DeniedAction) -> None:
+        self._bridge.record_denied(action)
+        self._tell(action)
+
+    def _tell(self, action: DeniedAction) -> None:
+        self.statusBar().showMessage(
+            f"{_DENIED_TEXT[action]} The attempt was recorded.", DENIED_MESSAGE_MS
+        )
+
+    def _idle_lock(self) -> None:
+        if Cover.ENDED in self._covers or self._relock is not None:
+            return
+        self._cover(Cover.IDLE, "Locked after a period of inactivity. Enter your passphrase.")
+        self._reader.flush_page_time()
+        self._bridge.record_idle_locked()
+        if Cover.ENDED in self._covers:
+            return  # the audit log failed while locking
+        dialog = self._relock_dialog(self)
+        dialog.unlocked.connect(self._relocked)
+        dialog.attempt_failed.connect(self._bridge.record_unlock_failed)
+        dialog.refused.connect(self._relock_refused)
+        dialog.rejected.connect(self._relock_cancelled)
+        self._relock = dialog
+        dialog.open()
+
+    def _relocked(self, _result: object) -> None:
+        self._relock = None
+        self._bridge.record_unlocked()
+        if Cover.ENDED not in self._covers:
+            self._uncover(Cover.IDLE)
+            self._idle.restart()
+
+    def _relock_refused(self, error: ReadingRoomError) -> None:
+        self._relock = None
+        self.end_session(EndReason.EXPIRED if isinstance(error, Expired) else EndReason.IDLE)
+
+    def _relock_cancelled(self) -> None:
+        if self._relock is not None:
+            self._relock = None
+            self.end_session(EndReason.IDLE)
+
+    def check_limits(self) -> None:
+        """End the session if the file expired or the maximum session length is reached."""
+        reason = self._bridge.limit_reached()
+        if reason is not None:
+            self.end_session(reason)
+
+    def end_session(self, reason: EndReason) -> None:
+        """Cover the page, stop the reader, record ``session_ended``; the window stays up."""
+        if self._bridge.session.ended:
+            return
+        self._cover(Cover.ENDED, _ENDED_TEXT.get(reason, ""), closable=True)
+        self._stop_reading(flush=True)
+        self._bridge.end(reason)
+
+    def _audit_failed(self) -> None:
+        # Fail closed: cover first, then say why, then end (the final record may fail too).
+        self._cover(
+            Cover.ENDED, f"{AuditUnavailable()} The reading session has ended.", closable=True
+        )
+        self._exit_code = int(ExitCode.AUDIT_UNAVAILABLE)
+        self._stop_reading(flush=False)
+        self._bridge.end(EndReason.AUDIT_FAILURE)
+
+    def _stop_reading(self, *, flush: bool) -> None:
+        # Re-entered when the flush below fails the audit log: stop only once.
+        if self._stopped:
+            return
+        self._stopped = True
+        self._idle.stop()
+        self._limits.stop()
+        if self._relock is not None:
+            dialog, self._relock = self._relock, None
+            dialog.close()
+        if flush:
+            self._reader.flush_page_time()
+        for action in self._reader.reading_actions():
+            action.setEnabled(False)
+        self._reader.shutdown()
+
+    # ----- closing and layout ---------------------------------------------------------------
+
+    def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
+        """Every way out records ``session_ended`` (closing is reason "closed")."""
+        self.end_session(EndReason.CLOSED)
+        self._save_layout()
+        app = QApplication.instance()
+        if app is not None:
+            app.removeEventFilter(self._rules)
+            app.removeEventFilter(self._idle)
+        event.accept()
+        if not self._finished:
+            self._finished = True
+            self.session_finished.emit(self._exit_code)
+
+    def _restore_layout(self) -> None:
+        geometry = self._layout.value("window/geometry")
+        state = self._layout.value("window/state")
+        if geometry is not None:
+            self.restoreGeometry(geometry)
+        else:
+            self.resize(1100, 800)
+        if state is not None:
+            self.restoreState(state)
+
+    def _save_layout(self) -> None:
+        self._layout.setValue("window/geometry", self.saveGeometry())
+        self._layout.setValue("window/state", self.saveState())
+        self._layout.sync()

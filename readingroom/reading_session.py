@@ -1,0 +1,314 @@
+"""One reading session: what the viewer records, in order, and when it must stop.
+
+A :class:`ReadingSession` is created after a review file has been unlocked. It owns the session
+code (printed in the watermark and in every audit record of the session) and turns what happens
+in the viewer into audit records: ``session_started`` (durable before the first page is drawn),
+``page_viewed``, ``search``, ``denied_action``, focus and idle-lock events, and exactly one
+``session_ended``. It never imports Qt: the GUI is a thin layer that calls it.
+
+Failing closed is the caller's job but this class makes it hard to forget: every ``record_*``
+method raises :class:`~readingroom.errors.AuditUnavailable` when the log cannot be written, and
+after that the session is over (``failed`` is true and further records are ignored).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import time
+from collections.abc import Callable
+from datetime import UTC, datetime
+from enum import StrEnum
+from typing import TYPE_CHECKING
+
+from readingroom.audit import events
+from readingroom.errors import (
+    AuditUnavailable,
+    CannotUnlock,
+    ClockRolledBack,
+    DamagedFile,
+    Expired,
+    KeyFileLocked,
+    NotYetValid,
+    ReadingRoomError,
+    UntrustedPublisher,
+    WorkstationRefused,
+)
+
+if TYPE_CHECKING:
+    from readingroom.audit import AuditLog, SessionContext
+    from readingroom.config import WorkstationConfig
+    from readingroom.review_file import OpenedReview
+
+
+class DeniedAction(StrEnum):
+    """Things a reader may try that the room refuses; the values are the audit vocabulary."""
+
+    COPY = "copy"
+    CUT = "cut"
+    SELECT_ALL = "select-all"
+    PRINT = "print"
+    SAVE = "save"
+    SCREENSHOT_KEY = "screenshot key"
+    DRAG = "drag"
+    CONTEXT_MENU = "context menu"
+    EXTERNAL_LINK = "external link"
+
+
+class EndReason(StrEnum):
+    """Why a session ended, as recorded in ``session_ended``."""
+
+    CLOSED = "closed"
+    IDLE = "idle"
+    MAX_TIME = "max time"
+    EXPIRED = "expired"
+    AUDIT_FAILURE = "audit failure"
+
+
+# Most specific first: KeyFileLocked is a CannotUnlock, Expired a PolicyRefused...
+_UNLOCK_CATEGORIES: tuple[tuple[type[ReadingRoomError], str], ...] = (
+    (KeyFileLocked, "wrong passphrase"),
+    (WorkstationRefused, "not for this workstation"),
+    (UntrustedPublisher, "untrusted publisher"),
+    (ClockRolledBack, "clock rolled back"),
+    (Expired, "expired"),
+    (NotYetValid, "not yet valid"),
+    (DamagedFile, "damaged file"),
+)
+
+
+def utc_now() -> datetime:
+    """The wall clock, timezone-aware (UTC)."""
+    return datetime.now(UTC)
+
+
+def unlock_failure_reason(error: ReadingRoomError) -> str:
+    """The audit category (``events.UNLOCK_FAILURE_REASONS``) for a failed unlock.
+
+    The core's ``.reason`` is used when it already is a category; otherwise the error's class
+    decides. A wrong passphrase and a file sealed for someone else cannot be told apart (that is
+    the point of age), so both are recorded as "wrong passphrase".
+    """
+    allowed = events.UNLOCK_FAILURE_REASONS
+    if error.reason in allowed:
+        return error.reason
+    for category in allowed:
+        if error.reason.startswith(category):
+            return category
+    for kind, category in _UNLOCK_CATEGORIES:
+        if isinstance(error, kind):
+            return category
+    if isinstance(error, CannotUnlock):
+        return "wrong passphrase"
+    return "damaged file"
+
+
+def denied_action_category(action: DeniedAction) -> tuple[str, str | None]:
+    """The audit ``action`` (and an optional finer ``kind``) for a refused action.
+
+    The audit vocabulary may not list every action the viewer refuses (``cut``): such an action
+    is recorded under its nearest category with its own name as the kind, never dropped.
+    """
+    if action.value in events.DENIED_ACTIONS:
+        return action.value, None
+    return DeniedAction.COPY.value, action.value
+
+
+def record_unlock_failed(
+    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext
+) -> None:
+    """Record a failed unlock attempt (before the session has started).
+
+    Args:
+        audit: the open audit log.
+        error: the core's error; only its category is recorded, never a passphrase.
+        session: the context created for this attempt (``audit.new_session``).
+
+    Raises:
+        AuditUnavailable: the record could not be written.
+    """
+    audit.append("unlock_failed", session=session, reason=unlock_failure_reason(error))
+
+
+class ReadingSession:
+    """The audit-side life of one opened review file, from ``start`` to ``end``."""
+
+    def __init__(
+        self,
+        opened: OpenedReview,
+        audit: AuditLog,
+        config: WorkstationConfig,
+        *,
+        context: SessionContext,
+        clock: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
+    ) -> None:
+        """Prepare a session; nothing is recorded until :meth:`start`.
+
+        Args:
+            opened: the unlocked review file.
+            audit: the open audit log.
+            config: the workstation configuration (its name goes in the records).
+            context: the session's audit context (``audit.new_session``, created before the
+                unlock attempt); the reader, document and file identity are filled in here.
+            clock: the wall clock, for expiry (injectable for tests).
+            monotonic: a clock that never goes back, for the session's length.
+        """
+        self._opened = opened
+        self._audit = audit
+        self._config = config
+        manifest = opened.manifest
+        self._context = dataclasses.replace(
+            context,
+            reader=manifest.policy.reader.id,
+            document=manifest.document_id,
+            signature_hash=opened.signature_hash,
+        )
+        self._clock = clock
+        self._monotonic = monotonic
+        self._started_at: float | None = None
+        self._ended = False
+        self._failed = False
+        self._pages_recorded = 0
+
+    @property
+    def session_code(self) -> str:
+        """The session's code, as printed in the watermark."""
+        return self._context.code
+
+    @property
+    def context(self) -> SessionContext:
+        """The audit context stamped on every record of this session."""
+        return self._context
+
+    @property
+    def started(self) -> bool:
+        """True once ``session_started`` is durable."""
+        return self._started_at is not None
+
+    @property
+    def ended(self) -> bool:
+        """True once the session is over, however it ended."""
+        return self._ended
+
+    @property
+    def failed(self) -> bool:
+        """True when the audit log failed during the session."""
+        return self._failed
+
+    @property
+    def idle_lock_minutes(self) -> int:
+        """The idle lock in force: the stricter of the file's policy and the workstation."""
+        return self._config.effective_idle_minutes(self._opened.manifest.policy.idle_lock_minutes)
+
+    def start(self) -> str:
+        """Write ``session_started`` durably and return the session code.
+
+        Raises:
+            AuditUnavailable: the record could not be written; nothing may be shown.
+        """
+        if self._started_at is not None:
+            return self._context.code
+        manifest = self._opened.manifest
+        policy = manifest.policy
+        self._append(
+            "session_started",
+            publisher=self._opened.publisher_fingerprint,
+            publisher_trusted=self._opened.publisher_trusted,
+            classification=manifest.classification,
+            reader_name=policy.reader.name,
+            organisation=policy.reader.organisation,
+            not_after=policy.not_after.isoformat() if policy.not_after else None,
+        )
+        self._started_at = self._monotonic()
+        return self._context.code
+
+    def record_page_viewed(self, page_index: int, zoom: float, seconds: float) -> None:
+        """Record that a page was on screen (``page`` is 1-based in the record, as printed)."""
+        self._pages_recorded += 1
+        self._append(
+            "page_viewed",
+            page=page_index + 1,
+            zoom=float(zoom),
+            seconds=max(float(seconds), 0.0),
+        )
+
+    def record_search(self, query: str) -> None:
+        """Record a search the reader ran (the query is the reader's own typing)."""
+        self._append("search", query=query)
+
+    def record_denied(self, action: DeniedAction, *, kind: str | None = None) -> None:
+        """Record a refused action; ``kind`` is a fixed word such as a link kind."""
+        category, finer = denied_action_category(action)
+        self._append("denied_action", action=category, kind=kind or finer)
+
+    def record_focus(self, *, lost: bool) -> None:
+        """Record that the window lost (curtain down) or regained focus."""
+        self._append("focus_lost" if lost else "focus_returned")
+
+    def record_idle_locked(self) -> None:
+        """Record that the idle lock covered the page."""
+        self._append("idle_locked")
+
+    def record_unlocked(self) -> None:
+        """Record that the reader unlocked the session again after an idle lock."""
+        self._append("unlocked")
+
+    def record_unlock_failed(self, error: ReadingRoomError) -> None:
+        """Record a failed attempt to unlock an idle-locked session."""
+        self._append("unlock_failed", reason=unlock_failure_reason(error))
+
+    def limit_reached(self) -> EndReason | None:
+        """The reason the session must end now (expiry or maximum length), or None."""
+        policy = self._opened.manifest.policy
+        if policy.is_expired(self._clock()):
+            return EndReason.EXPIRED
+        limit = policy.max_session_minutes
+        started = self._started_at
+        if limit > 0 and started is not None and self._monotonic() - started >= limit * 60:
+            return EndReason.MAX_TIME
+        return None
+
+    def end(self, reason: EndReason) -> None:
+        """Record ``session_ended`` once; later calls do nothing.
+
+        When the audit log already failed, one last attempt is made (it may succeed if the fault
+        was transient) but its failure is not raised again: the caller is already failing closed.
+
+        Raises:
+            AuditUnavailable: the final record could not be written (only if the log had not
+                failed before).
+        """
+        if self._ended or self._started_at is None:
+            self._ended = True
+            return
+        self._ended = True
+        details: dict[str, object] = {
+            "reason": reason.value,
+            "seconds": float(self._monotonic() - self._started_at),
+            "pages_viewed": self._pages_recorded,
+        }
+        if self._failed:
+            with contextlib.suppress(AuditUnavailable, OSError):
+                self._audit.append("session_ended", session=self._context, **details)
+            return
+        try:
+            self._audit.append("session_ended", session=self._context, **details)
+        except AuditUnavailable:
+            self._failed = True
+            raise
+
+    def _append(self, event: str, **details: object) -> None:
+        # After the end (or after a failure) the GUI may still deliver a queued event, e.g. the
+        # last page's time flushed during shutdown: it is dropped, never written after the end.
+        if self._ended:
+            return
+        try:
+            self._audit.append(event, session=self._context, **details)
+        except AuditUnavailable:
+            self._failed = True
+            raise
+        except OSError as exc:
+            # An append that breaks in a way the log did not translate is still a failed append.
+            self._failed = True
+            raise AuditUnavailable(reason="audit append failed") from exc
