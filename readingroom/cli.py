@@ -27,6 +27,7 @@ COMMAND_MODULES = (
     "readingroom.commands.prepare_cmd",
     "readingroom.commands.seal_cmd",
     "readingroom.commands.inspect_cmd",
+    "readingroom.commands.view_cmd",
     "readingroom.commands.audit_cmd",
     "readingroom.commands.trace_cmd",
 )
