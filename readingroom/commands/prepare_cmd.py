@@ -38,10 +38,16 @@ def register(subparsers: Any) -> None:
     parser.add_argument(
         "-o", "--output", required=True, type=Path, metavar="OUT.pdf", help="prepared PDF"
     )
-    parser.add_argument("--names", type=Path, metavar="NAMES.csv", help="original,label rows")
-    parser.add_argument("--redact", type=Path, metavar="TERMS.txt", help="terms to remove")
+    add_prepare_options(parser)
     parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write a report")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
+    parser.set_defaults(run=run)
+
+
+def add_prepare_options(parser: argparse.ArgumentParser) -> None:
+    """Add --names, --redact, --allow-unverifiable-pages, --include-originals (also for seal)."""
+    parser.add_argument("--names", type=Path, metavar="NAMES.csv", help="original,label rows")
+    parser.add_argument("--redact", type=Path, metavar="TERMS.txt", help="terms to remove")
     parser.add_argument(
         "--allow-unverifiable-pages",
         action="store_true",
@@ -52,7 +58,6 @@ def register(subparsers: Any) -> None:
         action="store_true",
         help="name the originals and terms in the report and messages (sensitive!)",
     )
-    parser.set_defaults(run=run)
 
 
 def options_from_args(args: argparse.Namespace) -> PrepareOptions:
