@@ -72,7 +72,13 @@ class Matcher:
             alternation = "|".join(
                 f"(?P<t{i}>{target_pattern(t.text)})" for i, t in enumerate(self.targets)
             )
-            self._regex: re.Pattern[str] | None = re.compile(alternation, re.IGNORECASE)
+            # Python's engine tries every alternative at every position; a word start and a
+            # possible first character, checked first, let most positions fail at once.
+            firsts = {c for t in self.targets for c in (t.text[0].lower(), t.text[0].upper())}
+            first_class = "".join(sorted(re.escape(c) for c in firsts))
+            self._regex: re.Pattern[str] | None = re.compile(
+                rf"(?<!\w)(?=[{first_class}])(?:{alternation})", re.IGNORECASE
+            )
         else:
             self._regex = None
 

@@ -24,7 +24,8 @@ EXTRACT_FLAGS: int = (
 class PageChar:
     """One character on the page (``None`` entries in :class:`PageText` are separators)."""
 
-    rect: Rect
+    box: tuple[float, float, float, float]
+    """x0, y0, x1, y1: a plain tuple, because a Rect per character is slow to build."""
     origin: tuple[float, float]
     size: float
     color: int
@@ -63,7 +64,7 @@ def extract_page_text(page: Page) -> PageText:
                     pieces.append(glyph)
                     chars.append(
                         PageChar(
-                            rect=pymupdf.Rect(char["bbox"]),
+                            box=_box(char["bbox"]),
                             origin=(float(origin[0]), float(origin[1])),
                             size=size,
                             color=color,
@@ -90,15 +91,20 @@ def pieces_of(chars: Sequence[PageChar | None]) -> list[LinePiece]:
     pieces: list[LinePiece] = []
     current_line = -1
     for char in chars:
-        if char is None or char.rect.is_empty:
+        if char is None or char.box[2] <= char.box[0] or char.box[3] <= char.box[1]:
             continue
+        rect = pymupdf.Rect(char.box)
         if char.line != current_line:
-            pieces.append(LinePiece(rect=pymupdf.Rect(char.rect), first=char))
+            pieces.append(LinePiece(rect=rect, first=char))
             current_line = char.line
         else:
             last = pieces[-1]
-            pieces[-1] = LinePiece(rect=last.rect | char.rect, first=last.first)
+            pieces[-1] = LinePiece(rect=last.rect | rect, first=last.first)
     return pieces
+
+
+def _box(bbox: Sequence[float]) -> tuple[float, float, float, float]:
+    return (float(bbox[0]), float(bbox[1]), float(bbox[2]), float(bbox[3]))
 
 
 def color_tuple(srgb: int) -> tuple[float, float, float]:
