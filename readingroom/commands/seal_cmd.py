@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from readingroom.age import Recipient, ScryptRecipient, X25519Recipient
+from readingroom.commands.prepare_cmd import add_prepare_options, options_from_args
 from readingroom.errors import InputFileError, UsageError
 from readingroom.fileio import check_output_path, write_atomically
 from readingroom.keys import PublisherKey, load_publisher_key
@@ -30,6 +31,7 @@ from readingroom.policy import (
     ReaderIdentity,
     parse_date_argument,
 )
+from readingroom.prepare import prepare_pdf
 from readingroom.progress import TerminalProgress
 from readingroom.review_file import SEAL_SCRYPT_LOG_N, seal_review
 from readingroom.watermark import validate_template
@@ -83,12 +85,20 @@ def register(subparsers: Any) -> None:
     parser.add_argument("--watermark-template", default=DEFAULT_WATERMARK_TEMPLATE)
     parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
+    preparation = parser.add_argument_group("preparing first (see readingroom prepare --help)")
+    preparation.add_argument(
+        "--prepare", action="store_true",
+        help="sanitise, pseudonymise (--names) and redact (--redact) before sealing",
+    )  # fmt: skip
+    add_prepare_options(preparation)
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     """Seal the document for every reader."""
     progress = TerminalProgress()
+    if not args.prepare and (args.names or args.redact or args.allow_unverifiable_pages):
+        raise UsageError("--names, --redact and --allow-unverifiable-pages need --prepare.")
     readers = [ReaderIdentity.parse(spec, args.org) for spec in args.reader]
     policy_template = _policy_template(args, readers[0])
     workstations = [X25519Recipient.from_string(text) for text in args.workstation]
@@ -100,6 +110,14 @@ def run(args: argparse.Namespace) -> int:
     progress.step("Reading the PDF")
     pdf = read_pdf(args.pdf)
     page_count = count_pages(pdf, str(args.pdf))
+    if args.prepare:
+        progress.step("Preparing")
+        options = dataclasses.replace(options_from_args(args), progress=progress)
+        prepared = prepare_pdf(pdf, options)
+        progress.finish()
+        for line in prepared.report.summary_lines(include_originals=args.include_originals):
+            sys.stderr.write(line + "\n")
+        pdf = prepared.pdf
     title = args.title or args.pdf.stem
 
     for index, output in enumerate(outputs, start=1):

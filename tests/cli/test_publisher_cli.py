@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from collections.abc import Callable
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pymupdf
@@ -14,7 +15,10 @@ import pytest
 from readingroom import __version__
 from readingroom.age import X25519Identity
 from readingroom.cli import main
+from readingroom.config import load_config
 from readingroom.errors import ExitCode
+from readingroom.review_file import UnlockKeys, open_review
+from readingroom.trust import TrustStore
 from tests.factories import FAST_LOG_N, make_pdf
 
 Run = Callable[..., tuple[int, str, str]]
@@ -257,3 +261,33 @@ def test_trust_list_and_remove(workspace: Path, run: Run) -> None:
     assert code == 0 and "No longer trusting Board" in out
     code, out, err = run("trust", "list")
     assert out == "" and "No trusted publishers" in err
+
+
+def test_seal_with_prepare_pseudonymises_before_sealing(
+    workspace: Path, run: Run, rr_home: Path
+) -> None:
+    ws = workspace
+    (ws / "draft.pdf").write_bytes(make_pdf(2, text="Jane Smith visited on page {n}."))
+    (ws / "names.csv").write_text("original,label\nJane Smith,Social Worker 1\n")
+    args = seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "doc.rrf", "--prepare",
+                     "--names", ws / "names.csv")  # fmt: skip
+    args[1] = ws / "draft.pdf"
+    code, _, err = run(*args)
+    assert code == 0, err
+    assert "Social Worker 1" in err  # the summary of what was replaced
+    config = load_config(rr_home)
+    opened = open_review(
+        (ws / "doc.rrf").read_bytes(),
+        UnlockKeys(passphrase=b"reader passphrase"),
+        config=config,
+        trust=TrustStore.load(config.trust_store),
+        now=datetime.now(UTC),
+        enforce_policy=False,
+    )
+    document = pymupdf.open(stream=bytes(opened.pdf), filetype="pdf")
+    text = "".join(page.get_text() for page in document)
+    assert "Jane Smith" not in text and "Social Worker 1" in text
+
+    code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "x.rrf",
+                                  "--names", ws / "names.csv"))  # fmt: skip
+    assert code == ExitCode.USAGE and "--prepare" in err
