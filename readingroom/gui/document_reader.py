@@ -288,10 +288,10 @@ class DocumentReader(QWidget):
             self._show_hit((page, 0))
 
     def _search_hits_found(self, generation: int, page: int, rects: object) -> None:
-        if generation != self._search_generation or not isinstance(rects, tuple):
+        if generation != self._search_generation or not isinstance(rects, tuple | list):
             return
         first = not self._hits
-        self._hits[page] = rects
+        self._hits[page] = tuple(rects)
         self.search_results.set_page_hits(page, len(rects))
         self._update_search_status(finished=False)
         if first:

@@ -236,5 +236,5 @@ class RenderWorker(QObject):
 
 
 def _search(page: Any, query: str) -> tuple[HighlightRect, ...]:
-    rects = page.search_for(query, hit_max=MAX_HITS_PER_PAGE)
+    rects = page.search_for(query)[:MAX_HITS_PER_PAGE]
     return tuple((float(r.x0), float(r.y0), float(r.x1), float(r.y1)) for r in rects)
