@@ -144,6 +144,10 @@ class ViewerWindow(QMainWindow):
         """True while the curtain hides the page."""
         return self._stack.currentWidget() is self._curtain
 
+    def reader(self) -> DocumentReader:
+        """The reading surface."""
+        return self._reader
+
     def curtain(self) -> Curtain:
         """The curtain widget (its message is a fixed viewer sentence)."""
         return self._curtain

@@ -114,6 +114,10 @@ class ViewerLauncher(QObject):
         self.window: ViewerWindow | None = None
         self.message_box: QMessageBox | None = None
 
+    def is_finished(self) -> bool:
+        """True once ``finished`` was emitted (the audit log is closed)."""
+        return self._done
+
     @property
     def session(self) -> ReadingSession | None:
         """The started session, once there is one."""

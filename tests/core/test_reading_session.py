@@ -1,0 +1,198 @@
+"""ReadingSession: what a reading session writes to a real audit log, and when it must stop."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from readingroom.audit import AuditLog
+from readingroom.errors import (
+    AgeNoMatch,
+    AuditUnavailable,
+    DamagedFile,
+    Expired,
+    KeyFileLocked,
+    WorkstationRefused,
+)
+from readingroom.policy import Policy
+from readingroom.reading_session import (
+    DeniedAction,
+    EndReason,
+    ReadingSession,
+    record_unlock_failed,
+    unlock_failure_reason,
+)
+from readingroom.review_file import OpenedReview, UnlockKeys, open_review
+from tests.audit.helpers import all_records
+from tests.factories import PASSPHRASE, READER, SealedFixture, seal_fixture
+
+START = datetime(2030, 5, 1, 9, 0, tzinfo=UTC)
+
+
+class Clocks:
+    """The wall clock and the monotonic clock, moved by hand (the only fakes here)."""
+
+    def __init__(self) -> None:
+        self.now = START
+        self.seconds = 1000.0
+
+    def wall(self) -> datetime:
+        return self.now
+
+    def monotonic(self) -> float:
+        return self.seconds
+
+
+def _open(sealed: SealedFixture, now: datetime = START) -> OpenedReview:
+    return open_review(
+        sealed.data,
+        UnlockKeys(passphrase=PASSPHRASE),
+        config=sealed.config,
+        trust=sealed.trust,
+        now=now,
+    )
+
+
+@pytest.fixture
+def log(rr_home: Path) -> Iterator[AuditLog]:
+    audit = AuditLog.open(rr_home / "audit")
+    yield audit
+    audit.close()
+
+
+def _events(directory: Path) -> list[dict[str, Any]]:
+    return [record for record in all_records(directory) if record["event"] != "checkpoint"]
+
+
+def _session(
+    rr_home: Path, log: AuditLog, clocks: Clocks, policy: Policy | None = None
+) -> ReadingSession:
+    sealed = seal_fixture(rr_home, policy=policy)
+    return ReadingSession(
+        _open(sealed),
+        log,
+        sealed.config,
+        context=log.new_session(reader=None),
+        clock=clocks.wall,
+        monotonic=clocks.monotonic,
+    )
+
+
+def test_a_session_records_its_life_in_order(rr_home: Path, log: AuditLog) -> None:
+    clocks = Clocks()
+    session = _session(rr_home, log, clocks)
+    code = session.start()
+    assert code == session.session_code
+    session.record_page_viewed(0, 1.25, 12.5)
+    session.record_search("budget")
+    session.record_denied(DeniedAction.COPY)
+    session.record_denied(DeniedAction.EXTERNAL_LINK, kind="uri")
+    session.record_focus(lost=True)
+    session.record_focus(lost=False)
+    session.record_idle_locked()
+    session.record_unlocked()
+    clocks.seconds += 60
+    session.end(EndReason.CLOSED)
+    session.end(EndReason.IDLE)  # idempotent: one session_ended only
+
+    records = [
+        r for r in _events(rr_home / "audit") if r.get("session") == session.context.session_id
+    ]
+    assert [r["event"] for r in records] == [
+        "session_started",
+        "page_viewed",
+        "search",
+        "denied_action",
+        "denied_action",
+        "focus_lost",
+        "focus_returned",
+        "idle_locked",
+        "unlocked",
+        "session_ended",
+    ]
+    started = records[0]
+    assert started["details"]["code"] == code
+    assert started["reader"] == READER.id
+    assert started["signature_hash"] == session.context.signature_hash
+    assert records[1]["details"] == {"page": 1, "zoom_milli": 1250, "seconds_milli": 12500}
+    assert records[2]["details"] == {"query": "budget"}
+    assert records[4]["details"] == {"action": "external link", "kind": "uri"}
+    assert records[-1]["details"]["reason"] == "closed"
+    assert records[-1]["details"]["seconds_milli"] == 60000
+
+
+def test_nothing_is_recorded_after_the_end(rr_home: Path, log: AuditLog) -> None:
+    session = _session(rr_home, log, Clocks())
+    session.start()
+    session.end(EndReason.CLOSED)
+    session.record_page_viewed(2, 1.0, 3.0)
+    assert _events(rr_home / "audit")[-1]["event"] == "session_ended"
+
+
+def test_cut_is_recorded_even_if_the_vocabulary_lacks_it(rr_home: Path, log: AuditLog) -> None:
+    session = _session(rr_home, log, Clocks())
+    session.start()
+    session.record_denied(DeniedAction.CUT)
+    details = _events(rr_home / "audit")[-1]["details"]
+    assert "cut" in (details["action"], details.get("kind"))
+
+
+def test_expiry_and_maximum_length_end_the_session(rr_home: Path, log: AuditLog) -> None:
+    clocks = Clocks()
+    policy = Policy(reader=READER, not_after=START + timedelta(hours=1), max_session_minutes=30)
+    session = _session(rr_home, log, clocks, policy)
+    session.start()
+    assert session.limit_reached() is None
+    clocks.seconds += 30 * 60
+    assert session.limit_reached() is EndReason.MAX_TIME
+    clocks.now += timedelta(hours=1)
+    assert session.limit_reached() is EndReason.EXPIRED
+
+
+def test_an_append_failure_fails_the_session(rr_home: Path, log: AuditLog) -> None:
+    session = _session(rr_home, log, Clocks())
+    session.start()
+
+    def broken(*_args: object, **_details: object) -> int:
+        raise AuditUnavailable(reason="disk full")
+
+    # Injected fault: the log's own writer failing (as on a full disk).
+    log.append = broken  # type: ignore[method-assign]
+    with pytest.raises(AuditUnavailable):
+        session.record_page_viewed(0, 1.0, 1.0)
+    assert session.failed
+    session.end(EndReason.AUDIT_FAILURE)  # does not raise again
+    assert session.ended
+
+
+def test_unlock_failures_are_recorded_by_category(rr_home: Path, log: AuditLog) -> None:
+    context = log.new_session(reader=None)
+    record_unlock_failed(
+        log, AgeNoMatch(reason="wrong passphrase or not for this reader"), session=context
+    )
+    record_unlock_failed(log, Expired(reason="expired"), session=context)
+    reasons = [
+        r["details"]["reason"] for r in _events(rr_home / "audit") if r["event"] == "unlock_failed"
+    ]
+    assert reasons == ["wrong passphrase", "expired"]
+
+
+@pytest.mark.parametrize(
+    ("error", "category"),
+    [
+        (AgeNoMatch(reason="wrong passphrase or not for this reader"), "wrong passphrase"),
+        (KeyFileLocked(), "wrong passphrase"),
+        (
+            WorkstationRefused(reason="not for this workstation: no workstation key"),
+            "not for this workstation",
+        ),
+        (DamagedFile(reason="damaged file: bad signature"), "damaged file"),
+        (Expired(), "expired"),
+    ],
+)
+def test_unlock_failure_reason(error: Exception, category: str) -> None:
+    assert unlock_failure_reason(error) == category  # type: ignore[arg-type]
