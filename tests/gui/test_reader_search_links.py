@@ -117,7 +117,7 @@ def test_external_link_is_reported_by_kind_and_never_opened(
     qtbot: QtBot, make_reader: Callable[..., DocumentReader], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     opened: list[object] = []
-    monkeypatch.setattr(QDesktopServices, "openUrl", lambda url: opened.append(url))
+    monkeypatch.setattr(QDesktopServices, "openUrl", opened.append)
     reader = make_reader()
     _show_link_page(qtbot, reader)
     with qtbot.waitSignal(reader.external_link_blocked) as blocked:

@@ -1,0 +1,184 @@
+"""Failure containment and the no-document-text rule."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Callable, Sequence
+from typing import Any
+
+from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QAbstractItemView,
+    QApplication,
+    QLabel,
+    QLineEdit,
+    QTabBar,
+    QWidget,
+)
+from pytestqt.qtbot import QtBot
+
+from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
+from readingroom.watermark import WatermarkSpec
+from tests.gui.conftest import CANARY, SEARCH_WORD
+
+FAILING_PAGE = 2
+
+
+def _failing_on(page_index: int) -> Callable[..., QImage]:
+    def render(
+        page: Any,
+        zoom: float,
+        ratio: float,
+        spec: WatermarkSpec,
+        highlights: Sequence[HighlightRect] = (),
+    ) -> QImage:
+        if page.number == page_index:
+            raise RuntimeError("renderer failed on purpose")
+        return render_page_image(page, zoom, ratio, spec, highlights)
+
+    return render
+
+
+def test_failing_page_shows_error_placeholder_and_reader_carries_on(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    reader = make_reader(render_function=_failing_on(FAILING_PAGE))
+    reader.view.fit_page()
+    with qtbot.waitSignal(reader.render_failed, timeout=10_000) as failed:
+        reader.go_to_page(FAILING_PAGE)
+    assert failed.args == [FAILING_PAGE]
+    # The error placeholder is painted (pale red), not a page image.
+    shot = reader.view.viewport().grab().toImage()
+    centre = shot.pixelColor(shot.width() // 2, shot.height() // 3)
+    assert (centre.red(), centre.green(), centre.blue()) == (250, 225, 225)
+    # Other pages still render.
+    with qtbot.waitSignal(reader.view.page_painted, timeout=10_000):
+        reader.go_to_page(FAILING_PAGE + 1)
+    assert reader._worker.is_running()
+
+
+def test_hung_renderer_does_not_block_the_window(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    release = threading.Event()
+
+    def hanging(page: Any, *args: Any) -> QImage:
+        if page.number == 0:
+            release.wait(30)
+        return render_page_image(page, *args)
+
+    reader = make_reader(render_function=hanging)
+    reader.view.fit_page()
+    try:
+        busy = reader._worker.current_key
+        qtbot.waitUntil(lambda: busy() is not None and busy().page == 0, timeout=10_000)
+        qtbot.keyClick(reader.view, Qt.Key.Key_End)
+        qtbot.keyClick(reader.view, Qt.Key.Key_PageUp)
+        assert reader.current_page() == reader.page_count() - 2
+        qtbot.wait(50)
+        assert reader.view.cache.get_any(reader.current_page()) is None  # placeholder shown
+    finally:
+        release.set()
+    with qtbot.waitSignal(reader.view.page_painted, timeout=10_000):
+        reader.view.viewport().update()
+
+
+def _model_strings(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[str]:
+    if parent is None:
+        parent = QModelIndex()
+    try:
+        columns = max(1, model.columnCount(parent))
+    except TypeError:  # list models keep columnCount private
+        columns = 1
+    roles = [*range(0, 40), *range(Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 20)]
+    found: list[str] = []
+    for row in range(model.rowCount(parent)):
+        for column in range(columns):
+            index = model.index(row, column, parent)
+            for role in roles:
+                value = model.data(index, role)
+                if value is not None and not isinstance(value, QImage):
+                    found.append(str(value))
+            found += _model_strings(model, index)
+    return found
+
+
+def _widget_strings(widget: QWidget) -> list[str]:
+    texts = [
+        widget.windowTitle(),
+        widget.toolTip(),
+        widget.statusTip(),
+        widget.whatsThis(),
+        widget.accessibleName(),
+        widget.accessibleDescription(),
+    ]
+    if isinstance(widget, QLabel | QLineEdit | QAbstractButton):
+        texts.append(widget.text())
+    if isinstance(widget, QLineEdit):
+        texts.append(widget.placeholderText())
+    if isinstance(widget, QTabBar):
+        for tab in range(widget.count()):
+            texts += [widget.tabText(tab), widget.tabToolTip(tab)]
+    if isinstance(widget, QAbstractItemView) and widget.model() is not None:
+        texts += _model_strings(widget.model())
+    for action in widget.actions():
+        texts += [action.text(), action.toolTip(), action.statusTip(), action.whatsThis()]
+    return texts
+
+
+def test_no_document_text_reaches_any_widget(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    reader = make_reader()
+    assert reader.outline.entry_count() == 5
+    reader.outline.expandAll()
+    reader.side_panel.setCurrentWidget(reader.outline)
+    reader.actions_.find.trigger()
+    reader.search_bar.query_edit.setText(SEARCH_WORD)
+    qtbot.keyClick(reader.search_bar.query_edit, Qt.Key.Key_Return)
+    qtbot.waitUntil(lambda: reader.search_bar.status_label.text().startswith("4 hits"))
+    reader.outline.page_activated.emit(3)
+    qtbot.wait(100)
+    widgets = [reader, *reader.findChildren(QWidget), *QApplication.topLevelWidgets()]
+    strings = [text for widget in widgets for text in _widget_strings(widget)]
+    assert strings, "the walk found nothing: the test would prove nothing"
+    assert not [text for text in strings if CANARY.lower() in text.lower()]
+    assert CANARY.lower() not in QApplication.clipboard().text().lower()
+    # The outline's accessible text names the entry and page only.
+    index = reader.outline.model().index(0, 0)
+    assert index.data(Qt.ItemDataRole.AccessibleTextRole) == "Outline entry 1, page 1"
+    assert index.data(Qt.ItemDataRole.DisplayRole) is None
+
+
+def test_outline_entry_navigates(qtbot: QtBot, make_reader: Callable[..., DocumentReader]) -> None:
+    reader = make_reader()
+    reader.view.fit_page()
+    model = reader.outline.model()
+    part_two = model.index(1, 0)
+    reader.outline.clicked.emit(part_two)
+    assert reader.current_page() == 6
+    reader.actions_.back.trigger()
+    assert reader.current_page() == 0
+
+
+def test_thumbnail_click_navigates(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    reader = make_reader()
+    reader.view.fit_page()
+    reader.thumbnails.clicked.emit(reader.thumbnails.model().index(5, 0))
+    assert reader.current_page() == 5
+
+
+def test_shutdown_stops_the_thread_and_drops_images(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    reader = make_reader()
+    qtbot.waitUntil(lambda: len(reader.view.cache) > 0, timeout=10_000)
+    reader.shutdown()
+    assert not reader._worker.is_running()
+    assert len(reader.view.cache) == 0
+    reader.shutdown()  # twice is fine
