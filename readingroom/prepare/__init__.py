@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from readingroom.errors import InputFileError, TermsRemain, UnverifiablePages
+from readingroom.errors import InputFileError, NotVerified, TermsRemain, UnverifiablePages
 from readingroom.prepare.matching import Matcher, build_targets
 from readingroom.prepare.mupdf import Document, pymupdf
 from readingroom.prepare.names import (
@@ -151,7 +151,12 @@ def prepare_pdf(pdf: bytes, options: PrepareOptions) -> PreparedDocument:
         if options.progress is not None:
             options.progress(pages + done, pages * 2)
 
-    verification = verify_pdf(prepared, targets, progress=verified_page)
+    try:
+        verification = verify_pdf(prepared, targets, progress=verified_page)
+    except InputFileError:
+        raise
+    except Exception as exc:  # a check that cannot run is a check that failed: fail closed
+        raise NotVerified(reason="verification crashed") from exc
     report.unverifiable_pages = verification.unverifiable_pages
     if not verification.clean:
         raise TermsRemain(
