@@ -84,7 +84,9 @@ class Viewer:
         launcher.start()
         return launcher
 
-    def open_window(self, sealed: Sealed, *, tuning: ViewerTuning | None = None) -> ViewerWindow:
+    def open_window(
+        self, sealed: Sealed, *, tuning: ViewerTuning | None = None, activate: bool = True
+    ) -> ViewerWindow:
         """Go through unlock (passphrase file) and the notice to a shown window."""
         launcher = self.launch(sealed, tuning=tuning)
         assert launcher.notice_dialog is not None
@@ -92,8 +94,9 @@ class Viewer:
         window = launcher.window
         assert window is not None
         self.qtbot.waitExposed(window)
-        window.activateWindow()
-        self.qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+        if activate:
+            window.activateWindow()
+            self.qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
         return window
 
     def close_all(self) -> None:

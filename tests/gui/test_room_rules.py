@@ -1,0 +1,260 @@
+"""The room's rules in a real session: refused actions, the curtain, idle lock, failing closed."""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from PySide6.QtCore import QPoint, QPointF, Qt
+from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication, QImage, QMouseEvent
+from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+from pytestqt.qtbot import QtBot
+
+from readingroom.errors import AuditUnavailable, ExitCode
+from readingroom.gui.main_window import ViewerWindow
+from readingroom.gui.viewer_launcher import ViewerTuning
+from tests.factories import PASSPHRASE
+from tests.gui.conftest import CANARY
+from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, events, write_sealed
+
+CLIPBOARD_TEXT = "known clipboard text"
+
+
+@pytest.fixture
+def viewer(qtbot: QtBot) -> Iterator[Viewer]:
+    helper = Viewer(qtbot)
+    yield helper
+    helper.close_all()
+
+
+@pytest.fixture
+def sealed(rr_home: Path, tmp_path: Path) -> Sealed:
+    return write_sealed(rr_home, tmp_path)
+
+
+def _denied(sealed: Sealed) -> list[str]:
+    return [
+        str(record["details"].get("kind") or record["details"]["action"])
+        for record in events(sealed.config)
+        if record["event"] == "denied_action"
+    ]
+
+
+KEYS = [
+    (Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier, "copy"),
+    (Qt.Key.Key_A, Qt.KeyboardModifier.ControlModifier, "select-all"),
+    (Qt.Key.Key_S, Qt.KeyboardModifier.ControlModifier, "save"),
+    (Qt.Key.Key_P, Qt.KeyboardModifier.ControlModifier, "print"),
+    (Qt.Key.Key_X, Qt.KeyboardModifier.ControlModifier, "cut"),
+    (Qt.Key.Key_Print, Qt.KeyboardModifier.NoModifier, "screenshot key"),
+]
+
+
+def test_each_refused_key_is_recorded_and_the_clipboard_is_untouched(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText(CLIPBOARD_TEXT)
+    window = viewer.open_window(sealed)
+    page = window.reader().view
+    for key, modifier, _name in KEYS:
+        qtbot.keyClick(page, key, modifier)
+        assert "not allowed" in window.statusBar().currentMessage()
+    assert _denied(sealed) == [name for _key, _modifier, name in KEYS]
+    assert clipboard.text() == CLIPBOARD_TEXT
+
+
+def test_context_menu_and_drag_out_are_refused(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    window = viewer.open_window(sealed)
+    page = window.reader().view.viewport()
+    centre = page.rect().center()
+    menu = QContextMenuEvent(QContextMenuEvent.Reason.Mouse, centre, page.mapToGlobal(centre))
+    QApplication.sendEvent(page, menu)
+    qtbot.mousePress(page, Qt.MouseButton.LeftButton, pos=centre)
+    outside = window.frameGeometry().bottomRight() + QPoint(50, 50)
+    move = QMouseEvent(
+        QMouseEvent.Type.MouseMove,
+        QPointF(page.mapFromGlobal(outside)),
+        QPointF(outside),
+        Qt.MouseButton.NoButton,
+        Qt.MouseButton.LeftButton,
+        Qt.KeyboardModifier.NoModifier,
+    )
+    QApplication.sendEvent(page, move)
+    QApplication.sendEvent(page, move)  # recorded once per press
+    qtbot.mouseRelease(page, Qt.MouseButton.LeftButton, pos=centre)
+    assert _denied(sealed) == ["context menu", "drag"]
+
+
+def test_an_external_link_is_never_opened_but_recorded(sealed: Sealed, viewer: Viewer) -> None:
+    window = viewer.open_window(sealed)
+    window.reader().external_link_blocked.emit("uri")
+    records = [r for r in events(sealed.config) if r["event"] == "denied_action"]
+    assert records[-1]["details"] == {"action": "external link", "kind": "uri"}
+    assert "not opened" in window.statusBar().currentMessage()
+
+
+def test_the_curtain_covers_the_page_when_the_window_loses_focus(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    window = viewer.open_window(sealed)
+    assert not window.is_covered()
+    other = QWidget()
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(window.is_covered, timeout=WAIT_MS)
+    # Nothing of the page is part of the window while the curtain is up.
+    rgb = QImage.Format.Format_RGB32
+    shown = window.centralWidget().grab().toImage().convertToFormat(rgb)
+    assert shown == window.curtain().grab().toImage().convertToFormat(rgb)
+    assert not window.reader().isVisible()
+    window.activateWindow()
+    qtbot.waitUntil(lambda: not window.is_covered(), timeout=WAIT_MS)
+    names = [str(r["event"]) for r in events(sealed.config)]
+    assert names[-2:] == ["focus_lost", "focus_returned"]
+
+
+def test_idle_lock_asks_for_the_passphrase_again(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    window = viewer.open_window(
+        sealed, tuning=ViewerTuning(delay_for=lambda _n: 0.0, idle_ms=50), activate=False
+    )
+    qtbot.waitUntil(lambda: window.relock_dialog() is not None, timeout=WAIT_MS)
+    assert window.is_covered()
+    dialog = window.relock_dialog()
+    assert dialog is not None
+    dialog.set_passphrase("wrong")
+    dialog.try_unlock()
+    assert window.is_covered()
+    dialog.set_passphrase(PASSPHRASE.decode())
+    dialog.try_unlock()
+    assert window.relock_dialog() is None
+    names = [str(r["event"]) for r in events(sealed.config)]
+    assert "idle_locked" in names
+    assert names[names.index("idle_locked") :].count("unlock_failed") == 1
+    assert "unlocked" in names[names.index("idle_locked") :]
+    assert not window.is_covered() or not window.isActiveWindow()
+
+
+def test_cancelling_the_idle_lock_ends_the_session(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    window = viewer.open_window(
+        sealed, tuning=ViewerTuning(delay_for=lambda _n: 0.0, idle_ms=50), activate=False
+    )
+    qtbot.waitUntil(lambda: window.relock_dialog() is not None, timeout=WAIT_MS)
+    dialog = window.relock_dialog()
+    assert dialog is not None
+    dialog.reject()
+    assert window.is_covered()
+    ended = [r for r in events(sealed.config) if r["event"] == "session_ended"]
+    assert [r["details"]["reason"] for r in ended] == ["idle"]
+
+
+def _break_the_log_underneath(viewer: Viewer) -> None:
+    # A real fault: the log's segment file descriptor now points at /dev/full, so the next
+    # write fails with ENOSPC exactly as on a full disk.
+    audit = viewer.launchers[-1]._audit
+    assert audit is not None
+    full = os.open("/dev/full", os.O_WRONLY)
+    os.dup2(full, audit._writer._fd)
+    os.close(full)
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_an_audit_failure_mid_session_covers_the_page_and_ends_it(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    window = viewer.open_window(sealed)
+    _break_the_log_underneath(viewer)
+    qtbot.keyClick(window.reader().view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    assert window.is_covered()
+    assert str(AuditUnavailable()) in window.curtain().message()
+    assert window.exit_code() == ExitCode.AUDIT_UNAVAILABLE
+    assert all(not action.isEnabled() for action in window.reader().reading_actions())
+    window.activateWindow()  # focus does not lift this curtain
+    qtbot.wait(50)
+    assert window.is_covered()
+    window.close()
+    assert viewer.launchers[-1].exit_code == ExitCode.AUDIT_UNAVAILABLE
+
+
+def test_session_ended_is_recorded_on_close_and_layout_is_kept(
+    sealed: Sealed, viewer: Viewer, rr_home: Path
+) -> None:
+    window = viewer.open_window(sealed)
+    window.resize(900, 700)
+    window.close()
+    ended = [r for r in events(sealed.config) if r["event"] == "session_ended"]
+    assert [r["details"]["reason"] for r in ended] == ["closed"]
+    assert (rr_home / "viewer-layout.ini").is_file()
+    assert viewer.launchers[-1].exit_code == 0
+
+
+def test_expiry_during_the_session_ends_it(
+    sealed: Sealed, viewer: Viewer, rr_home: Path, tmp_path: Path
+) -> None:
+    from datetime import UTC, datetime, timedelta
+
+    from readingroom.policy import Policy
+    from tests.factories import READER
+
+    expiring = write_sealed(
+        rr_home,
+        tmp_path,
+        policy=Policy(reader=READER, not_after=datetime.now(UTC) + timedelta(hours=1)),
+    )
+    later = datetime.now(UTC) + timedelta(hours=2)
+    clock = {"now": datetime.now(UTC)}
+    window = viewer.open_window(
+        expiring, tuning=ViewerTuning(delay_for=lambda _n: 0.0, clock=lambda: clock["now"])
+    )
+    clock["now"] = later
+    window.check_limits()
+    assert window.is_covered() and "expired" in window.curtain().message()
+    ended = [r for r in events(expiring.config) if r["event"] == "session_ended"]
+    assert [r["details"]["reason"] for r in ended] == ["expired"]
+
+
+def _visible_strings(widget: QWidget) -> list[str]:
+    strings = [
+        widget.windowTitle(),
+        widget.toolTip(),
+        widget.statusTip(),
+        widget.whatsThis(),
+        widget.accessibleName(),
+        widget.accessibleDescription(),
+    ]
+    if isinstance(widget, QLabel | QAbstractButton | QLineEdit):
+        strings.append(widget.text())
+    if isinstance(widget, QLineEdit):
+        strings.append(widget.placeholderText())
+    for action in widget.actions():
+        assert isinstance(action, QAction)
+        strings += [action.text(), action.toolTip(), action.statusTip(), action.whatsThis()]
+    return strings
+
+
+def test_no_document_text_reaches_a_widget_and_print_support_never_loads(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    window = viewer.open_window(sealed)
+    reader = window.reader()
+    with qtbot.waitSignal(reader.view.page_painted, timeout=WAIT_MS):
+        reader.view.viewport().update()
+    reader.go_to_page(1)
+    qtbot.keyClick(reader.view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
+    for widget in QApplication.allWidgets():
+        for text in _visible_strings(widget):
+            assert CANARY not in text, type(widget).__name__
+    assert CANARY not in QGuiApplication.clipboard().text()
+    window.close()
+    assert "PySide6.QtPrintSupport" not in sys.modules
+    assert isinstance(window, ViewerWindow)
