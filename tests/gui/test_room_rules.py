@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Iterator
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
@@ -16,7 +17,8 @@ from pytestqt.qtbot import QtBot
 from readingroom.errors import AuditUnavailable, ExitCode
 from readingroom.gui.main_window import ViewerWindow
 from readingroom.gui.viewer_launcher import ViewerTuning
-from tests.factories import PASSPHRASE
+from readingroom.policy import Policy
+from tests.factories import PASSPHRASE, READER
 from tests.gui.conftest import CANARY
 from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, events, write_sealed
 
@@ -201,11 +203,6 @@ def test_session_ended_is_recorded_on_close_and_layout_is_kept(
 def test_expiry_during_the_session_ends_it(
     sealed: Sealed, viewer: Viewer, rr_home: Path, tmp_path: Path
 ) -> None:
-    from datetime import UTC, datetime, timedelta
-
-    from readingroom.policy import Policy
-    from tests.factories import READER
-
     expiring = write_sealed(
         rr_home,
         tmp_path,
