@@ -7,6 +7,7 @@ import sys
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
+from readingroom.cli import report_error
 from readingroom.config import WorkstationConfig, load_config
 from readingroom.errors import ReadingRoomError
 from readingroom.gui.capture_exclusion import CaptureExclusion, backend_for_platform
@@ -69,6 +70,8 @@ def run_viewer(
     app.installEventFilter(capture)
     launcher = ViewerLauncher(request, config, capture=capture, tuning=tuning)
     launcher.finished.connect(app.exit)
+    # The same one line the CLI prints for every error, for whoever started us from a terminal.
+    launcher.failed.connect(report_error)
     # Start inside the event loop, so an early failure's app.exit() is not lost.
     QTimer.singleShot(0, launcher.start)
     try:

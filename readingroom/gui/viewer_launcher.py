@@ -84,6 +84,7 @@ class ViewerLauncher(QObject):
     """Runs one ``view`` from the audit log to the closed window; emits ``finished(code)``."""
 
     finished = Signal(int)
+    failed = Signal(str)  # the safe message of an error that stopped the viewer
 
     def __init__(
         self,
@@ -337,6 +338,7 @@ class ViewerLauncher(QObject):
             # closes the session in the log.
             with contextlib.suppress(AuditUnavailable):
                 self._session.end(EndReason.CLOSED)
+        self.failed.emit(str(error))
         box = QMessageBox(QMessageBox.Icon.Critical, "ReadingRoom", str(error))
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.finished.connect(lambda _result: self._finish(error.exit_code))
