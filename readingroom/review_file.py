@@ -25,7 +25,14 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from readingroom.age import Identity, Recipient, ScryptIdentity, X25519Identity, X25519Recipient
+from readingroom.age import (
+    Identity,
+    Recipient,
+    ScryptIdentity,
+    X25519Identity,
+    X25519Recipient,
+    check_identities,
+)
 from readingroom.age import decrypt as age_decrypt
 from readingroom.age import encrypt as age_encrypt
 from readingroom.config import WorkstationConfig
@@ -215,6 +222,50 @@ def open_review(
         publisher_fingerprint=parsed.publisher.fingerprint,
         publisher_trusted=trusted,
     )
+
+
+def verify_reader(data: bytes, unlock: UnlockKeys) -> None:
+    """Prove the reader's factor again without decrypting the document a second time.
+
+    The viewer calls this when a reader unlocks after an idle lock: the passphrase (or key) is
+    checked against the reader layer's age header (scrypt stanza and header MAC), so no second
+    plaintext copy of the document is made. With a workstation lock, the outer layer is
+    decrypted to reach the reader layer; its plaintext is itself ciphertext.
+
+    Raises:
+        DamagedFile, WorkstationRefused, CannotUnlock: as :func:`open_review`.
+    """
+    parsed = _parse(data)
+    if not parsed.publisher.verify(parsed.signature, _signed_message(parsed.signed)):
+        raise DamagedFile(reason="damaged file: bad signature")
+    reader_layer = _workstation_layer(parsed, unlock)
+    try:
+        check_identities(reader_layer, _reader_identities(unlock))
+    except AgeNoMatch as exc:
+        raise AgeNoMatch(reason="wrong passphrase or not for this reader") from exc
+    except DamagedFile as exc:
+        raise DamagedFile(reason=f"damaged file: {exc.reason}") from exc
+
+
+def _workstation_layer(parsed: _Parsed, unlock: UnlockKeys) -> bytes | bytearray | memoryview:
+    # With a workstation lock, the body's plaintext is the reader layer (itself ciphertext).
+    if parsed.lock != LOCK_WORKSTATION:
+        return parsed.body
+    if not unlock.workstation_identities:
+        raise WorkstationRefused(reason="not for this workstation: no workstation key")
+    return _decrypt(
+        parsed.body, list(unlock.workstation_identities), WorkstationRefused,
+        "not for this workstation",
+    )  # fmt: skip
+
+
+def _reader_identities(unlock: UnlockKeys) -> list[Identity]:
+    identities: list[Identity] = list(unlock.identities)
+    if unlock.passphrase is not None:
+        identities.append(ScryptIdentity(unlock.passphrase, max_log_n=MAX_SCRYPT_LOG_N))
+    if not identities:
+        raise UsageError("A passphrase or a reader key is needed to open this file.")
+    return identities
 
 
 def _decrypt(

@@ -6,7 +6,7 @@ Binary files only (no ASCII armour). Modules: ``bech32`` and ``b64`` (encodings)
 ``identity_file`` (age-keygen files).
 """
 
-from readingroom.age.codec import decrypt, encrypt, iter_decrypt
+from readingroom.age.codec import check_identities, decrypt, encrypt, iter_decrypt
 from readingroom.age.identity_file import parse_identity_file
 from readingroom.age.recipients import Identity, Recipient
 from readingroom.age.scrypt import ScryptIdentity, ScryptRecipient
@@ -19,6 +19,7 @@ __all__ = [
     "ScryptRecipient",
     "X25519Identity",
     "X25519Recipient",
+    "check_identities",
     "decrypt",
     "encrypt",
     "iter_decrypt",

@@ -77,6 +77,17 @@ def _open_header(ciphertext: Buffer, identities: Sequence[Identity]) -> tuple[by
     return payload_key(file_key, nonce), data[nonce_end:]
 
 
+def check_identities(ciphertext: Buffer, identities: Sequence[Identity]) -> None:
+    """Check that ``identities`` open this file's header (MAC included), decrypting no payload.
+
+    Used to prove a passphrase again (e.g. after an idle lock) without a second plaintext copy.
+
+    Raises:
+        AgeHeaderError, AgeNoMatch, AgeHmacError, UsageError: as :func:`decrypt`.
+    """
+    _open_header(ciphertext, identities)
+
+
 def decrypt(ciphertext: Buffer, identities: Sequence[Identity]) -> bytearray:
     """Decrypt a whole age file.
 

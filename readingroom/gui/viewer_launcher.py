@@ -47,7 +47,7 @@ from readingroom.reading_session import (
     record_unlock_failed,
     utc_now,
 )
-from readingroom.review_file import OpenedReview, UnlockKeys, open_review
+from readingroom.review_file import OpenedReview, UnlockKeys, open_review, verify_reader
 from readingroom.trust import TrustStore
 from readingroom.watermark import build_watermark
 
@@ -166,20 +166,21 @@ class ViewerLauncher(QObject):
             return read_passphrase(request.passphrase)
         return None
 
-    def _attempt(self, secret: bytes) -> OpenedReview:
-        assert self._audit is not None and self._trust is not None
-        identity_file = self._request.identity_file
+    def _unlock_keys(self, secret: bytes) -> UnlockKeys:
         workstation = tuple(self._workstation_identities)
+        identity_file = self._request.identity_file
         if identity_file is not None:
-            keys = UnlockKeys(
+            return UnlockKeys(
                 identities=load_identity_file(identity_file, secret or None),
                 workstation_identities=workstation,
             )
-        else:
-            keys = UnlockKeys(passphrase=secret, workstation_identities=workstation)
+        return UnlockKeys(passphrase=secret, workstation_identities=workstation)
+
+    def _attempt(self, secret: bytes) -> OpenedReview:
+        assert self._audit is not None and self._trust is not None
         return open_review(
             self._data,
-            keys,
+            self._unlock_keys(secret),
             config=self._config,
             trust=self._trust,
             now=self._tuning.clock(),
@@ -316,9 +317,8 @@ class ViewerLauncher(QObject):
 
     def _relock_dialog(self, parent: QWidget) -> UnlockDialog:
         def check(secret: bytes) -> None:
-            # Proving the passphrase again means opening the file again; that second plaintext
-            # is wiped at once.
-            wipe(self._attempt(secret).pdf)
+            # Checked against the reader layer's header only: no second plaintext copy.
+            verify_reader(self._data, self._unlock_keys(secret))
 
         return UnlockDialog(
             check,

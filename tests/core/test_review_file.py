@@ -9,7 +9,7 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from readingroom.age import ScryptRecipient, X25519Identity
+from readingroom.age import ScryptRecipient, X25519Identity, stream
 from readingroom.errors import (
     CannotUnlock,
     ClockRolledBack,
@@ -26,6 +26,7 @@ from readingroom.review_file import (
     open_review,
     read_public_info,
     seal_review,
+    verify_reader,
 )
 from tests.factories import PASSPHRASE, READER, SealedFixture, make_pdf, seal_fixture
 
@@ -171,3 +172,25 @@ def test_a_signature_from_another_publisher_key_is_refused(rr_home: Path) -> Non
     with pytest.raises(DamagedFile):
         _open(dataclasses.replace(original, data=forged))
     assert not read_public_info(forged, original.trust).signature_valid
+
+
+def test_verify_reader_checks_the_factor_without_decrypting_the_document(
+    rr_home: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    station = X25519Identity.generate()
+    fixture = seal_fixture(rr_home, workstations=[station])
+    calls: list[int] = []
+    real_open_chunks = stream.open_chunks
+
+    def counting_open_chunks(*args: object, **kwargs: object) -> object:
+        calls.append(1)
+        return real_open_chunks(*args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(stream, "open_chunks", counting_open_chunks)
+    verify_reader(fixture.data, UnlockKeys(passphrase=PASSPHRASE, workstation_identities=[station]))
+    # Only the outer (workstation) layer was decrypted: its plaintext is the reader's ciphertext.
+    assert len(calls) == 1
+    with pytest.raises(CannotUnlock):
+        verify_reader(fixture.data, UnlockKeys(passphrase=b"no", workstation_identities=[station]))
+    with pytest.raises(WorkstationRefused):
+        verify_reader(fixture.data, UnlockKeys(passphrase=PASSPHRASE))
