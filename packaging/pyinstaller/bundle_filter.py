@@ -92,7 +92,7 @@ _PLUGIN_PATH = re.compile(r"(^|/)plugins/([^/]+)/([^/]+)$")
 
 
 def plugin_stem(filename: str) -> str:
-    """The name a plugin is known by: ``libqxcb.so`` -> ``qxcb``, ``qwindows.dll`` -> ``qwindows``."""
+    """A plugin's name without prefix and suffix: ``libqxcb.so`` -> ``qxcb``."""
     stem = filename.split(".", 1)[0].lower()
     return stem.removeprefix("lib")
 

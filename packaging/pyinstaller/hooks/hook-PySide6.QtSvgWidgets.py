@@ -1,4 +1,4 @@
-"""PyInstaller hook for PySide6.QtSvgWidgets: PyInstaller's own collection, less what the bundle must not carry.
+"""PyInstaller hook for PySide6.QtSvgWidgets: the built-in collection, less what we must not ship.
 
 Hooks in the spec's hookspath take precedence over PyInstaller's built-in ones. Filtering here,
 rather than only in the spec, keeps the dependencies of a dropped plugin (GTK, cairo and pango
@@ -6,7 +6,7 @@ for the gtk3 platform theme, CUPS for print support) from being analysed and col
 """
 
 from bundle_filter import keep_collected, keep_hidden_imports
-from PyInstaller.utils.hooks.qt import add_qt6_dependencies
+from PyInstaller.utils.hooks.qt import add_qt6_dependencies  # type: ignore[import-untyped]
 
 _hiddenimports, _binaries, _datas = add_qt6_dependencies(__file__)
 hiddenimports = keep_hidden_imports(_hiddenimports)
