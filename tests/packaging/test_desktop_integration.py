@@ -163,3 +163,30 @@ def test_xdg_mime_recognises_review_files_by_content_and_name(tmp_path: Path, ba
             check=True,
         )
         assert result.stdout.strip() == expected, (name, result.stdout, result.stderr)
+
+
+def test_install_script_makes_the_viewer_the_handler_of_review_files(tmp_path: Path) -> None:
+    xdg_mime = require_tool("xdg-mime")
+    require_tool("update-mime-database")
+    require_tool("update-desktop-database")
+    prefix = tmp_path / "prefix"
+    subprocess.run(
+        [str(LINUX / "install.sh"), str(prefix)], check=True, capture_output=True, text=True
+    )
+    share = prefix / "share"
+    assert (share / "applications" / DESKTOP_FILE.name).is_file()
+    assert (share / "icons" / "hicolor" / "48x48" / "mimetypes" / f"{MIME_ICON}.png").is_file()
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "HOME": str(tmp_path),
+        "XDG_DATA_HOME": str(share),
+        "XDG_DATA_DIRS": f"{share}:/usr/share",
+    }
+    result = subprocess.run(
+        [xdg_mime, "query", "default", MIME_TYPE],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=True,
+    )
+    assert result.stdout.strip() == DESKTOP_FILE.name
