@@ -129,7 +129,8 @@ def keep_none_alive() -> None:
     if sys.version_info < (3, 12):
         import ctypes  # noqa: PLC0415 - only needed for the workaround
 
-        ctypes.c_ssize_t.from_address(id(None)).value += 1 << 40
+        for singleton in (None, True, False):  # bool results leak the same way
+            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
 
 
 class PaintWatcher:
