@@ -9,6 +9,7 @@ recorded when the workstation was set up.
 from __future__ import annotations
 
 import base64
+import functools
 import hashlib
 from pathlib import Path
 
@@ -70,6 +71,8 @@ def fingerprint(public_key: bytes) -> str:
     return "SHA256:" + base64.b64encode(digest).decode("ascii").rstrip("=")
 
 
+# Verifying is pure; report, open and verify re-read the same checkpoints, so remember results.
+@functools.lru_cache(maxsize=4096)
 def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
     """True when ``signature`` is a valid Ed25519 signature of ``message``."""
     try:

@@ -152,6 +152,10 @@ class _Walker:
             self.fail(0, "edited", "the log header's public key is malformed")
         self.result.log_id = str(details.get("log_id"))
         self.result.public_key = public_key
+        if self.against is not None and self.against.public_key != public_key:
+            self.fail(0, "bad signature", "the exported checkpoint was signed by another key")
+        if self.against is not None and self.against.log_id != self.result.log_id:
+            self.fail(0, "truncated against checkpoint", "the log was replaced by another log")
 
     def _checkpoint(self, seq: int, body: bytes) -> None:
         record = parse_body(body)
@@ -192,6 +196,7 @@ def scan_log(
     visit: RecordVisitor | None = None,
     allow_torn_tail: bool = False,
     against: Checkpoint | None = None,
+    read: Callable[[Path], bytes] = Path.read_bytes,
 ) -> ScanResult:
     """Walk and check a whole log.
 
@@ -201,6 +206,7 @@ def scan_log(
         allow_torn_tail: report a final line without newline as ``torn`` instead of a problem
             (what ``AuditLog.open`` wants; the verify command does not).
         against: an exported checkpoint the log must still contain.
+        read: how a segment's bytes are read (tests feed altered bytes without disk writes).
 
     Returns:
         The result; ``problem`` is set when the log does not verify.
@@ -217,7 +223,7 @@ def scan_log(
         return result
     walker = _Walker(result, visit, against)
     for index, path in enumerate(result.segments):
-        data = path.read_bytes()
+        data = read(path)
         lines = data.split(b"\n")
         tail = lines.pop()
         if tail:
