@@ -1,0 +1,168 @@
+"""Audit log speed, against baselines measured in the same run.
+
+1. append() of a typical page_viewed record vs a bare write+fsync of the same bytes (goal <= 1.5x)
+2. verify throughput over a generated 1,000,000-record log (goal >= 200,000 records/s, one core)
+3. report over the same log
+
+The big log is built directly with the same canonical encoder and checkpoint signer (no fsync
+per record) - see build_log(). Usage: python benchmarks/bench_audit.py [--records N]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import secrets
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+
+from readingroom.audit import AuditLog, scan_log
+from readingroom.audit.checkpoints import sign_checkpoint
+from readingroom.audit.records import GENESIS, build_record, encode_line, format_time
+from readingroom.audit.sessions import summarise_log
+from readingroom.audit.signing import public_key_bytes
+from readingroom.audit.storage import DEFAULT_SEGMENT_BYTES, SEGMENT_NAME
+
+
+def bench_append(folder: Path, count: int) -> tuple[float, float]:
+    """Interleave blocks of append() and of bare write+fsync, so disk drift hits both alike."""
+    log = AuditLog.open(folder / "append-log")
+    session = log.new_session(
+        reader="alice@example.org", document="SCR-2024-017", signature_hash="ab" * 32
+    )
+    log.append("session_started", session=session)
+    log.append("page_viewed", session=session, page=1, zoom=1.25, seconds=12.5)
+    line = (folder / "append-log" / SEGMENT_NAME.format(1)).read_bytes().splitlines()[-1] + b"\n"
+    fd = os.open(folder / "baseline.bin", os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
+    appending = writing = 0.0
+    for block in range(count // 100):
+        start = time.perf_counter()
+        for page in range(100):
+            log.append("page_viewed", session=session, page=page + block, zoom=1.25, seconds=12.5)
+        appending += time.perf_counter() - start
+        start = time.perf_counter()
+        for _ in range(100):
+            os.write(fd, line)
+            os.fsync(fd)
+        writing += time.perf_counter() - start
+    os.close(fd)
+    log.close()
+    blocks = (count // 100) * 100
+    return appending / blocks, writing / blocks
+
+
+def build_log(directory: Path, records: int) -> None:
+    """A realistic log: sessions of ~50 page views with searches, checkpoint every 100."""
+    directory.mkdir()
+    key = Ed25519PrivateKey.generate()
+    log_id = secrets.token_hex(16)
+    moment = datetime(2025, 1, 1, tzinfo=UTC)
+    head, seq, number, size, since = GENESIS, 0, 1, 0, 0
+    out = open(directory / SEGMENT_NAME.format(number), "wb")  # noqa: SIM115
+    session: dict[str, str | None] = {"workstation": "Reading room 2"}
+
+    def emit(event: str, details: dict[str, object], fields: dict[str, str | None]) -> None:
+        nonlocal head, seq, out, number, size, moment
+        moment += timedelta(seconds=7)
+        record = build_record(
+            seq=seq,
+            time=format_time(moment),
+            mono_ms=seq * 7000,
+            event=event,
+            details=details,
+            fields=fields,
+        )
+        line, head = encode_line(head, record)
+        if size + len(line) > DEFAULT_SEGMENT_BYTES:
+            out.close()
+            number += 1
+            out = open(directory / SEGMENT_NAME.format(number), "wb")  # noqa: SIM115
+            size = 0
+        out.write(line)
+        size += len(line)
+        seq += 1
+
+    base = {"workstation": "Reading room 2"}
+    emit(
+        "log_created",
+        {"format": 1, "log_id": log_id, "public_key": public_key_bytes(key).hex()},
+        base,
+    )
+    while seq < records:
+        if seq % 50 == 1:
+            session = {
+                "session": secrets.token_hex(16),
+                "reader": f"reader{seq % 17}@example.org",
+                "document": f"SCR-2024-{seq % 23:03d}",
+                "signature_hash": secrets.token_hex(32),
+                "workstation": "Reading room 2",
+            }
+            emit("session_started", {"code": "K7Q2-9XHM-4"}, session)
+        elif seq % 50 == 0:
+            emit("session_ended", {"reason": "closed"}, session)
+        elif seq % 13 == 0:
+            emit("search", {"query": "budget review"}, session)
+        else:
+            emit(
+                "page_viewed",
+                {"page": seq % 40 + 1, "seconds_milli": 12500, "zoom_milli": 1250},
+                session,
+            )
+        since += 1
+        if since >= 100:
+            checkpoint = sign_checkpoint(
+                key, log_id=log_id, seq=seq - 1, head=head, time=format_time(moment)
+            )
+            emit("checkpoint", checkpoint.details(), base)
+            since = 0
+    out.close()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--records", type=int, default=1_000_000)
+    parser.add_argument("--appends", type=int, default=2000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory(dir=os.environ.get("BENCH_TMP")) as tmp:
+        folder = Path(tmp)
+        os.environ["READINGROOM_HOME"] = str(folder / "home")
+        per_append, per_write = bench_append(folder, args.appends)
+        print(
+            f"append: {per_append * 1e6:,.0f} us/record; "
+            f"bare write+fsync {per_write * 1e6:,.0f} us; "
+            f"ratio {per_append / per_write:.2f}x (goal <= 1.5x)"
+        )
+        start = time.perf_counter()
+        build_log(folder / "big", args.records)
+        size = sum(p.stat().st_size for p in (folder / "big").iterdir())
+        print(
+            f"generated {args.records:,} records ({size / 1e6:,.0f} MB) "
+            f"in {time.perf_counter() - start:.1f} s"
+        )
+        start = time.perf_counter()
+        result = scan_log(folder / "big")
+        elapsed = time.perf_counter() - start
+        assert result.problem is None, result.problem
+        print(
+            f"verify: {result.records:,} records in {elapsed:.2f} s = "
+            f"{result.records / elapsed:,.0f} records/s"
+            " (goal >= 200,000)"
+        )
+        start = time.perf_counter()
+        summary = summarise_log(folder / "big")
+        elapsed = time.perf_counter() - start
+        print(
+            f"report: {len(summary.sessions):,} sessions from {summary.scan.records:,} records in "
+            f"{elapsed:.2f} s = {summary.scan.records / elapsed:,.0f} records/s"
+        )
+
+
+if __name__ == "__main__":
+    main()
