@@ -22,7 +22,8 @@ PYINSTALLER_REQUIREMENT='pyinstaller>=6.10,<7'
 
 stamp_of() {
     # What the build venv was made from: a change to either file makes a fresh one.
-    cat pyproject.toml "$0" | sha256sum | cut -d' ' -f1
+    # (cksum is POSIX, so this also runs on macOS, which has no sha256sum.)
+    cat pyproject.toml "$0" | cksum | cut -d' ' -f1
 }
 
 if [ ! -x "$VENV/bin/python" ] || [ "$(cat "$VENV/.stamp" 2>/dev/null)" != "$(stamp_of)" ]; then
@@ -81,5 +82,8 @@ fi
 echo "build.sh: Qt plugins in the bundle:"
 find "$BUNDLE" -path '*/plugins/*' -type f | sed "s|^$BUNDLE/_internal/||" | sort | sed 's/^/  /'
 echo "build.sh: built $BUNDLE in $((finished - started)) s (PyInstaller only)"
-echo "build.sh: bundle size $(du -sh "$BUNDLE" | cut -f1) ($(du -sb "$BUNDLE" | cut -f1) bytes," \
-    "$(find "$BUNDLE" -type f | wc -l) files)"
+# du -k is POSIX (GNU's -b is not on macOS); the tarball size is what a download would be.
+size_kib=$(du -sk "$BUNDLE" | cut -f1)
+gz_kib=$(tar -C "$DIST" -cf - readingroom | gzip -6 | wc -c | awk '{print int($1 / 1024)}')
+echo "build.sh: bundle size $((size_kib / 1024)) MiB on disk, $((gz_kib / 1024)) MiB as .tar.gz," \
+    "$(find "$BUNDLE" -type f | wc -l | tr -d ' ') files"
