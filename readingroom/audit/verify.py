@@ -16,7 +16,19 @@ from pathlib import Path
 
 from readingroom.audit import events
 from readingroom.audit.checkpoints import Checkpoint, checkpoint_from_details
-from readingroom.audit.records import GENESIS, body_seq, body_time, parse_body, split_line
+from readingroom.audit.records import (
+    BODY_START,
+    GENESIS,
+    HASH_END,
+    HASH_START,
+    LINE_MIDDLE,
+    LINE_PREFIX,
+    TIME_LENGTH,
+    body_seq,
+    body_time,
+    parse_body,
+    split_line,
+)
 from readingroom.audit.signing import fingerprint
 from readingroom.audit.storage import list_segments
 
@@ -190,6 +202,51 @@ def _seq_of(line: bytes) -> int | None:
     return body_seq(parts[1]) if parts else None
 
 
+def _walk_segment(walker: _Walker, lines: list[bytes]) -> None:
+    """Check a segment's lines; the common record takes the inlined path below.
+
+    The fast path accepts a record only when every check ``_Walker.record`` makes would pass;
+    anything else (header, checkpoint, the exported checkpoint's seq, any mismatch) goes to
+    ``record``, which re-checks it fully and names the problem.
+    """
+    result = walker.result
+    sha256 = hashlib.sha256
+    special = walker.against.seq if walker.against is not None else -1
+    visit = walker.visit
+    max_time = result.max_time.encode("ascii")
+    for number, raw in enumerate(lines, start=1):
+        expected = result.records
+        body = raw[BODY_START:-1]
+        seq_at = body.rfind(b'"seq":') + 6
+        time_at = body.rfind(b'"time":"') + 8
+        if (
+            expected in (0, special)
+            or raw[:HASH_START] != LINE_PREFIX
+            or raw[HASH_END:BODY_START] != LINE_MIDDLE
+            or raw[-1:] != b"}"
+            or seq_at < 6
+            or not body.startswith(b"%d," % expected, seq_at)
+            or _CHECKPOINT_MARK in body
+        ):
+            result.max_time = max_time.decode("ascii", "replace")
+            walker.number = number
+            walker.record(raw, lines, number)
+            max_time = result.max_time.encode("ascii", "replace")
+            continue
+        digest = sha256(result.head + body).digest()
+        if digest.hex().encode("ascii") != raw[HASH_START:HASH_END]:
+            walker.number = number
+            walker.record(raw, lines, number)  # names the problem and stops
+        stamp = body[time_at : time_at + TIME_LENGTH] if time_at >= 8 else b""
+        max_time = max(max_time, stamp)
+        result.head = digest
+        result.records = expected + 1
+        walker.previous_line = raw
+        if visit is not None:
+            visit(expected, body)
+    result.max_time = max_time.decode("ascii", "replace")
+
+
 def scan_log(
     directory: Path,
     *,
@@ -232,9 +289,7 @@ def scan_log(
                 result.torn = TornTail(path, len(data) - len(tail), tail)
         walker.path = path
         try:
-            for number, raw in enumerate(lines, start=1):
-                walker.number = number
-                walker.record(raw, lines, number)
+            _walk_segment(walker, lines)
             if tail and result.torn is None:
                 walker.number = len(lines) + 1
                 walker.fail(
