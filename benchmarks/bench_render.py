@@ -118,21 +118,6 @@ def overhead(name: str, pdf: bytes, pages: int, spec: WatermarkSpec) -> None:
     document.close()
 
 
-def keep_none_alive() -> None:
-    """Work around PySide6 6.12 on Python 3.11: every void Qt call drops a reference to None.
-
-    (Measured: ``QTimer.start``, ``QWidget.update``, ``QPainter.end`` each take one reference
-    from None; None starts with ~5,000, so the process dies with "none_dealloc" after a few
-    thousand calls. Python >= 3.12 has an immortal None and is not affected.) The benchmark pins
-    None's count high so that it measures the reader, not this bug.
-    """
-    if sys.version_info < (3, 12):
-        import ctypes  # noqa: PLC0415 - only needed for the workaround
-
-        for singleton in (None, True, False):  # bool results leak the same way
-            ctypes.c_ssize_t.from_address(id(singleton)).value += 1 << 40
-
-
 class PaintWatcher:
     """Records pages painted with their final image (connected once: no disconnect churn)."""
 
@@ -220,7 +205,6 @@ def main() -> None:
     parser.add_argument("--memory-pages", type=int, default=1000)
     parser.add_argument("--memory-child", type=int, help=argparse.SUPPRESS)
     options = parser.parse_args()
-    keep_none_alive()
     app = QApplication.instance() or QApplication(sys.argv)
     if options.memory_child:
         memory_child(options.memory_child)
