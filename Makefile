@@ -9,6 +9,8 @@ SOURCES := readingroom tests benchmarks scripts
 
 .PHONY: install test lint typecheck pytest demo fuzz bundle clean
 
+include packaging/Makefile.inc
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
@@ -34,4 +36,4 @@ demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
 
 clean:
-	rm -rf $(VENV) demo build dist *.egg-info .mypy_cache .ruff_cache .pytest_cache
+	rm -rf $(VENV) demo build dist bundle *.egg-info .mypy_cache .ruff_cache .pytest_cache
