@@ -104,8 +104,10 @@ def load_config(home: Path | None = None) -> WorkstationConfig:
         ConfigurationError: the file is unreadable, not valid TOML, has a wrong value, or is
             unsafe (writable by other users).
     """
-    home = home or readingroom_home()
+    # Resolve the file before defaulting ``home``: an explicit home isolates like
+    # READINGROOM_HOME does, but the default must still find the administrator's system file.
     source = config_path(home)
+    home = home or readingroom_home()
     values: dict[str, Any] = {}
     if source is not None:
         _refuse_unsafe(source)
