@@ -2,6 +2,10 @@
 
 The GUI is imported inside :func:`run`, so every other command works where PySide6 is absent.
 There is deliberately no option that saves page images or text.
+
+``--kiosk`` (or ``kiosk = true`` in the workstation configuration) runs the reading-room
+workstation's kiosk: full screen, the review folder's files to choose from, and back to that
+chooser when a session ends (docs/deployment.md).
 """
 
 from __future__ import annotations
@@ -22,10 +26,23 @@ def register(subparsers: Any) -> None:
         description=(
             "Open a review file in the viewer. The session is recorded in the audit log and "
             "every page carries a watermark. A passphrase given with --passphrase-file skips "
-            "the prompt; the notice before the first page is still shown."
+            "the prompt; the notice before the first page is still shown. With --kiosk (or "
+            "kiosk = true in the workstation configuration) the viewer runs full screen, lists "
+            "the configured review folder, and returns to that list when a session ends."
         ),
     )
-    parser.add_argument("file", type=Path, metavar="FILE.rrf")
+    parser.add_argument(
+        "file",
+        type=Path,
+        metavar="FILE.rrf",
+        nargs="?",
+        help="the review file (optional in kiosk mode)",
+    )
+    parser.add_argument(
+        "--kiosk",
+        action="store_true",
+        help="run as a reading-room kiosk: full screen, choose from the review folder",
+    )
     add_passphrase_options(parser, "passphrase", "reader's passphrase")
     parser.add_argument("--identity", type=Path, metavar="KEYFILE", help="the reader's key file")
     add_passphrase_options(parser, "key-passphrase", "key file's passphrase")
@@ -33,7 +50,7 @@ def register(subparsers: Any) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    """Run the viewer until the reader closes it."""
+    """Run the viewer until the reader closes it (in kiosk mode, until the process is stopped)."""
     try:
         from readingroom.gui.app import run_viewer  # noqa: PLC0415
         from readingroom.gui.viewer_launcher import ViewRequest  # noqa: PLC0415
@@ -41,10 +58,14 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(
             "The viewer needs PySide6, which is not installed on this workstation."
         ) from exc
-    request = ViewRequest(
-        path=args.file,
-        passphrase=source_from_args(args, "passphrase"),
-        identity_file=args.identity,
-        key_passphrase=source_from_args(args, "key-passphrase"),
-    )
-    return run_viewer(request)
+    request = None
+    if args.file is not None:
+        request = ViewRequest(
+            path=args.file,
+            passphrase=source_from_args(args, "passphrase"),
+            identity_file=args.identity,
+            key_passphrase=source_from_args(args, "key-passphrase"),
+        )
+    # Whether a file is required depends on the configuration's kiosk setting, which the
+    # viewer reads (and reports if it is unreadable or unsafe).
+    return run_viewer(request, kiosk=args.kiosk)

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
 from readingroom.cli import report_error
 from readingroom.config import WorkstationConfig, load_config
-from readingroom.errors import ReadingRoomError
+from readingroom.errors import ReadingRoomError, UsageError
 from readingroom.gui.capture_exclusion import CaptureExclusion, backend_for_platform
+from readingroom.gui.kiosk import ReadingRoomKiosk
 from readingroom.gui.resources import load_style_sheet
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
 
@@ -48,34 +49,80 @@ def application() -> QApplication:
 
 
 def run_viewer(
-    request: ViewRequest,
+    request: ViewRequest | None,
     *,
+    kiosk: bool = False,
     config: WorkstationConfig | None = None,
     tuning: ViewerTuning | None = None,
 ) -> int:
-    """Open one review file in the viewer and return the process exit code.
+    """Run the viewer and return the process exit code.
+
+    Without kiosk mode (neither ``kiosk`` nor the configuration's ``kiosk = true``) it opens
+    ``request`` and returns when that session is over. In kiosk mode it shows the chooser
+    (opening ``request`` first, if given) and never returns on its own: sessions end back at
+    the chooser, and only an administrator stops the process.
 
     Raises:
-        ReadingRoomError: only for a failure before any window exists (the configuration);
-            later failures are shown in the viewer and turned into the exit code.
+        ReadingRoomError: only for a failure before any window exists (the configuration, or
+            no file to open); it is shown in a message box first, and the CLI prints it on
+            stderr and exits with its code. Later failures are shown in the viewer.
     """
     disable_core_dumps()
     app = application()
     try:
         config = config or load_config()
+        if request is None and not (kiosk or config.kiosk):
+            raise UsageError("Give a review file to open, or use --kiosk.")
     except ReadingRoomError as error:
-        QMessageBox.critical(None, "ReadingRoom", str(error))
+        show_stopping_error(error)
         raise
     capture = CaptureExclusion(backend_for_platform(app.platformName()))
     app.installEventFilter(capture)
+    try:
+        if kiosk or config.kiosk:
+            return _run_kiosk(app, config, capture, tuning, request)
+        assert request is not None
+        return _run_once(app, config, capture, tuning, request)
+    finally:
+        app.removeEventFilter(capture)
+
+
+def show_stopping_error(error: ReadingRoomError) -> None:
+    """Show ``str(error)`` (a fixed, safe message) in a modal box and wait for OK."""
+    box = QMessageBox(QMessageBox.Icon.Critical, "ReadingRoom", str(error))
+    box.setTextFormat(Qt.TextFormat.PlainText)
+    box.exec()
+
+
+def _run_once(
+    app: QApplication,
+    config: WorkstationConfig,
+    capture: CaptureExclusion,
+    tuning: ViewerTuning | None,
+    request: ViewRequest,
+) -> int:
     launcher = ViewerLauncher(request, config, capture=capture, tuning=tuning)
     launcher.finished.connect(app.exit)
     # The same one line the CLI prints for every error, for whoever started us from a terminal.
     launcher.failed.connect(report_error)
     # Start inside the event loop, so an early failure's app.exit() is not lost.
     QTimer.singleShot(0, launcher.start)
-    try:
-        code = app.exec()
-    finally:
-        app.removeEventFilter(capture)
+    code = app.exec()
     return launcher.exit_code if launcher.exit_code is not None else code
+
+
+def _run_kiosk(
+    app: QApplication,
+    config: WorkstationConfig,
+    capture: CaptureExclusion,
+    tuning: ViewerTuning | None,
+    request: ViewRequest | None,
+) -> int:
+    kiosk = ReadingRoomKiosk(config, capture=capture, tuning=tuning, first_request=request)
+    # Kiosk output goes to the display manager's session log: one line per stopping error.
+    kiosk.failed.connect(report_error)
+    QTimer.singleShot(0, kiosk.start)
+    # Nothing in the kiosk calls exit: this returns only if the platform quits the application
+    # (the display server went away), and then the audit log of an open session is closed as
+    # crash recovery on the next start.
+    return app.exec()

@@ -5,10 +5,11 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
+from readingroom.gui.reader_layout import restore_reader_layout, save_reader_layout
 from readingroom.gui.rendering.document_model import LinkArea
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
@@ -50,6 +51,7 @@ class DocumentReader(QWidget):
         reading_actions() -> list[QAction]        # with shortcuts, for menus and toolbar
         flush_page_time() -> None                 # emit page_viewed now, restart the timer
         shutdown() -> None                        # stop the worker thread, drop caches
+        save_layout(QSettings) / restore_layout(QSettings)  # panels and view mode, never the page
 
     Every page pixel comes from ``render_page_image`` on the render worker's thread, which
     burns the watermark in; the UI thread never touches PyMuPDF.
@@ -123,14 +125,15 @@ class DocumentReader(QWidget):
         column.setSpacing(0)
         column.addWidget(self.search_bar)
         column.addWidget(self.view, 1)
-        splitter = QSplitter(Qt.Orientation.Horizontal, self)
-        splitter.addWidget(self.side_panel)
-        splitter.addWidget(right)
-        splitter.setStretchFactor(1, 1)
-        splitter.setSizes([170, 800])
+        self.splitter = QSplitter(Qt.Orientation.Horizontal, self)
+        self.splitter.setObjectName("readerSplitter")
+        self.splitter.addWidget(self.side_panel)
+        self.splitter.addWidget(right)
+        self.splitter.setStretchFactor(1, 1)
+        self.splitter.setSizes([170, 800])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(splitter)
+        layout.addWidget(self.splitter)
         self.addActions(self.actions_.all())
 
     def _connect(self) -> None:
@@ -191,6 +194,17 @@ class DocumentReader(QWidget):
         self.view.drop_images()
         self.thumbnails.cache.clear()
         self._hits = {}
+
+    # The panel layout, kept between sessions. Only how the reader likes to read is kept:
+    # never a page number, a search, or anything else about this document.
+
+    def save_layout(self, settings: QSettings) -> None:
+        """Write the side panel, its tab, the splitter, continuous and fit mode to ``settings``."""
+        save_reader_layout(self, settings)
+
+    def restore_layout(self, settings: QSettings) -> None:
+        """Apply what :meth:`save_layout` wrote; anything missing or malformed is left as is."""
+        restore_reader_layout(self, settings)
 
     # Navigation with history.
 

@@ -45,6 +45,10 @@ class IdleMonitor(QObject):
         self._armed = False
         self._timer.stop()
 
+    def interval_ms(self) -> int:
+        """The inactivity, in milliseconds, after which ``idle_timed_out`` fires."""
+        return self._timer.interval()
+
     def is_counting(self) -> bool:
         """True while an idle lock is pending."""
         return self._timer.isActive()

@@ -13,13 +13,14 @@ from collections.abc import Callable
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QEvent, QSettings, Qt, QTimer, Signal
-from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence
+from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
 
 from readingroom.errors import AuditUnavailable, ExitCode, Expired, ReadingRoomError
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog
 from readingroom.gui.idle_monitor import IdleMonitor
+from readingroom.gui.kiosk_guard import KioskGuard
 from readingroom.gui.room_rules import RoomRules
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.gui.widgets.curtain import Curtain
@@ -29,6 +30,8 @@ if TYPE_CHECKING:
     from readingroom.gui.document_reader import DocumentReader
 
 LIMIT_CHECK_MS = 60_000
+_GEOMETRY = "window/geometry"
+_STATE = "window/state"
 DENIED_MESSAGE_MS = 4_000
 
 _DENIED_TEXT = {
@@ -42,6 +45,8 @@ _DENIED_TEXT = {
     DeniedAction.CONTEXT_MENU: "There is no context menu in the reading room.",
     DeniedAction.EXTERNAL_LINK: "Links to outside the document are not opened.",
 }
+
+KIOSK_CLOSE_TEXT = "The reading room stays open. To finish, choose Document \u2192 End session."
 
 _ENDED_TEXT = {
     EndReason.EXPIRED: "This review file has expired. The reading session has ended.",
@@ -74,6 +79,7 @@ class ViewerWindow(QMainWindow):
         relock_dialog: Callable[[QWidget], UnlockDialog],
         idle_ms: int,
         limit_check_ms: int = LIMIT_CHECK_MS,
+        kiosk: bool = False,
         parent: QWidget | None = None,
     ) -> None:
         """Compose the window around an already started session.
@@ -86,6 +92,8 @@ class ViewerWindow(QMainWindow):
             relock_dialog: builds the passphrase prompt shown after an idle lock.
             idle_ms: inactivity before the idle lock.
             limit_check_ms: how often expiry and the maximum session length are checked.
+            kiosk: frameless and full screen, no way out but ending the session (show it with
+                ``showFullScreen``); the window's size is then neither restored nor saved.
             parent: normally None (a top-level window).
         """
         super().__init__(parent)
@@ -101,9 +109,16 @@ class ViewerWindow(QMainWindow):
         self._focus_lost = False
         self._exit_code = int(ExitCode.OK)
         self._relock: UnlockDialog | None = None
+        self._focus_given = False
+        self._kiosk: KioskGuard | None = None
+        if kiosk:
+            self._kiosk = KioskGuard(self)
+            self._kiosk.close_refused.connect(
+                lambda: self.statusBar().showMessage(KIOSK_CLOSE_TEXT, DENIED_MESSAGE_MS)
+            )
 
         self._curtain = Curtain(self)
-        self._curtain.close_clicked.connect(self.close)
+        self._curtain.close_clicked.connect(self.close_session)
         self._stack = QStackedWidget(self)
         self._stack.addWidget(reader)
         self._stack.addWidget(self._curtain)
@@ -160,12 +175,26 @@ class ViewerWindow(QMainWindow):
         """Show what screen-capture protection is really in force on this machine."""
         self._capture_label.setText(text)
 
+    def is_kiosk(self) -> bool:
+        """True when the window is the kiosk's full-screen, unleavable reading window."""
+        return self._kiosk is not None
+
+    def idle_interval_ms(self) -> int:
+        """The inactivity before the idle lock, as in force for this session."""
+        return self._idle.interval_ms()
+
+    def close_session(self) -> None:
+        """End the session (reason "closed") and close the window: the reader's way out."""
+        if self._kiosk is not None:
+            self._kiosk.permit_close()
+        self.close()
+
     # ----- actions -------------------------------------------------------------------------------
 
     def _build_actions(self) -> None:
-        close = QAction("Close", self)
+        close = QAction("End session" if self._kiosk else "Close", self)
         close.setShortcut(QKeySequence.StandardKey.Close)
-        close.triggered.connect(self.close)
+        close.triggered.connect(self.close_session)
         self._full_screen = QAction("Full screen", self)
         self._full_screen.setShortcut(QKeySequence(QKeySequence.StandardKey.FullScreen))
         self._full_screen.setShortcuts([QKeySequence("F11")])
@@ -176,11 +205,17 @@ class ViewerWindow(QMainWindow):
         view_menu = self.menuBar().addMenu("&View")
         reading = self._reader.reading_actions()
         view_menu.addActions(reading)
-        view_menu.addSeparator()
-        view_menu.addAction(self._full_screen)
         toolbar = self.addToolBar("Reading")
         toolbar.setObjectName("readingToolbar")
         toolbar.addActions(reading)
+        if self._kiosk is not None:
+            # A floating toolbar would be a window of its own, outside the kiosk's full screen;
+            # and there is no full-screen toggle to leave by.
+            toolbar.setMovable(False)
+            toolbar.setFloatable(False)
+            return
+        view_menu.addSeparator()
+        view_menu.addAction(self._full_screen)
         self.addAction(self._full_screen)
 
     def _set_full_screen(self, on: bool) -> None:
@@ -190,8 +225,8 @@ class ViewerWindow(QMainWindow):
             self.showNormal()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        """Esc leaves full screen (the reader takes Esc first for its search bar)."""
-        if event.key() == Qt.Key.Key_Escape and self.isFullScreen():
+        """Esc leaves full screen, except in kiosk mode (the reader's search bar takes it first)."""
+        if event.key() == Qt.Key.Key_Escape and self.isFullScreen() and self._kiosk is None:
             self._full_screen.setChecked(False)
             event.accept()
             return
@@ -215,6 +250,13 @@ class ViewerWindow(QMainWindow):
             self._curtain.set_message(message, closable=closable)
         else:
             self._stack.setCurrentWidget(self._reader)
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """Give the page the keyboard once, so PgDn and the arrows work at once after unlock."""
+        super().showEvent(event)
+        if not self._focus_given:
+            self._focus_given = True
+            self._reader.view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
     def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
         """The privacy curtain: down when the window is inactive or minimised."""
@@ -332,16 +374,22 @@ class ViewerWindow(QMainWindow):
             self.session_finished.emit(self._exit_code)
 
     def _restore_layout(self) -> None:
-        geometry = self._layout.value("window/geometry")
-        state = self._layout.value("window/state")
-        if geometry is not None:
-            self.restoreGeometry(geometry)
-        else:
-            self.resize(1100, 800)
-        if state is not None:
+        # In kiosk mode the screen decides the size; a saved desktop geometry would only fight
+        # showFullScreen. The toolbar and the reader's panels are restored either way.
+        geometry = self._layout.value(_GEOMETRY)
+        state = self._layout.value(_STATE)
+        if self._kiosk is None:
+            if isinstance(geometry, QByteArray) and not geometry.isEmpty():
+                self.restoreGeometry(geometry)
+            else:
+                self.resize(1100, 800)
+        if isinstance(state, QByteArray) and not state.isEmpty():
             self.restoreState(state)
+        self._reader.restore_layout(self._layout)
 
     def _save_layout(self) -> None:
-        self._layout.setValue("window/geometry", self.saveGeometry())
-        self._layout.setValue("window/state", self.saveState())
+        if self._kiosk is None:
+            self._layout.setValue(_GEOMETRY, self.saveGeometry())
+        self._layout.setValue(_STATE, self.saveState())
+        self._reader.save_layout(self._layout)
         self._layout.sync()

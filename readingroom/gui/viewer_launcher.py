@@ -85,6 +85,7 @@ class ViewerLauncher(QObject):
 
     finished = Signal(int)
     failed = Signal(str)  # the safe message of an error that stopped the viewer
+    window_shown = Signal()  # the reading window is up (the kiosk hides its chooser)
 
     def __init__(
         self,
@@ -93,14 +94,23 @@ class ViewerLauncher(QObject):
         *,
         capture: CaptureExclusion | None = None,
         tuning: ViewerTuning | None = None,
+        kiosk: bool = False,
+        dialog_parent: QWidget | None = None,
         parent: QObject | None = None,
     ) -> None:
-        """Prepare; nothing happens until :meth:`start`."""
+        """Prepare; nothing happens until :meth:`start`.
+
+        ``kiosk`` makes the reading window the kiosk's (full screen, no way out but ending the
+        session); ``dialog_parent`` is the window the unlock and notice dialogs and error
+        messages belong to (the kiosk's chooser), so they stay above it.
+        """
         super().__init__(parent)
         self._request = request
         self._config = config
         self._capture = capture
         self._tuning = tuning or ViewerTuning()
+        self._kiosk = kiosk
+        self._dialog_parent = dialog_parent
         self._audit: AuditLog | None = None
         self._context: SessionContext | None = None
         self._trust: TrustStore | None = None
@@ -198,7 +208,11 @@ class ViewerLauncher(QObject):
             else "No workstation key is configured on this workstation."
         )
         dialog = UnlockDialog(
-            self._attempt, heading=heading, key_note=key_note, delay_for=self._tuning.delay_for
+            self._attempt,
+            heading=heading,
+            key_note=key_note,
+            delay_for=self._tuning.delay_for,
+            parent=self._dialog_parent,
         )
         if error is not None:
             dialog.show_error(str(error))
@@ -253,7 +267,7 @@ class ViewerLauncher(QObject):
             self._fail(error)
             return
         self._session = session
-        dialog = NoticeDialog(notice_text(opened, session.session_code))
+        dialog = NoticeDialog(notice_text(opened, session.session_code), self._dialog_parent)
         dialog.accepted.connect(self._show_window)
         dialog.rejected.connect(self._notice_declined)
         self.notice_dialog = dialog
@@ -296,6 +310,7 @@ class ViewerLauncher(QObject):
         from readingroom.gui.document_reader import DocumentReader  # noqa: PLC0415
 
         reader = DocumentReader(self._opened.pdf, watermark)
+        # The stricter of the file's policy and the workstation's idle_minutes_max.
         idle_minutes = max(1, self._session.idle_lock_minutes)
         window = ViewerWindow(
             reader,
@@ -305,12 +320,19 @@ class ViewerLauncher(QObject):
             relock_dialog=self._relock_dialog,
             idle_ms=self._tuning.idle_ms or idle_minutes * 60_000,
             limit_check_ms=self._tuning.limit_check_ms,
+            kiosk=self._kiosk,
         )
         if self._capture is not None:
             self._capture.status_changed.connect(window.set_capture_status)
         window.session_finished.connect(self._finish)
         self.window = window
-        window.show()
+        if self._kiosk:
+            window.showFullScreen()
+            window.raise_()
+            window.activateWindow()
+        else:
+            window.show()
+        self.window_shown.emit()
         if self._capture is not None:
             window.set_capture_status(self._capture.status_text())
         window.check_limits()
@@ -339,7 +361,13 @@ class ViewerLauncher(QObject):
             with contextlib.suppress(AuditUnavailable):
                 self._session.end(EndReason.CLOSED)
         self.failed.emit(str(error))
-        box = QMessageBox(QMessageBox.Icon.Critical, "ReadingRoom", str(error))
+        box = QMessageBox(
+            QMessageBox.Icon.Critical,
+            "ReadingRoom",
+            str(error),
+            QMessageBox.StandardButton.Ok,
+            self._dialog_parent,
+        )
         box.setTextFormat(Qt.TextFormat.PlainText)
         box.finished.connect(lambda _result: self._finish(error.exit_code))
         self.message_box = box

@@ -1,0 +1,117 @@
+"""What the kiosk's chooser lists: the review files of the configured folder, without any key.
+
+Each ``*.rrf`` file is read once and its public header checked (the publisher's signature and
+whether this workstation trusts that publisher); nothing is decrypted, so listing never needs a
+passphrase and never holds a plaintext. Every string shown comes from the file name or the
+administrator's trust store and passes through ``display_text``: a file name on a removable
+drive is as untrusted as a title inside a file. (This module needs no Qt; it lives with the
+viewer because only the viewer lists folders.)
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from readingroom.display_text import display_text
+from readingroom.errors import ReadingRoomError
+from readingroom.fileio import read_input_file
+from readingroom.keys import short_fingerprint
+from readingroom.review_file import read_public_info
+from readingroom.trust import TrustStore
+
+REVIEW_SUFFIX = ".rrf"
+MAX_LISTED_FILE = 4 * 1024**3
+MAX_NAME_CHARS = 80
+
+NO_FOLDER_TEXT = (
+    "No review folder is configured on this workstation. "
+    "Ask the workstation administrator to set review_folder."
+)
+
+
+@dataclass(frozen=True)
+class ReviewEntry:
+    """One review file as the chooser shows it."""
+
+    path: Path
+    name: str  # the file name, sanitised
+    publisher: str  # a sentence about who signed it, sanitised
+    trusted: bool
+    openable: bool  # False for a damaged or unreadable file: choosing it cannot succeed
+
+    def summary(self) -> str:
+        """One line for the list: the file name and what its header says."""
+        return f"{self.name} \u2014 {self.publisher}"
+
+
+@dataclass(frozen=True)
+class FolderListing:
+    """The chooser's content: the files, or a sentence saying why there are none."""
+
+    folder: Path | None
+    entries: tuple[ReviewEntry, ...]
+    problem: str | None = None
+
+
+def list_review_files(folder: Path | None, trust: TrustStore) -> FolderListing:
+    """List ``folder``'s review files, sorted by name, with their public header checked.
+
+    Never raises for a problem with the folder or one file: the listing says what is wrong, so
+    the chooser can show it and offer Refresh (the folder may be a drive not yet inserted).
+    """
+    if folder is None:
+        return FolderListing(None, (), NO_FOLDER_TEXT)
+    shown_folder = display_text(str(folder), max_chars=200)
+    try:
+        candidates = [
+            path
+            for path in folder.iterdir()
+            # Dot files are a desktop's leftovers (macOS writes "._name.rrf" on FAT drives).
+            if path.suffix.lower() == REVIEW_SUFFIX and not path.name.startswith(".")
+        ]
+    except FileNotFoundError:
+        return FolderListing(
+            folder,
+            (),
+            f"The review folder {shown_folder} is not there. If the review files are on a "
+            "removable drive, insert it and choose Refresh.",
+        )
+    except OSError:
+        return FolderListing(
+            folder,
+            (),
+            f"The review folder {shown_folder} cannot be read. "
+            "Ask the workstation administrator to check it.",
+        )
+    entries = tuple(
+        _entry(path, trust)
+        for path in sorted(candidates, key=lambda path: (path.name.casefold(), path.name))
+        if path.is_file()
+    )
+    if not entries:
+        return FolderListing(
+            folder,
+            (),
+            f"There are no review files (.rrf) in {shown_folder}. If they are on a removable "
+            "drive, insert it and choose Refresh.",
+        )
+    return FolderListing(folder, entries)
+
+
+def _entry(path: Path, trust: TrustStore) -> ReviewEntry:
+    name = display_text(path.name, max_chars=MAX_NAME_CHARS) or "(unnamed file)"
+    try:
+        data = read_input_file(path, what="review file", limit=MAX_LISTED_FILE)
+        info = read_public_info(data, trust)
+    except ReadingRoomError:
+        return ReviewEntry(path, name, "cannot be read or is damaged", False, False)
+    if not info.signature_valid:
+        return ReviewEntry(path, name, "damaged or altered: it will not open", False, False)
+    known = trust.get(info.publisher_fingerprint)
+    if known is None:
+        fingerprint = short_fingerprint(info.publisher_fingerprint)
+        text = f"publisher {fingerprint}, not trusted on this workstation"
+        return ReviewEntry(path, name, text, False, True)
+    publisher = display_text(known.name, max_chars=MAX_NAME_CHARS) or "unnamed publisher"
+    return ReviewEntry(path, name, f"from {publisher} (trusted)", True, True)
