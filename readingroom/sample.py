@@ -29,7 +29,7 @@ from typing import Any
 import pymupdf
 
 from readingroom.errors import InputFileError, ReadingRoomError
-from readingroom.fileio import write_atomically
+from readingroom.fileio import check_output_path, write_atomically
 
 PAGE = pymupdf.paper_rect("a4")
 # Text area: the running header and footer live in the margins above and below it.
@@ -163,8 +163,12 @@ def _table(rows: list[list[str]], css_class: str) -> str:
     return f'<table class="{css_class}"><tr class="head">{head}</tr>{body}</table>'
 
 
-def _markup_to_html(source: str) -> str:
-    """Convert the review's markup to HTML, with marks where page numbers go."""
+def _markup_to_html(source: str) -> tuple[str, dict[str, str]]:
+    """Convert the review's markup to HTML with marks where page numbers go.
+
+    Also returns each heading's text by anchor, for the outline: the text MuPDF reports for a
+    heading loses the space where the heading wrapped.
+    """
     parts: list[str] = []
     headings: list[tuple[int, str, str]] = []  # level, text, anchor: for the contents
     paragraph: list[str] = []
@@ -214,7 +218,8 @@ def _markup_to_html(source: str) -> str:
         elif line and not heading:
             paragraph.append(line)
     flush()
-    return "\n".join(parts).replace("\x00contents\x00", _contents(headings))
+    titles = {anchor: re.sub(r"[*\[\]]|\(#[\w-]+\)", "", text) for _, text, anchor in headings}
+    return "\n".join(parts).replace("\x00contents\x00", _contents(headings)), titles
 
 
 def _contents(headings: list[tuple[int, str, str]]) -> str:
@@ -382,7 +387,7 @@ def _add_links(doc: Any, positions: list[Any]) -> None:
         if areas and areas[-1][:2] == (position.page_num, position.href):
             last = areas[-1][2]
             if abs(last.y0 - rect.y0) < 1 and rect.x0 - last.x1 < 8:
-                last |= rect
+                areas[-1] = (position.page_num, position.href, last | rect)
                 continue
         areas.append((position.page_num, position.href, rect))
     for page_num, href, rect in areas:
@@ -396,10 +401,15 @@ def _add_links(doc: Any, positions: list[Any]) -> None:
         doc[page_num - 1].insert_link(link)
 
 
-def _add_outline(doc: Any, positions: list[Any]) -> None:
+def _add_outline(doc: Any, positions: list[Any], titles: dict[str, str]) -> None:
     """Mirror the headings (h1 to h3) in the PDF outline, each pointing at its heading."""
     toc = [
-        [p.heading, p.text, p.page_num, {"kind": pymupdf.LINK_GOTO, "to": _above(p.rect)}]
+        [
+            p.heading,
+            titles.get(p.id, p.text),
+            p.page_num,
+            {"kind": pymupdf.LINK_GOTO, "to": _above(p.rect)},
+        ]
         for p in positions
         if p.heading and p.open_close & 1 and p.text
     ]
@@ -451,12 +461,11 @@ def build_sample_pdf(*, with_real_names: bool = False) -> bytes:
     for row in chronology:
         for key in ("who", "what", "should"):
             row[key] = substitute_people(row[key], people, real_names=with_real_names)
-    layout = _paginate(
-        _markup_to_html(source), _chronology_rows(chronology), _read_text("review.css")
-    )
+    body, titles = _markup_to_html(source)
+    layout = _paginate(body, _chronology_rows(chronology), _read_text("review.css"))
     doc = layout.document
     _add_links(doc, layout.positions)
-    _add_outline(doc, layout.positions)
+    _add_outline(doc, layout.positions, titles)
     _add_running_header(doc)
     doc.set_metadata(METADATA)
     data: bytes = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
@@ -471,6 +480,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--force", action="store_true", help="replace an existing file")
     args = parser.parse_args(argv)
     try:
+        check_output_path(args.output, force=args.force)  # before the seconds spent building
         pdf = build_sample_pdf(with_real_names=args.draft)
         write_atomically(args.output, pdf, force=args.force, mode=0o644)
     except ReadingRoomError as error:
