@@ -19,8 +19,6 @@ from readingroom.audit.checkpoints import Checkpoint, checkpoint_from_details
 from readingroom.audit.records import (
     BODY_START,
     GENESIS,
-    HASH_END,
-    HASH_START,
     LINE_MIDDLE,
     LINE_PREFIX,
     TIME_LENGTH,
@@ -214,37 +212,46 @@ def _walk_segment(walker: _Walker, lines: list[bytes]) -> None:
     special = walker.against.seq if walker.against is not None else -1
     visit = walker.visit
     max_time = result.max_time.encode("ascii")
+    head, count = result.head, result.records  # locals: this loop runs a million times
+
+    def slow_path(number: int, raw: bytes) -> None:
+        nonlocal head, count, max_time
+        result.head, result.records = head, count
+        result.max_time = max_time.decode("ascii", "replace")
+        walker.number = number
+        if number > 1:
+            walker.previous_line = lines[number - 2]
+        walker.record(raw, lines, number)
+        head, count = result.head, result.records
+        max_time = result.max_time.encode("ascii", "replace")
+
     for number, raw in enumerate(lines, start=1):
-        expected = result.records
         body = raw[BODY_START:-1]
         seq_at = body.rfind(b'"seq":') + 6
-        time_at = body.rfind(b'"time":"') + 8
         if (
-            expected in (0, special)
-            or raw[:HASH_START] != LINE_PREFIX
-            or raw[HASH_END:BODY_START] != LINE_MIDDLE
-            or raw[-1:] != b"}"
+            count in (0, special)
             or seq_at < 6
-            or not body.startswith(b"%d," % expected, seq_at)
+            or not body.startswith(b"%d," % count, seq_at)
             or _CHECKPOINT_MARK in body
+            or not raw.endswith(b"}")
         ):
-            result.max_time = max_time.decode("ascii", "replace")
-            walker.number = number
-            walker.record(raw, lines, number)
-            max_time = result.max_time.encode("ascii", "replace")
+            slow_path(number, raw)
             continue
-        digest = sha256(result.head + body).digest()
-        if digest.hex().encode("ascii") != raw[HASH_START:HASH_END]:
-            walker.number = number
-            walker.record(raw, lines, number)  # names the problem and stops
-        stamp = body[time_at : time_at + TIME_LENGTH] if time_at >= 8 else b""
-        max_time = max(max_time, stamp)
-        result.head = digest
-        result.records = expected + 1
-        walker.previous_line = raw
+        digest = sha256(head + body).digest()
+        # One comparison covers the line's prefix, its stored hash and the separator.
+        if not raw.startswith(LINE_PREFIX + digest.hex().encode("ascii") + LINE_MIDDLE):
+            slow_path(number, raw)  # names the problem and stops
+        time_at = body.rfind(b'"time":"') + 8
+        if time_at >= 8:
+            max_time = max(max_time, body[time_at : time_at + TIME_LENGTH])
+        head = digest
         if visit is not None:
-            visit(expected, body)
+            visit(count, body)
+        count += 1
+    result.head, result.records = head, count
     result.max_time = max_time.decode("ascii", "replace")
+    if lines:
+        walker.previous_line = lines[-1]
 
 
 def scan_log(
