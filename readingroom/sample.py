@@ -155,12 +155,20 @@ def _page_mark(target: str) -> str:
     return f"\x00page:{target}\x00"
 
 
-def _table(rows: list[list[str]], css_class: str) -> str:
-    head = "".join(f"<th>{_inline(cell)}</th>" for cell in rows[0])
-    body = "".join(
-        "<tr>" + "".join(f"<td>{_inline(cell)}</td>" for cell in row) + "</tr>" for row in rows[1:]
+def _row(
+    cells: Sequence[str], tag: str = "td", attributes: str = "", chronology: bool = False
+) -> str:
+    classes = _CHRONOLOGY_CLASSES if chronology else ("",) * len(cells)
+    tds = "".join(
+        f'<{tag} class="{css}">{_inline(cell)}</{tag}>'
+        for css, cell in zip(classes, cells, strict=True)
     )
-    return f'<table class="{css_class}"><tr class="head">{head}</tr>{body}</table>'
+    return f"<tr{attributes}>{tds}</tr>"
+
+
+def _table(rows: list[list[str]]) -> str:
+    head = _row(rows[0], "th", ' class="head"')
+    return f'<table class="grid">{head}{"".join(_row(row) for row in rows[1:])}</table>'
 
 
 def _markup_to_html(source: str) -> tuple[str, dict[str, str]]:
@@ -187,7 +195,7 @@ def _markup_to_html(source: str) -> tuple[str, dict[str, str]]:
             parts.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
             items.clear()
         if table:
-            parts.append(_table(table, "grid"))
+            parts.append(_table(table))
             table.clear()
 
     for raw in source.splitlines():
@@ -205,8 +213,6 @@ def _markup_to_html(source: str) -> tuple[str, dict[str, str]]:
         elif line.startswith(":::"):
             css_class = line[3:].strip()
             parts.append(f'<div class="{css_class}">' if css_class else "</div>")
-        elif line == "@pagebreak":
-            parts.append('<div class="pagebreak"></div>')
         elif line == "@contents":
             parts.append("\x00contents\x00")
         elif line == "@chronology":
@@ -237,11 +243,7 @@ def _chronology_rows(rows: list[dict[str, str]]) -> list[str]:
     for number, row in enumerate(rows, start=1):
         when = date.fromisoformat(row["date"]).strftime("%d %b %Y").lstrip("0")
         cells = [str(number), when, row["agency"], row["who"], row["what"], row["should"]]
-        tds = "".join(
-            f'<td class="{css}">{_inline(cell)}</td>'
-            for css, cell in zip(_CHRONOLOGY_CLASSES, cells, strict=True)
-        )
-        html_rows.append(f'<tr id="c{number}">{tds}</tr>')
+        html_rows.append(_row(cells, attributes=f' id="c{number}"', chronology=True))
     return html_rows
 
 
@@ -250,10 +252,7 @@ def _chronology(rows: list[str], breaks: frozenset[int]) -> str:
 
     An empty block marks where the table would start without a break before its first row.
     """
-    head = "".join(
-        f'<th class="{css}">{html.escape(title)}</th>'
-        for css, title in zip(_CHRONOLOGY_CLASSES, _CHRONOLOGY_COLUMNS, strict=True)
-    )
+    head = _row(_CHRONOLOGY_COLUMNS, "th", ' class="head"', chronology=True)
     out = [f'<div id="{_CHRONOLOGY_START}"></div>']
     for number, row in enumerate(rows, start=1):
         if number == 1 or number in breaks:
@@ -261,20 +260,17 @@ def _chronology(rows: list[str], breaks: frozenset[int]) -> str:
                 out.append("</table>")
             if number in breaks:
                 out.append('<div class="pagebreak"></div>')
-            out.append(f'<table class="chron"><tr class="head">{head}</tr>')
+            out.append(f'<table class="chron">{head}')
         out.append(row)
     out.append("</table>")
     return "".join(out)
 
 
-@dataclass
-class _Layout:
-    document: Any  # pymupdf.Document (untyped)
-    positions: list[Any]  # pymupdf ElementPosition, each with a page_num added by Story.write
+def _lay_out(html_text: str, css: str, *, write: bool) -> tuple[Any, list[Any]]:
+    """Lay the HTML out on A4 pages: the document (only if ``write``) and element positions.
 
-
-def _lay_out(html_text: str, css: str, *, write: bool) -> _Layout:
-    """Lay the HTML out on A4 pages; without ``write`` only positions are computed (faster)."""
+    Each position is a pymupdf ElementPosition to which Story.write adds a ``page_num``.
+    """
     positions: list[Any] = []
     stream = io.BytesIO()
     writer = pymupdf.DocumentWriter(stream) if write else None
@@ -285,9 +281,9 @@ def _lay_out(html_text: str, css: str, *, write: bool) -> _Layout:
 
     story.write(writer, rectfn, positionfn=positions.append)
     if writer is None:
-        return _Layout(None, positions)
+        return None, positions
     writer.close()
-    return _Layout(pymupdf.open("pdf", stream.getvalue()), positions)
+    return pymupdf.open("pdf", stream.getvalue()), positions
 
 
 def _render(body: str, rows: list[str], pages: dict[str, int], breaks: Sequence[int]) -> str:
@@ -300,13 +296,13 @@ def _fill_pages(html_text: str, pages: dict[str, int]) -> str:
     return _PAGE_MARK.sub(lambda m: str(pages.get(m.group(1), "00")), html_text)
 
 
-def _paginate(body: str, rows: list[str], css: str) -> _Layout:
+def _paginate(body: str, rows: list[str], css: str) -> tuple[Any, list[Any]]:
     """Lay the document out again until its page numbers and chronology breaks are stable."""
     pages: dict[str, int] = {}
     breaks: tuple[int, ...] = ()
     for _ in range(MAX_LAYOUT_PASSES):
         html_text = _render(body, rows, pages, breaks)
-        positions = _lay_out(html_text, css, write=False).positions
+        _, positions = _lay_out(html_text, css, write=False)
         pages = _anchor_pages(positions)
         start = next(p for p in positions if p.id == _CHRONOLOGY_START and p.open_close & 1)
         filled_rows = [_fill_pages(row, pages) for row in rows]
@@ -462,10 +458,9 @@ def build_sample_pdf(*, with_real_names: bool = False) -> bytes:
         for key in ("who", "what", "should"):
             row[key] = substitute_people(row[key], people, real_names=with_real_names)
     body, titles = _markup_to_html(source)
-    layout = _paginate(body, _chronology_rows(chronology), _read_text("review.css"))
-    doc = layout.document
-    _add_links(doc, layout.positions)
-    _add_outline(doc, layout.positions, titles)
+    doc, positions = _paginate(body, _chronology_rows(chronology), _read_text("review.css"))
+    _add_links(doc, positions)
+    _add_outline(doc, positions, titles)
     _add_running_header(doc)
     doc.set_metadata(METADATA)
     data: bytes = doc.tobytes(garbage=3, deflate=True, no_new_id=True)
