@@ -183,7 +183,8 @@ def _markup_to_html(source: str) -> tuple[str, dict[str, str]]:
     items: list[str] = []
     table: list[list[str]] = []
 
-    def flush() -> None:
+    def flush(keep: str = "") -> None:
+        """Close the open paragraph, list or table, except the kind the next line continues."""
         if paragraph:
             text = " ".join(paragraph)
             anchored = re.match(r"\{#([\w-]+)\}\s*", text)  # a paragraph that links can target
@@ -191,10 +192,10 @@ def _markup_to_html(source: str) -> tuple[str, dict[str, str]]:
             text = text[anchored.end() :] if anchored else text
             parts.append(f"<p{attribute}>{_inline(text)}</p>")
             paragraph.clear()
-        if items:
+        if items and keep != "- ":
             parts.append("<ul>" + "".join(f"<li>{_inline(i)}</li>" for i in items) + "</ul>")
             items.clear()
-        if table:
+        if table and keep != "|":
             parts.append(_table(table))
             table.clear()
 
@@ -204,7 +205,7 @@ def _markup_to_html(source: str) -> tuple[str, dict[str, str]]:
             continue
         heading = _HEADING.match(line)
         if not line or heading or line.startswith(("@", ":::", "- ", "|")):
-            flush()
+            flush(keep=line[:2] if line.startswith("- ") else line[:1])
         if heading:
             level, text = len(heading.group(1)), heading.group(2)
             anchor = heading.group(3) or f"h{len(headings)}"
