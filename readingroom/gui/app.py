@@ -122,7 +122,11 @@ def _run_kiosk(
     # Kiosk output goes to the display manager's session log: one line per stopping error.
     kiosk.failed.connect(report_error)
     QTimer.singleShot(0, kiosk.start)
-    # Nothing in the kiosk calls exit: this returns only if the platform quits the application
-    # (the display server went away), and then the audit log of an open session is closed as
-    # crash recovery on the next start.
-    return app.exec()
+    # Nothing in the kiosk calls exit: this returns only if the application is told to quit
+    # from outside (the display server's session ends). An open session is then ended and
+    # recorded as closed; a process that is killed outright leaves that to the next start's
+    # crash recovery.
+    try:
+        return app.exec()
+    finally:
+        kiosk.shutdown()

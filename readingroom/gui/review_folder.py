@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readingroom.display_text import display_text
-from readingroom.errors import ReadingRoomError
+from readingroom.errors import DamagedFile, ReadingRoomError
 from readingroom.fileio import read_input_file
 from readingroom.keys import short_fingerprint
 from readingroom.review_file import read_public_info
@@ -23,6 +23,7 @@ from readingroom.trust import TrustStore
 REVIEW_SUFFIX = ".rrf"
 MAX_LISTED_FILE = 4 * 1024**3
 MAX_NAME_CHARS = 80
+DAMAGED_TEXT = "damaged or altered: it will not open"
 
 NO_FOLDER_TEXT = (
     "No review folder is configured on this workstation. "
@@ -101,13 +102,17 @@ def list_review_files(folder: Path | None, trust: TrustStore) -> FolderListing:
 
 def _entry(path: Path, trust: TrustStore) -> ReviewEntry:
     name = display_text(path.name, max_chars=MAX_NAME_CHARS) or "(unnamed file)"
+    damaged = ReviewEntry(path, name, DAMAGED_TEXT, False, False)
     try:
         data = read_input_file(path, what="review file", limit=MAX_LISTED_FILE)
-        info = read_public_info(data, trust)
     except ReadingRoomError:
-        return ReviewEntry(path, name, "cannot be read or is damaged", False, False)
+        return ReviewEntry(path, name, "cannot be read", False, False)
+    try:
+        info = read_public_info(data, trust)
+    except DamagedFile:
+        return damaged
     if not info.signature_valid:
-        return ReviewEntry(path, name, "damaged or altered: it will not open", False, False)
+        return damaged
     known = trust.get(info.publisher_fingerprint)
     if known is None:
         fingerprint = short_fingerprint(info.publisher_fingerprint)

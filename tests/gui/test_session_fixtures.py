@@ -5,13 +5,14 @@
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from pytestqt.qtbot import QtBot
 
-from readingroom.config import WorkstationConfig, load_config
+from readingroom.config import CONFIG_FILE_NAME, WorkstationConfig, load_config
 from readingroom.gui.main_window import ViewerWindow
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
 from readingroom.passphrases import PassphraseSource
@@ -32,10 +33,33 @@ class Sealed:
     config: WorkstationConfig
 
 
-def write_sealed(home: Path, folder: Path, *, policy: Policy | None = None, **seal: Any) -> Sealed:
-    """Seal the canary test PDF for the test reader and write it to ``folder``."""
+def write_workstation_config(home: Path, **settings: object) -> Path:
+    """Write ``home``'s workstation.toml with ``settings`` (strings, paths, bools, ints)."""
+    lines = []
+    for key, value in settings.items():
+        if isinstance(value, bool):
+            lines.append(f"{key} = {'true' if value else 'false'}")
+        elif isinstance(value, int):
+            lines.append(f"{key} = {value}")
+        else:
+            lines.append(f"{key} = {json.dumps(str(value))}")
+    path = home / CONFIG_FILE_NAME
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    path.chmod(0o644)
+    return path
+
+
+def write_sealed(
+    home: Path,
+    folder: Path,
+    *,
+    policy: Policy | None = None,
+    name: str = "review.rrf",
+    **seal: Any,
+) -> Sealed:
+    """Seal the canary test PDF for the test reader and write it to ``folder`` as ``name``."""
     sealed = seal_fixture(home, pdf=build_test_pdf(), policy=policy, **seal)
-    path = folder / "review.rrf"
+    path = folder / name
     path.write_bytes(sealed.data)
     passphrase_file = folder / "passphrase.txt"
     passphrase_file.write_bytes(PASSPHRASE + b"\n")
