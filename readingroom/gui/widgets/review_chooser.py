@@ -44,6 +44,8 @@ class ReviewChooser(QWidget):
         """Build the screen; call :meth:`refresh` to fill it."""
         super().__init__(parent)
         self.setObjectName("reviewChooser")
+        # A plain QWidget paints a style sheet background only when asked to.
+        self.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
         self.setWindowTitle(CHOOSER_TITLE)
         self._list_files = list_files
         self._listing = FolderListing(None, ())
