@@ -103,17 +103,6 @@ def unlock_failure_reason(error: ReadingRoomError) -> str:
     return "damaged file"
 
 
-def denied_action_category(action: DeniedAction) -> tuple[str, str | None]:
-    """The audit ``action`` (and an optional finer ``kind``) for a refused action.
-
-    The audit vocabulary may not list every action the viewer refuses (``cut``): such an action
-    is recorded under its nearest category with its own name as the kind, never dropped.
-    """
-    if action.value in events.DENIED_ACTIONS:
-        return action.value, None
-    return DeniedAction.COPY.value, action.value
-
-
 def record_unlock_failed(
     audit: AuditLog, error: ReadingRoomError, *, session: SessionContext
 ) -> None:
@@ -239,8 +228,7 @@ class ReadingSession:
 
     def record_denied(self, action: DeniedAction, *, kind: str | None = None) -> None:
         """Record a refused action; ``kind`` is a fixed word such as a link kind."""
-        category, finer = denied_action_category(action)
-        self._append("denied_action", action=category, kind=kind or finer)
+        self._append("denied_action", action=action.value, kind=kind)
 
     def record_focus(self, *, lost: bool) -> None:
         """Record that the window lost (curtain down) or regained focus."""

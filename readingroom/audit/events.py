@@ -65,6 +65,7 @@ SESSION_END_REASONS = frozenset(
 DENIED_ACTIONS = frozenset(
     {
         "copy",
+        "cut",
         "select-all",
         "print",
         "save",

@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from readingroom.audit import AuditLog
+from readingroom.audit import AuditLog, events
 from readingroom.errors import (
     AgeNoMatch,
     AuditUnavailable,
@@ -196,3 +196,7 @@ def test_unlock_failures_are_recorded_by_category(rr_home: Path, log: AuditLog) 
 )
 def test_unlock_failure_reason(error: Exception, category: str) -> None:
     assert unlock_failure_reason(error) == category  # type: ignore[arg-type]
+
+
+def test_the_audit_vocabulary_names_every_refused_action() -> None:
+    assert {action.value for action in DeniedAction} <= events.DENIED_ACTIONS
