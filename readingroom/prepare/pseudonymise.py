@@ -133,9 +133,20 @@ def replace_in_annotations(doc: Document, matcher: Matcher, report: PrepareRepor
         _refresh_appearances(page)
 
 
+# Only these fields show their value as text. A check box or radio button shows a state; its
+# update() in PyMuPDF switches an "Off" radio button on (and fails on odd state names).
+_TEXT_WIDGETS = frozenset(
+    (
+        pymupdf.PDF_WIDGET_TYPE_TEXT,
+        pymupdf.PDF_WIDGET_TYPE_COMBOBOX,
+        pymupdf.PDF_WIDGET_TYPE_LISTBOX,
+    )
+)
+
+
 def _refresh_appearances(page: Page) -> None:
     """Regenerate appearances so no stale drawing of an old value survives."""
-    for widget in page.widgets() or []:
+    for widget in page.widgets(types=_TEXT_WIDGETS) or []:
         widget.update()
     for annot in page.annots() or []:
         if annot.type[0] == pymupdf.PDF_ANNOT_FREE_TEXT:
