@@ -92,8 +92,10 @@ def _sweep_objects(doc: Document, skip: set[int], removed: Counter[str]) -> None
             continue
         try:
             keys = set(doc.xref_get_keys(xref))
-        except (RuntimeError, ValueError):
-            continue  # a broken or free object: saving with garbage collection drops it
+        except (RuntimeError, ValueError, pymupdf.mupdf.FzErrorBase):
+            # A broken or free object (MuPDF's "cannot find object in xref" is an FzErrorBase,
+            # not a RuntimeError): saving with garbage collection drops it.
+            continue
         for key, kind in _DROPPED_KEYS.items():
             if key in keys:
                 doc.xref_set_key(xref, key, "null")

@@ -29,3 +29,23 @@ def test_prepare_leaves_radio_buttons_as_they_were() -> None:
     with pymupdf.open(stream=prepared, filetype="pdf") as document:
         values = [widget.field_value for widget in document[0].widgets()]
     assert values == ["Off", "Off"]
+
+
+def _pdf_with_a_dangling_xref_entry() -> bytes:
+    """A valid one-page PDF whose xref table lists an object 7 that is not in the file."""
+    document = pymupdf.open()
+    document.new_page().insert_text((72, 72), "A page that survives", fontsize=12)
+    raw: bytes = document.tobytes(no_new_id=True)
+    document.close()
+    # Entry 7 points at object 6's offset: MuPDF finds "6 0 obj" there, not object 7.
+    entry = b"%010d 00000 n \n" % raw.index(b"6 0 obj")
+    raw = raw.replace(b"xref\n0 7\n", b"xref\n0 8\n").replace(b"/Size 7", b"/Size 8")
+    return raw.replace(b"\ntrailer", entry + b"\ntrailer", 1)
+
+
+def test_prepare_skips_an_object_the_xref_cannot_find() -> None:
+    # MuPDF raises FzErrorFormat (not RuntimeError) for it; prepare refused such real PDFs.
+    data = _pdf_with_a_dangling_xref_entry()
+    prepared = prepare_pdf(data, PrepareOptions()).pdf
+    with pymupdf.open(stream=prepared, filetype="pdf") as document:
+        assert "A page that survives" in document[0].get_text()
