@@ -69,6 +69,12 @@ def _sweep_annotations(doc: Document, removed: Counter[str]) -> set[int]:
         kept: list[int] = []
         changed = False
         for xref, _type, _id in page.annot_xrefs():
+            if int(xref) <= 0:
+                # Written inline in /Annots instead of as an object: nothing else here can read
+                # it by number (its actions and texts would escape the sweeps), so it goes.
+                removed["inline annotations"] += 1
+                changed = True
+                continue
             subtype = _key(doc, int(xref), "Subtype")[1]
             kind = _DROPPED_ANNOTS.get(subtype)
             if kind is None and subtype == "/Link":

@@ -49,3 +49,28 @@ def test_prepare_skips_an_object_the_xref_cannot_find() -> None:
     prepared = prepare_pdf(data, PrepareOptions()).pdf
     with pymupdf.open(stream=prepared, filetype="pdf") as document:
         assert "A page that survives" in document[0].get_text()
+
+
+def test_prepare_drops_annotations_written_inline() -> None:
+    # Inline annotations have no object number: the sweeps could not read (or clean) them, and
+    # prepare refused the file with "bad xref". A real PDF in the corpus has them.
+    document = pymupdf.open()
+    page = document.new_page()
+    page.insert_text((72, 72), "Inline annotations", fontsize=12)
+    document.xref_set_key(
+        page.xref,
+        "Annots",
+        "[<</Type/Annot/Subtype/Link/Rect[72 60 300 80]"
+        "/A<</S/URI/URI(https://tracker.invalid/x)>>>>"
+        "<</Type/Annot/Subtype/Text/Rect[10 10 20 20]/Contents(Note by Jane Smith)>>]",
+    )
+    data: bytes = document.tobytes()
+    document.close()
+
+    prepared = prepare_pdf(data, PrepareOptions())
+    assert prepared.report.sanitised["inline annotations"] == 2
+    assert b"tracker.invalid" not in prepared.pdf
+    with pymupdf.open(stream=prepared.pdf, filetype="pdf") as result:
+        assert result[0].get_links() == []
+        assert list(result[0].annots()) == []
+        assert "Inline annotations" in result[0].get_text()
