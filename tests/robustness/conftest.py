@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import os
+from datetime import datetime
 from pathlib import Path
 
 import pytest
+
+from readingroom.watermark import DEFAULT_WATERMARK_TEMPLATE, WatermarkSpec, build_watermark
 
 CORPUS_ENV = "READINGROOM_CORPUS"
 
@@ -20,3 +23,18 @@ def corpus_dir() -> Path:
     if not folder.is_dir():
         pytest.fail(f"{CORPUS_ENV}={value} is not a folder")
     return folder
+
+
+@pytest.fixture
+def watermark_spec() -> WatermarkSpec:
+    """A watermark as a real session builds it."""
+    return build_watermark(
+        DEFAULT_WATERMARK_TEMPLATE,
+        reader_name="Alex Morgan",
+        reader_id="alex.morgan@example.gov.uk",
+        organisation="Ofsted",
+        workstation="ROOM-PC-3",
+        session_code="K7Q2-9XHM-4",
+        classification="OFFICIAL-SENSITIVE",
+        when=datetime(2025, 3, 14, 9, 26),
+    )
