@@ -291,3 +291,10 @@ def test_seal_with_prepare_pseudonymises_before_sealing(
     code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "x.rrf",
                                   "--names", ws / "names.csv"))  # fmt: skip
     assert code == ExitCode.USAGE and "--prepare" in err
+
+
+def test_the_trust_store_is_world_readable_but_not_writable(workspace: Path, run: Run) -> None:
+    code, _, _ = run("trust", "add", (workspace / "pub.txt").read_text().strip())
+    assert code == 0
+    store = load_config().trust_store
+    assert store.stat().st_mode & 0o777 == 0o644
