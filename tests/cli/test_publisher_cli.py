@@ -19,6 +19,7 @@ from readingroom.config import load_config
 from readingroom.errors import ExitCode
 from readingroom.review_file import UnlockKeys, open_review
 from readingroom.trust import TrustStore
+from tests.conftest import AgeCli
 from tests.factories import FAST_LOG_N, make_pdf
 
 Run = Callable[..., tuple[int, str, str]]
@@ -298,3 +299,14 @@ def test_the_trust_store_is_world_readable_but_not_writable(workspace: Path, run
     assert code == 0
     store = load_config().trust_store
     assert store.stat().st_mode & 0o777 == 0o644
+
+
+def test_an_unprotected_reader_key_is_an_age_identity_file(
+    workspace: Path, run: Run, age_cli: AgeCli
+) -> None:
+    code, public, _ = run("keys", "new", "--kind", "reader", "--out", workspace / "r.key",
+                          "--unprotected")  # fmt: skip
+    assert code == 0
+    derived = subprocess.run([age_cli.keygen, "-y", workspace / "r.key"], capture_output=True,
+                             text=True, check=True)  # fmt: skip
+    assert derived.stdout.strip() == public.strip()

@@ -24,7 +24,7 @@ from readingroom.age import (
     encrypt,
     parse_identity_file,
 )
-from tests.core.conftest import AgeCli
+from tests.conftest import AgeCli
 
 PROMPT_WAIT_SECONDS = 120  # generous: this is a hang guard, not a timing assertion
 PASSPHRASE = "correct horse battery staple"
