@@ -1,0 +1,97 @@
+"""Benchmark: open to first page for a 500-page review file, excluding the passphrase KDF.
+
+The file is sealed for an X25519 reader key (no scrypt), so the figure is what the reader waits
+for after the passphrase step: read the file, verify the signature, decrypt, check the manifest,
+open the PDF on the render thread, lay out 500 pages and paint page 1 with its watermark. The
+scrypt step is timed separately for reference. Goal: <= 1 s.
+
+Run: ``.venv/bin/python benchmarks/bench_open.py [--pages 500] [--runs 3]``
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import statistics
+import sys
+import tempfile
+import time
+from datetime import UTC, datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+
+from PySide6.QtWidgets import QApplication
+
+from benchmarks.bench_render import PaintWatcher, text_pdf, watermark
+from readingroom.age import ScryptIdentity, ScryptRecipient, X25519Identity, decrypt, encrypt
+from readingroom.config import load_config
+from readingroom.gui.document_reader import DocumentReader
+from readingroom.keys import PublisherKey
+from readingroom.manifest import Manifest
+from readingroom.policy import Policy, ReaderIdentity
+from readingroom.review_file import SEAL_SCRYPT_LOG_N, UnlockKeys, open_review, seal_review
+from readingroom.trust import TrustStore
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=500)
+    parser.add_argument("--runs", type=int, default=3)
+    options = parser.parse_args()
+    app = QApplication.instance() or QApplication(sys.argv)
+
+    with tempfile.TemporaryDirectory() as folder:
+        home = Path(folder)
+        config = load_config(home)
+        trust = TrustStore.load(config.trust_store)
+        publisher = PublisherKey.generate()
+        trust.add(publisher.public_key(), "bench")
+        reader_key = X25519Identity.generate()
+        pdf = text_pdf(options.pages)
+        manifest = Manifest.new(
+            title="bench", classification="OFFICIAL", publisher_name="bench", pdf=pdf,
+            page_count=options.pages, policy=Policy(reader=ReaderIdentity("R", "r")),
+        )  # fmt: skip
+        review = home / "big.rrf"
+        review.write_bytes(seal_review(pdf, manifest, publisher, reader_key.recipient()))
+        print(f"{options.pages}-page review file: {review.stat().st_size / 1e6:.1f} MB")
+
+        timings, unlock_parts = [], []
+        for _ in range(options.runs):
+            start = time.perf_counter()
+            opened = open_review(
+                review.read_bytes(), UnlockKeys(identities=[reader_key]),
+                config=config, trust=trust, now=datetime.now(UTC),
+            )  # fmt: skip
+            unlocked = time.perf_counter()
+            reader = DocumentReader(opened.pdf, watermark())
+            reader.resize(1000, 900)
+            watcher = PaintWatcher(reader)
+            reader.show()
+            watcher.wait(0, timeout=30)
+            timings.append(time.perf_counter() - start)
+            unlock_parts.append(unlocked - start)
+            reader.shutdown()
+            reader.deleteLater()
+            app.processEvents()
+
+        median = statistics.median(timings)
+        print(
+            f"open to first page (median of {options.runs}): {median * 1e3:7.0f} ms  (goal <= 1000)"
+        )
+        print(
+            f"  of which read + verify + decrypt:        {statistics.median(unlock_parts) * 1e3:7.0f} ms"
+        )
+        scrypt_file = encrypt(b"x", [ScryptRecipient(b"passphrase", SEAL_SCRYPT_LOG_N)])
+        start = time.perf_counter()
+        decrypt(scrypt_file, [ScryptIdentity(b"passphrase")])
+        print(
+            f"passphrase KDF (scrypt 2^{SEAL_SCRYPT_LOG_N}, excluded):  {(time.perf_counter() - start) * 1e3:7.0f} ms"
+        )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
