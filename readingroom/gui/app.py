@@ -12,8 +12,13 @@ from readingroom.config import WorkstationConfig, load_config
 from readingroom.errors import ReadingRoomError, UsageError
 from readingroom.gui.capture_exclusion import CaptureExclusion, backend_for_platform
 from readingroom.gui.kiosk import ReadingRoomKiosk
-from readingroom.gui.resources import load_style_sheet
+from readingroom.gui.resources import APP_ICON, load_icon, load_style_sheet
+from readingroom.gui.stop_signals import StopSignals
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
+
+# The Wayland app id and the name of packaging/linux/io.github.readingroom.ReadingRoom.desktop:
+# the compositor matches the two to show the right icon and name for our windows.
+APP_ID = "io.github.readingroom.ReadingRoom"
 
 
 def disable_core_dumps() -> None:
@@ -41,7 +46,9 @@ def application() -> QApplication:
     else:
         app = QApplication([sys.argv[0] if sys.argv else "readingroom"])
     app.setApplicationName("ReadingRoom")
-    app.setDesktopFileName("readingroom")
+    app.setDesktopFileName(APP_ID)
+    # Every window (dialogs too) inherits it; a missing file only leaves the platform's default.
+    app.setWindowIcon(load_icon(*APP_ICON))
     # The launcher decides when the session is over (a dialog closing is not the end).
     app.setQuitOnLastWindowClosed(False)
     app.setStyleSheet(load_style_sheet("viewer"))
@@ -78,12 +85,15 @@ def run_viewer(
         raise
     capture = CaptureExclusion(backend_for_platform(app.platformName()))
     app.installEventFilter(capture)
+    stops = StopSignals.install()
     try:
         if kiosk or config.kiosk:
-            return _run_kiosk(app, config, capture, tuning, request)
+            return _run_kiosk(app, config, capture, tuning, request, stops=stops)
         assert request is not None
-        return _run_once(app, config, capture, tuning, request)
+        return _run_once(app, config, capture, tuning, request, stops=stops)
     finally:
+        if stops is not None:
+            stops.close()
         app.removeEventFilter(capture)
 
 
@@ -100,9 +110,14 @@ def _run_once(
     capture: CaptureExclusion,
     tuning: ViewerTuning | None,
     request: ViewRequest,
+    *,
+    stops: StopSignals | None,
 ) -> int:
     launcher = ViewerLauncher(request, config, capture=capture, tuning=tuning)
     launcher.finished.connect(app.exit)
+    if stops is not None:
+        # Stopped from outside (logout, kill, timeout): end the session as closing would.
+        stops.stop_signal_received.connect(lambda _signum: launcher.stop())
     # The same one line the CLI prints for every error, for whoever started us from a terminal.
     launcher.failed.connect(report_error)
     # Start inside the event loop, so an early failure's app.exit() is not lost.
@@ -117,15 +132,19 @@ def _run_kiosk(
     capture: CaptureExclusion,
     tuning: ViewerTuning | None,
     request: ViewRequest | None,
+    *,
+    stops: StopSignals | None,
 ) -> int:
     kiosk = ReadingRoomKiosk(config, capture=capture, tuning=tuning, first_request=request)
     # Kiosk output goes to the display manager's session log: one line per stopping error.
     kiosk.failed.connect(report_error)
+    if stops is not None:
+        stops.stop_signal_received.connect(lambda _signum: app.exit(0))
     QTimer.singleShot(0, kiosk.start)
     # Nothing in the kiosk calls exit: this returns only if the application is told to quit
-    # from outside (the display server's session ends). An open session is then ended and
-    # recorded as closed; a process that is killed outright leaves that to the next start's
-    # crash recovery.
+    # from outside (a termination signal, the display server's session ends). An open session
+    # is then ended and recorded as closed; only a process killed outright (SIGKILL, power
+    # loss) leaves that to the next start's crash recovery.
     try:
         return app.exec()
     finally:

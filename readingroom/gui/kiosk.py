@@ -5,8 +5,9 @@ chooser full screen and frameless. Choosing a review file runs the ordinary
 :class:`~readingroom.gui.viewer_launcher.ViewerLauncher` (audit log, unlock, notice, reading
 window), with a kiosk reading window; when that session is over, however it ended, the chooser
 comes back instead of the process exiting. Nothing the reader can do stops the process: an
-administrator does (ending the kiosk account's session, or killing the process; a session that
-was open at that moment is closed in the audit log as crash recovery on the next start).
+administrator does (ending the kiosk account's session, or stopping the process with a signal:
+a session open at that moment is recorded as closed; only a process killed outright leaves it
+to crash recovery on the next start).
 """
 
 from __future__ import annotations
@@ -122,23 +123,14 @@ class ReadingRoomKiosk(QObject):
         self.chooser.activateWindow()
 
     def shutdown(self) -> None:
-        """End any session (recorded as closed) and close the chooser: tests and teardown only.
+        """End any session (recorded as closed) and close the chooser.
 
-        Nothing in the kiosk's own interface calls this; a reader cannot stop the kiosk.
+        Called when the process is told to stop (a termination signal, the display session
+        ending) and by tests. Nothing in the kiosk's own interface calls it: a reader cannot
+        stop the kiosk.
         """
         self._stopping = True
-        launcher = self.launcher
-        if launcher is not None:
-            for dialog in (launcher.unlock_dialog, launcher.notice_dialog):
-                if dialog is not None:
-                    dialog.reject()
-            window = launcher.window
-            if window is not None and not launcher.is_finished():
-                relock = window.relock_dialog()
-                if relock is not None:
-                    relock.reject()
-                window.close_session()
-            if launcher.message_box is not None:
-                launcher.message_box.done(0)
+        if self.launcher is not None:
+            self.launcher.stop()
         self._guard.permit_close()
         self.chooser.close()

@@ -4,26 +4,29 @@ The window owns no policy of its own. The :class:`~readingroom.gui.session_bridg
 records; :class:`~readingroom.gui.room_rules.RoomRules` refuses keys, menus and drags;
 :class:`~readingroom.gui.idle_monitor.IdleMonitor` notices inactivity; the window wires them
 together and decides what covers the page: the curtain is up whenever at least one reason holds
-(focus lost, idle lock, session over).
+(the reader left the application, idle lock, session over).
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from enum import Enum
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QByteArray, QEvent, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
-from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QStackedWidget, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from readingroom.errors import AuditUnavailable, ExitCode, Expired, ReadingRoomError
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog
 from readingroom.gui.idle_monitor import IdleMonitor
 from readingroom.gui.kiosk_guard import KioskGuard
+from readingroom.gui.presence_monitor import PresenceMonitor
+from readingroom.gui.resources import action_icon
 from readingroom.gui.room_rules import RoomRules
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.gui.widgets.curtain import Curtain
+from readingroom.gui.widgets.curtain_stack import Cover, CurtainStack
+from readingroom.gui.widgets.reading_toolbar import ReadingToolbar
 from readingroom.reading_session import DeniedAction, EndReason
 
 if TYPE_CHECKING:
@@ -54,14 +57,6 @@ _ENDED_TEXT = {
     EndReason.IDLE: "The reading session has ended after a period of inactivity.",
     EndReason.CLOSED: "The reading session has ended.",
 }
-
-
-class Cover(Enum):
-    """Why the curtain is up; the most serious reason chooses the message."""
-
-    ENDED = 0
-    IDLE = 1
-    FOCUS = 2
 
 
 class ViewerWindow(QMainWindow):
@@ -103,10 +98,8 @@ class ViewerWindow(QMainWindow):
         self._bridge = bridge
         self._layout = layout
         self._relock_dialog = relock_dialog
-        self._covers: dict[Cover, tuple[str, bool]] = {}
         self._stopped = False
         self._finished = False
-        self._focus_lost = False
         self._exit_code = int(ExitCode.OK)
         self._relock: UnlockDialog | None = None
         self._focus_given = False
@@ -117,16 +110,16 @@ class ViewerWindow(QMainWindow):
                 lambda: self.statusBar().showMessage(KIOSK_CLOSE_TEXT, DENIED_MESSAGE_MS)
             )
 
-        self._curtain = Curtain(self)
-        self._curtain.close_clicked.connect(self.close_session)
-        self._stack = QStackedWidget(self)
-        self._stack.addWidget(reader)
-        self._stack.addWidget(self._curtain)
+        self._stack = CurtainStack(reader, self)
+        self._stack.curtain.close_clicked.connect(self.close_session)
         self.setCentralWidget(self._stack)
         self._capture_label = QLabel(self)
         self._capture_label.setObjectName("captureStatus")
         self.statusBar().addPermanentWidget(self._capture_label)
         self._build_actions()
+        self._presence = PresenceMonitor(self)
+        self._presence.reader_left.connect(self._reader_left)
+        self._presence.reader_returned.connect(self._reader_returned)
 
         self._rules = RoomRules(self, self)
         self._rules.action_denied.connect(self._denied)
@@ -157,15 +150,19 @@ class ViewerWindow(QMainWindow):
 
     def is_covered(self) -> bool:
         """True while the curtain hides the page."""
-        return self._stack.currentWidget() is self._curtain
+        return self._stack.is_covered()
 
     def reader(self) -> DocumentReader:
         """The reading surface."""
         return self._reader
 
+    def toolbar(self) -> ReadingToolbar:
+        """The reading toolbar (page field, zoom indicator, icon buttons)."""
+        return self._toolbar
+
     def curtain(self) -> Curtain:
         """The curtain widget (its message is a fixed viewer sentence)."""
-        return self._curtain
+        return self._stack.curtain
 
     def relock_dialog(self) -> UnlockDialog | None:
         """The passphrase prompt of the current idle lock, if one is up."""
@@ -195,24 +192,24 @@ class ViewerWindow(QMainWindow):
         close = QAction("End session" if self._kiosk else "Close", self)
         close.setShortcut(QKeySequence.StandardKey.Close)
         close.triggered.connect(self.close_session)
-        self._full_screen = QAction("Full screen", self)
-        self._full_screen.setShortcut(QKeySequence(QKeySequence.StandardKey.FullScreen))
+        self._full_screen = QAction(action_icon("full-screen"), "Full screen", self)
         self._full_screen.setShortcuts([QKeySequence("F11")])
         self._full_screen.setCheckable(True)
         self._full_screen.toggled.connect(self._set_full_screen)
         document_menu = self.menuBar().addMenu("&Document")
         document_menu.addAction(close)
         view_menu = self.menuBar().addMenu("&View")
-        reading = self._reader.reading_actions()
-        view_menu.addActions(reading)
-        toolbar = self.addToolBar("Reading")
-        toolbar.setObjectName("readingToolbar")
-        toolbar.addActions(reading)
+        for number, group in enumerate(self._reader.actions_.groups()):
+            if number:
+                view_menu.addSeparator()
+            view_menu.addActions(group)
+        self._toolbar = ReadingToolbar(self._reader, self)
+        self.addToolBar(self._toolbar)
         if self._kiosk is not None:
             # A floating toolbar would be a window of its own, outside the kiosk's full screen;
             # and there is no full-screen toggle to leave by.
-            toolbar.setMovable(False)
-            toolbar.setFloatable(False)
+            self._toolbar.setMovable(False)
+            self._toolbar.setFloatable(False)
             return
         view_menu.addSeparator()
         view_menu.addAction(self._full_screen)
@@ -234,23 +231,6 @@ class ViewerWindow(QMainWindow):
 
     # ----- the curtain ---------------------------------------------------------------------------
 
-    def _cover(self, reason: Cover, message: str, *, closable: bool = False) -> None:
-        self._covers[reason] = (message, closable)
-        # Swap, do not overlay: no page pixel stays part of the window. The most serious reason
-        # (lowest value) chooses the sentence.
-        shown_message, shown_closable = self._covers[min(self._covers, key=lambda c: c.value)]
-        self._curtain.set_message(shown_message, closable=shown_closable)
-        self._stack.setCurrentWidget(self._curtain)
-        self._curtain.repaint()
-
-    def _uncover(self, reason: Cover) -> None:
-        self._covers.pop(reason, None)
-        if self._covers:
-            message, closable = self._covers[min(self._covers, key=lambda c: c.value)]
-            self._curtain.set_message(message, closable=closable)
-        else:
-            self._stack.setCurrentWidget(self._reader)
-
     def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
         """Give the page the keyboard once, so PgDn and the arrows work at once after unlock."""
         super().showEvent(event)
@@ -258,23 +238,21 @@ class ViewerWindow(QMainWindow):
             self._focus_given = True
             self._reader.view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
 
-    def changeEvent(self, event: QEvent) -> None:  # noqa: N802 - Qt override
-        """The privacy curtain: down when the window is inactive or minimised."""
-        super().changeEvent(event)
-        if event.type() not in (QEvent.Type.ActivationChange, QEvent.Type.WindowStateChange):
+    def _reader_left(self) -> None:
+        # Leaving after the session is over is not worth a record (closing hides the window).
+        if self._bridge.session.ended:
             return
-        away = not self.isActiveWindow() or self.isMinimized()
-        if away and not self._focus_lost:
-            self._focus_lost = True
-            self._cover(
-                Cover.FOCUS,
-                "The page is hidden while the reading room window is not in use.",
-            )
-            self._bridge.record_focus(lost=True)
-        elif not away and self._focus_lost:
-            self._focus_lost = False
+        self._stack.cover(
+            Cover.AWAY, "The page is hidden while you are away from the reading room."
+        )
+        self._bridge.record_focus(lost=True)
+
+    def _reader_returned(self) -> None:
+        if not self._stack.has_cover(Cover.AWAY):
+            return
+        if not self._bridge.session.ended:
             self._bridge.record_focus(lost=False)
-            self._uncover(Cover.FOCUS)
+        self._stack.uncover(Cover.AWAY)
 
     # ----- rules, idle lock, limits, failure ------------------------------------------------
 
@@ -288,12 +266,12 @@ class ViewerWindow(QMainWindow):
         )
 
     def _idle_lock(self) -> None:
-        if Cover.ENDED in self._covers or self._relock is not None:
+        if self._stack.has_cover(Cover.ENDED) or self._relock is not None:
             return
-        self._cover(Cover.IDLE, "Locked after a period of inactivity. Enter your passphrase.")
+        self._stack.cover(Cover.IDLE, "Locked after a period of inactivity. Enter your passphrase.")
         self._reader.flush_page_time()
         self._bridge.record_idle_locked()
-        if Cover.ENDED in self._covers:
+        if self._stack.has_cover(Cover.ENDED):
             return  # the audit log failed while locking
         dialog = self._relock_dialog(self)
         dialog.unlocked.connect(self._relocked)
@@ -306,9 +284,12 @@ class ViewerWindow(QMainWindow):
     def _relocked(self, _result: object) -> None:
         self._relock = None
         self._bridge.record_unlocked()
-        if Cover.ENDED not in self._covers:
-            self._uncover(Cover.IDLE)
+        if not self._stack.has_cover(Cover.ENDED):
+            self._stack.uncover(Cover.IDLE)
             self._idle.restart()
+        # Give the keyboard back to the page: without a window manager (a bare X server, some
+        # kiosks) nothing else does once the prompt closes, and shortcuts need an active window.
+        self.activateWindow()
 
     def _relock_refused(self, error: ReadingRoomError) -> None:
         self._relock = None
@@ -329,13 +310,13 @@ class ViewerWindow(QMainWindow):
         """Cover the page, stop the reader, record ``session_ended``; the window stays up."""
         if self._bridge.session.ended:
             return
-        self._cover(Cover.ENDED, _ENDED_TEXT.get(reason, ""), closable=True)
+        self._stack.cover(Cover.ENDED, _ENDED_TEXT.get(reason, ""), closable=True)
         self._stop_reading(flush=True)
         self._bridge.end(reason)
 
     def _audit_failed(self) -> None:
         # Fail closed: cover first, then say why, then end (the final record may fail too).
-        self._cover(
+        self._stack.cover(
             Cover.ENDED, f"{AuditUnavailable()} The reading session has ended.", closable=True
         )
         self._exit_code = int(ExitCode.AUDIT_UNAVAILABLE)

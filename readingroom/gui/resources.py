@@ -1,10 +1,14 @@
-"""Finding the files in ``resources/`` (style sheets) from a checkout, a wheel or a bundle."""
+"""Finding ``resources/`` files (style sheets, icons) from a checkout, a wheel or a bundle."""
 
 from __future__ import annotations
 
 import sys
 from importlib import resources as importlib_resources
 from pathlib import Path
+
+from PySide6.QtGui import QIcon
+
+APP_ICON = ("icons", "io.github.readingroom.ReadingRoom.svg")
 
 
 def _candidate_folders() -> list[Path]:
@@ -42,3 +46,17 @@ def load_style_sheet(name: str) -> str:
         return path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
+
+
+def load_icon(*parts: str) -> QIcon:
+    """The icon in ``resources/<parts>``, or a null icon when it is not installed.
+
+    A null icon is safe everywhere: a tool button without an icon shows its text instead.
+    """
+    path = resource_path(*parts)
+    return QIcon(str(path)) if path is not None else QIcon()
+
+
+def action_icon(name: str) -> QIcon:
+    """The toolbar and menu icon ``resources/icons/actions/<name>.svg`` (or a null icon)."""
+    return load_icon("icons", "actions", f"{name}.svg")

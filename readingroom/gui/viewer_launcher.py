@@ -138,6 +138,8 @@ class ViewerLauncher(QObject):
 
     def start(self) -> None:
         """Open the audit log and the file, then unlock (without a prompt if a secret was given)."""
+        if self._done:
+            return  # stopped before it started
         try:
             self._audit = AuditLog.open(self._config.audit_dir, config=self._config)
             self._context = self._audit.new_session(reader=None)
@@ -272,6 +274,7 @@ class ViewerLauncher(QObject):
         dialog.rejected.connect(self._notice_declined)
         self.notice_dialog = dialog
         dialog.open()
+        dialog.activateWindow()
 
     def _notice_declined(self) -> None:
         self.notice_dialog = None
@@ -328,10 +331,13 @@ class ViewerLauncher(QObject):
         self.window = window
         if self._kiosk:
             window.showFullScreen()
-            window.raise_()
-            window.activateWindow()
         else:
             window.show()
+        # Ask for the keyboard: without a window manager (a bare X server, a kiosk session)
+        # nothing else gives it, and without an active window no shortcut fires and the
+        # application is not in use, so the curtain would stay down.
+        window.raise_()
+        window.activateWindow()
         self.window_shown.emit()
         if self._capture is not None:
             window.set_capture_status(self._capture.status_text())
@@ -350,6 +356,25 @@ class ViewerLauncher(QObject):
         )
 
     # ----- every way out ------------------------------------------------------------------------
+
+    def stop(self) -> None:
+        """End whatever step is under way as the reader's Close or Cancel would.
+
+        For a stop from outside (a termination signal, the kiosk shutting down): an open session
+        is recorded as ended with reason "closed", even under an idle lock, and ``finished`` is
+        emitted before this returns.
+        """
+        for dialog in (self.unlock_dialog, self.notice_dialog):
+            if dialog is not None:
+                dialog.reject()
+        window = self.window
+        if window is not None and not self._done:
+            # Closing the session closes any idle-lock prompt without recording it as cancelled.
+            window.close_session()
+        if self.message_box is not None:
+            self.message_box.done(0)
+        if not self._done:
+            self._finish(self.exit_code or 0)
 
     def _fail(self, error: ReadingRoomError) -> None:
         """Show ``str(error)`` (a safe, fixed message) and finish with its exit code."""

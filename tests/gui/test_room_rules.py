@@ -11,7 +11,14 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import QPoint, QPointF, Qt
 from PySide6.QtGui import QAction, QContextMenuEvent, QGuiApplication, QImage, QMouseEvent
-from PySide6.QtWidgets import QAbstractButton, QApplication, QLabel, QLineEdit, QWidget
+from PySide6.QtWidgets import (
+    QAbstractButton,
+    QApplication,
+    QDialog,
+    QLabel,
+    QLineEdit,
+    QWidget,
+)
 from pytestqt.qtbot import QtBot
 
 from readingroom.errors import AuditUnavailable, ExitCode
@@ -101,25 +108,69 @@ def test_an_external_link_is_never_opened_but_recorded(sealed: Sealed, viewer: V
     assert "not opened" in window.statusBar().currentMessage()
 
 
-def test_the_curtain_covers_the_page_when_the_window_loses_focus(
+def _application_state(state: Qt.ApplicationState) -> None:
+    # What the platform reports when another application takes the keyboard and gives it back
+    # (the offscreen platform has no other applications to switch to).
+    app = QGuiApplication.instance()
+    assert isinstance(app, QGuiApplication)
+    app.applicationStateChanged.emit(state)
+
+
+def test_the_curtain_covers_the_page_when_the_reader_leaves_the_application(
     sealed: Sealed, viewer: Viewer, qtbot: QtBot
 ) -> None:
     window = viewer.open_window(sealed)
     assert not window.is_covered()
-    other = QWidget()
-    qtbot.addWidget(other)
-    other.show()
-    other.activateWindow()
-    qtbot.waitUntil(window.is_covered, timeout=WAIT_MS)
+    _application_state(Qt.ApplicationState.ApplicationInactive)
+    assert window.is_covered()
+    assert "away" in window.curtain().message()
     # Nothing of the page is part of the window while the curtain is up.
     rgb = QImage.Format.Format_RGB32
     shown = window.centralWidget().grab().toImage().convertToFormat(rgb)
     assert shown == window.curtain().grab().toImage().convertToFormat(rgb)
     assert not window.reader().isVisible()
+    _application_state(Qt.ApplicationState.ApplicationActive)
+    assert not window.is_covered()
+    # The page has the keyboard again, not whatever took it while the page was hidden.
+    assert QApplication.focusWidget() is window.reader().view
+    names = [str(r["event"]) for r in events(sealed.config)]
+    assert names[-2:] == ["focus_lost", "focus_returned"]
+
+
+def test_minimising_the_window_covers_the_page(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    window = viewer.open_window(sealed)
+    window.showMinimized()
+    qtbot.waitUntil(window.is_covered, timeout=WAIT_MS)
+    window.showNormal()
     window.activateWindow()
     qtbot.waitUntil(lambda: not window.is_covered(), timeout=WAIT_MS)
     names = [str(r["event"]) for r in events(sealed.config)]
-    assert names[-2:] == ["focus_lost", "focus_returned"]
+    assert names.count("focus_lost") == names.count("focus_returned") == 1
+
+
+def test_our_own_dialog_or_window_does_not_bring_the_curtain_down(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    window = viewer.open_window(sealed)
+    dialog = QDialog(window)
+    dialog.setWindowTitle("Go to page")
+    dialog.open()
+    dialog.activateWindow()
+    qtbot.waitUntil(dialog.isActiveWindow, timeout=WAIT_MS)
+    assert not window.is_covered()
+    dialog.reject()
+    other = QWidget()  # another top-level window of ours
+    qtbot.addWidget(other)
+    other.show()
+    other.activateWindow()
+    qtbot.waitUntil(other.isActiveWindow, timeout=WAIT_MS)
+    assert not window.is_covered()
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
+    names = [str(r["event"]) for r in events(sealed.config)]
+    assert "focus_lost" not in names and "focus_returned" not in names
 
 
 def test_idle_lock_asks_for_the_passphrase_again(
@@ -140,6 +191,7 @@ def test_idle_lock_asks_for_the_passphrase_again(
     assert window.relock_dialog() is None
     names = [str(r["event"]) for r in events(sealed.config)]
     assert "idle_locked" in names
+    assert "focus_lost" not in names  # the lock prompt is ours: the reader has not left
     assert names[names.index("idle_locked") :].count("unlock_failed") == 1
     assert "unlocked" in names[names.index("idle_locked") :]
     assert not window.is_covered() or not window.isActiveWindow()

@@ -14,6 +14,8 @@ from readingroom.display_text import display_text
 if TYPE_CHECKING:
     from readingroom.review_file import OpenedReview
 
+NOTICE_MIN_WIDTH = 520
+
 
 @dataclass(frozen=True)
 class NoticeText:
@@ -25,6 +27,7 @@ class NoticeText:
     reading_as: str
     expiry: str
     recorded: str
+    session_code: str
 
 
 def _when(moment: datetime) -> str:
@@ -60,8 +63,10 @@ def notice_text(opened: OpenedReview, session_code: str) -> NoticeText:
         expiry=expiry,
         recorded=(
             "This reading session is recorded in the workstation's audit log, and every page "
-            f"shows a watermark with your name and the session code {session_code}."
+            "shows a watermark with your name and this session's code."
         ),
+        # On a line of its own: a code wrapped at one of its hyphens is hard to note down.
+        session_code=f"Session code: {session_code}",
     )
 
 
@@ -71,9 +76,14 @@ class NoticeDialog(QDialog):
     def __init__(self, text: NoticeText, parent: QWidget | None = None) -> None:
         """Build the dialog from already sanitised sentences."""
         super().__init__(parent)
+        self.setObjectName("noticeDialog")
         self.setWindowTitle("Before you read")
         self.setModal(True)
+        # Wide enough that a reader's name, e-mail and organisation fit on one or two lines.
+        self.setMinimumWidth(NOTICE_MIN_WIDTH)
         layout = QVBoxLayout(self)
+        layout.setContentsMargins(28, 24, 28, 20)
+        layout.setSpacing(10)
         for name, sentence in (
             ("noticeClassification", text.classification),
             ("noticeTitle", text.title),
@@ -81,6 +91,7 @@ class NoticeDialog(QDialog):
             ("noticeReader", text.reading_as),
             ("noticeExpiry", text.expiry),
             ("noticeRecorded", text.recorded),
+            ("noticeSessionCode", text.session_code),
         ):
             if not sentence:
                 continue
@@ -90,6 +101,9 @@ class NoticeDialog(QDialog):
             label.setTextFormat(Qt.TextFormat.PlainText)
             label.setWordWrap(True)
             layout.addWidget(label)
+            if name == "noticeTitle":
+                layout.addSpacing(6)
+        layout.addSpacing(12)
         buttons = QDialogButtonBox(self)
         self._acknowledge = QPushButton("I understand, open the document", self)
         self._acknowledge.setObjectName("acknowledge")

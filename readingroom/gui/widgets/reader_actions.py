@@ -6,7 +6,8 @@ from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QInputDialog
+
+from readingroom.gui.resources import action_icon
 
 if TYPE_CHECKING:
     from readingroom.gui.document_reader import DocumentReader
@@ -16,7 +17,11 @@ class ReaderActions(QObject):
     """Creates and owns the actions; each one calls a method of the :class:`DocumentReader`.
 
     The view itself handles the plain navigation keys (PgUp/PgDn, Space, Home/End, arrows) so
-    that a focused text field keeps them; the actions carry the modified shortcuts.
+    that a focused text field keeps them; the actions carry the modified shortcuts. ``go_to``
+    (Ctrl+G) is connected by whoever shows the page field (the reading toolbar): the reader has
+    no page field of its own.
+
+    Every text, tooltip and icon here is the viewer's own, never the document's.
     """
 
     def __init__(self, reader: DocumentReader) -> None:
@@ -24,83 +29,87 @@ class ReaderActions(QObject):
         super().__init__(reader)
         self._reader = reader
         view = reader.view
-        self.previous_page = self._make("Previous page", view.previous_page)
-        self.next_page = self._make("Next page", view.next_page)
-        self.first_page = self._make("First page", lambda: reader.jump_to_page(0), "Ctrl+Home")
-        self.last_page = self._make(
-            "Last page", lambda: reader.jump_to_page(reader.page_count() - 1), "Ctrl+End"
+        self.previous_page = self._make("Previous page", view.previous_page, icon="previous-page")
+        self.next_page = self._make("Next page", view.next_page, icon="next-page")
+        self.first_page = self._make(
+            "First page", lambda: reader.jump_to_page(0), "Ctrl+Home", icon="first-page"
         )
-        self.go_to = self._make("Go to page…", self.ask_page, "Ctrl+G")
-        self.back = self._make("Back", reader.go_back, "Alt+Left")
-        self.forward = self._make("Forward", reader.go_forward, "Alt+Right")
-        self.zoom_in = self._make("Zoom in", view.zoom_in, QKeySequence.StandardKey.ZoomIn)
+        self.last_page = self._make(
+            "Last page",
+            lambda: reader.jump_to_page(reader.page_count() - 1),
+            "Ctrl+End",
+            icon="last-page",
+        )
+        self.go_to = self._make("Go to page…", None, "Ctrl+G")
+        self.back = self._make("Back", reader.go_back, "Alt+Left", icon="back")
+        self.forward = self._make("Forward", reader.go_forward, "Alt+Right", icon="forward")
+        self.zoom_in = self._make(
+            "Zoom in", view.zoom_in, QKeySequence.StandardKey.ZoomIn, icon="zoom-in"
+        )
+        # Ctrl+= as well: on most keyboards "+" needs Shift, and people press Ctrl and "=".
         self.zoom_in.setShortcuts([QKeySequence("Ctrl++"), QKeySequence("Ctrl+=")])
-        self.zoom_out = self._make("Zoom out", view.zoom_out, "Ctrl+-")
-        self.actual_size = self._make("Actual size", lambda: view.set_zoom(1.0), "Ctrl+0")
-        self.fit_width = self._make("Fit width", view.fit_width)
-        self.fit_page = self._make("Fit page", view.fit_page)
-        self.continuous = self._make("Continuous", None)
+        self.zoom_out = self._make("Zoom out", view.zoom_out, "Ctrl+-", icon="zoom-out")
+        self.actual_size = self._make(
+            "Actual size", lambda: view.set_zoom(1.0), "Ctrl+0", icon="actual-size"
+        )
+        self.fit_width = self._make("Fit width", view.fit_width, icon="fit-width")
+        self.fit_page = self._make("Fit page", view.fit_page, icon="fit-page")
+        self.continuous = self._make("Continuous", None, icon="continuous")
         self.continuous.setCheckable(True)
         self.continuous.setChecked(True)
         self.continuous.toggled.connect(view.set_continuous)
-        self.find = self._make("Find…", reader.open_search, "Ctrl+F")
+        self.find = self._make("Find…", reader.open_search, "Ctrl+F", icon="find")
         self.find_next = self._make("Find next", reader.next_hit, "F3")
         self.find_previous = self._make("Find previous", reader.previous_hit, "Shift+F3")
-        self.side_panel = self._make("Side panel", None, "F7")
+        self.side_panel = self._make("Side panel", None, "F7", icon="side-panel")
         self.side_panel.setCheckable(True)
         self.side_panel.setChecked(True)
         self.side_panel.toggled.connect(reader.side_panel.setVisible)
+        for action in self.all():
+            _describe(action)
+
+    def groups(self) -> list[list[QAction]]:
+        """The actions in menu order, in groups that a menu separates."""
+        return [
+            [self.previous_page, self.next_page, self.first_page, self.last_page, self.go_to],
+            [self.back, self.forward],
+            [self.zoom_in, self.zoom_out, self.actual_size, self.fit_width, self.fit_page],
+            [self.continuous, self.side_panel],
+            [self.find, self.find_next, self.find_previous],
+        ]
 
     def all(self) -> list[QAction]:
         """Every action, in menu order."""
-        return [
-            self.previous_page,
-            self.next_page,
-            self.first_page,
-            self.last_page,
-            self.go_to,
-            self.back,
-            self.forward,
-            self.zoom_in,
-            self.zoom_out,
-            self.actual_size,
-            self.fit_width,
-            self.fit_page,
-            self.continuous,
-            self.find,
-            self.find_next,
-            self.find_previous,
-            self.side_panel,
-        ]
+        return [action for group in self.groups() for action in group]
 
     def zoom_changed(self, zoom: float) -> None:
         """Disable zoom steps that would go past 50 % or 400 %."""
         self.zoom_in.setEnabled(zoom < 4.0 - 1e-6)
         self.zoom_out.setEnabled(zoom > 0.5 + 1e-6)
 
-    def ask_page(self) -> None:
-        """Ask for a page number (1-based) and jump there."""
-        reader = self._reader
-        page, accepted = QInputDialog.getInt(
-            reader,
-            "Go to page",
-            f"Page (1 to {reader.page_count()}):",
-            reader.current_page() + 1,
-            1,
-            max(1, reader.page_count()),
-        )
-        if accepted:
-            reader.jump_to_page(page - 1)
-
     def _make(
         self,
         text: str,
         slot: object,
         shortcut: str | QKeySequence.StandardKey | None = None,
+        *,
+        icon: str | None = None,
     ) -> QAction:
         action = QAction(text, self)
+        if icon is not None:
+            action.setIcon(action_icon(icon))
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
         if callable(slot):
             action.triggered.connect(lambda _checked=False, call=slot: call())
         return action
+
+
+def _describe(action: QAction) -> None:
+    """Give ``action`` a tooltip that names it and its first shortcut, e.g. "Zoom in (Ctrl++)".
+
+    The toolbar shows icons only, so the tooltip is where the words and the key are learnt.
+    """
+    text = action.text().rstrip("…")
+    shortcut = action.shortcut().toString(QKeySequence.SequenceFormat.NativeText)
+    action.setToolTip(f"{text} ({shortcut})" if shortcut else text)
