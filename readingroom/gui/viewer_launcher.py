@@ -333,9 +333,8 @@ class ViewerLauncher(QObject):
             window.showFullScreen()
         else:
             window.show()
-        # Ask for the keyboard: without a window manager (a bare X server, a kiosk session)
-        # nothing else gives it, and without an active window no shortcut fires and the
-        # application is not in use, so the curtain would stay down.
+        # Without a window manager (bare X, some kiosks) nothing else activates the window, and
+        # Qt fires no shortcut (Ctrl+G, Ctrl++, Alt+Left...) for a window that is not active.
         window.raise_()
         window.activateWindow()
         self.window_shown.emit()
@@ -358,19 +357,16 @@ class ViewerLauncher(QObject):
     # ----- every way out ------------------------------------------------------------------------
 
     def stop(self) -> None:
-        """End whatever step is under way as the reader's Close or Cancel would.
+        """End whatever step is under way as Close or Cancel would (a signal, kiosk shutdown).
 
-        For a stop from outside (a termination signal, the kiosk shutting down): an open session
-        is recorded as ended with reason "closed", even under an idle lock, and ``finished`` is
-        emitted before this returns.
+        An open session is recorded as ended, reason "closed" (even under an idle lock), and
+        ``finished`` is emitted before this returns.
         """
         for dialog in (self.unlock_dialog, self.notice_dialog):
             if dialog is not None:
                 dialog.reject()
-        window = self.window
-        if window is not None and not self._done:
-            # Closing the session closes any idle-lock prompt without recording it as cancelled.
-            window.close_session()
+        if self.window is not None and not self._done:
+            self.window.close_session()  # closes an idle-lock prompt without "cancelled"
         if self.message_box is not None:
             self.message_box.done(0)
         if not self._done:

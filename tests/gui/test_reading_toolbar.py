@@ -12,7 +12,9 @@ from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
 from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.widgets.page_layout import next_zoom_step
 from readingroom.gui.widgets.reading_toolbar import ReadingToolbar
+from readingroom.gui.widgets.zoom_button import percent_text
 from tests.gui.conftest import CANARY, PAGE_COUNT
 from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, write_sealed
 
@@ -143,3 +145,10 @@ def test_ctrl_g_through_the_platform_focuses_the_page_field(
     assert in_menu["Go to page…"] == "Ctrl+G"
     assert in_menu["Find…"] == "Ctrl+F"
     assert in_menu["Full screen"] == "F11"
+
+
+def test_zooming_in_from_a_fit_zoom_always_shows_a_change() -> None:
+    # A fit zoom a hair under a preset must not step to that preset (same percentage shown).
+    assert percent_text(next_zoom_step(1.497, +1)) != percent_text(1.497)
+    assert percent_text(next_zoom_step(1.503, -1)) != percent_text(1.503)
+    assert next_zoom_step(1.0, +1) == 1.1 and next_zoom_step(1.0, -1) == 0.9

@@ -16,7 +16,8 @@ from readingroom.age import X25519Identity
 from readingroom.audit.storage import list_segments
 from readingroom.cli import main
 from readingroom.errors import CannotUnlock, ExitCode, Expired
-from readingroom.gui.app import disable_core_dumps
+from readingroom.gui.app import APP_ID, application, disable_core_dumps
+from readingroom.gui.dialogs.notice_dialog import NOTICE_MIN_WIDTH
 from readingroom.gui.viewer_launcher import ViewerTuning
 from readingroom.policy import Policy
 from tests.factories import PASSPHRASE, READER
@@ -48,6 +49,8 @@ def test_passphrase_file_skips_the_prompt_but_not_the_notice(
     )
     assert any("Westmoor Safeguarding Children Partnership (trusted" in t for t in texts)
     assert any(launcher.session is not None and launcher.session.session_code in t for t in texts)
+    # Wide enough that the sentences do not wrap every few words.
+    assert notice.width() >= NOTICE_MIN_WIDTH
 
     qtbot.keyClick(notice, "\r")  # Enter acknowledges
     window = launcher.window
@@ -189,3 +192,11 @@ def test_core_dumps_are_disabled() -> None:
     disable_core_dumps()
     assert resource.getrlimit(resource.RLIMIT_CORE)[0] == 0
     assert os.name == "posix"
+
+
+def test_the_application_names_itself_as_the_desktop_file_does(qtbot: QtBot) -> None:
+    app = application()
+    assert app.desktopFileName() == APP_ID
+    desktop_file = Path(__file__).resolve().parents[2] / "packaging" / "linux" / f"{APP_ID}.desktop"
+    assert desktop_file.is_file()
+    assert not app.windowIcon().isNull()

@@ -114,10 +114,15 @@ def clamp_zoom(zoom: float) -> float:
     return min(MAX_ZOOM, max(MIN_ZOOM, zoom))
 
 
+# A step closer than this to the current zoom is skipped: from a fit zoom of 149.7 %, "zoom in"
+# to 150 % would look like nothing happened (the indicator shows 150 % for both).
+ZOOM_STEP_MARGIN = 0.01
+
+
 def next_zoom_step(zoom: float, direction: int) -> float:
     """The next preset zoom above (direction > 0) or below (direction < 0) ``zoom``."""
     if direction > 0:
-        larger = [step for step in ZOOM_STEPS if step > zoom + 1e-6]
+        larger = [step for step in ZOOM_STEPS if step > zoom + ZOOM_STEP_MARGIN]
         return larger[0] if larger else MAX_ZOOM
-    smaller = [step for step in ZOOM_STEPS if step < zoom - 1e-6]
+    smaller = [step for step in ZOOM_STEPS if step < zoom - ZOOM_STEP_MARGIN]
     return smaller[-1] if smaller else MIN_ZOOM
