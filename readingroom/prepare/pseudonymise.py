@@ -20,6 +20,10 @@ from readingroom.prepare.report import PrepareReport
 
 _FONT = "helv"
 _MIN_LABEL_SIZE = 3.0
+# A label longer than the name it replaces is first condensed horizontally (down to this share
+# of its natural width), which keeps it as tall as the text around it; only a label that still
+# does not fit is made smaller.
+_MIN_CONDENSE = 0.6
 _MIN_STAMP_SIZE = 4.0
 # Redaction removes every glyph whose box overlaps the area; trimming the top and bottom of the
 # line keeps the descenders and ascenders of the neighbouring lines out of it.
@@ -41,15 +45,26 @@ def _write_replacement(page: Page, piece: LinePiece, target: Target) -> None:
         return
     size = min(piece.first.size, piece.rect.width / unit_width)
     x = piece.rect.x0
+    baseline = pymupdf.Point(x, piece.first.origin[1])
     if target.is_redaction:
         if size < _MIN_STAMP_SIZE:
             return
         x += (piece.rect.width - unit_width * size) / 2
-        color: tuple[float, float, float] = (1.0, 1.0, 1.0)
-    else:
-        size = max(size, _MIN_LABEL_SIZE)
-        color = color_tuple(piece.first.color)
-    page.insert_text((x, piece.first.origin[1]), text, fontsize=size, fontname=_FONT, color=color)
+        page.insert_text((x, baseline.y), text, fontsize=size, fontname=_FONT, color=(1, 1, 1))
+        return
+    size = piece.first.size
+    condense = piece.rect.width / (unit_width * size)
+    if condense < _MIN_CONDENSE:
+        size = max(_MIN_LABEL_SIZE, piece.rect.width / (unit_width * _MIN_CONDENSE))
+        condense = min(1.0, piece.rect.width / (unit_width * size))
+    page.insert_text(
+        baseline,
+        text,
+        fontsize=size,
+        fontname=_FONT,
+        color=color_tuple(piece.first.color),
+        morph=(baseline, pymupdf.Matrix(min(condense, 1.0), 1.0)),
+    )
 
 
 def replace_on_page(

@@ -118,6 +118,28 @@ def test_longest_original_wins() -> None:
     assert "Jane" not in text
 
 
+def test_a_longer_label_is_condensed_before_it_is_made_smaller() -> None:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Jane Smith telephoned the school.", fontsize=11)
+    entries = [NameEntry("Jane Smith", "Social Worker 1", 1)]
+    result = prepare_pdf(doc.tobytes(), PrepareOptions(names=entries))
+    page = pymupdf.open(stream=result.pdf, filetype="pdf")[0]
+    spans = [
+        span
+        for block in page.get_text("dict")["blocks"]
+        for line in block.get("lines", [])
+        for span in line["spans"]
+        if "Social Worker 1" in span["text"]
+    ]
+    # "Social Worker 1" is about 1.5 times as wide as "Jane Smith": condensed, not shrunk, so
+    # it stands as tall as the text around it.
+    assert spans
+    _, y0, x1, y1 = spans[0]["bbox"]
+    following = page.search_for("telephoned")[0]
+    assert y1 - y0 == pytest.approx(following.height, rel=0.1)
+    assert x1 <= following.x0 + 0.5  # and it stays inside the space the name left
+
+
 def test_sanitise_only_on_plain_document(fixture_pdf: bytes) -> None:
     result = prepare_pdf(fixture_pdf, PrepareOptions())
     assert result.report.verified
