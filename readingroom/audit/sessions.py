@@ -80,6 +80,19 @@ class _Collector:
         self.unlock_failures: list[dict[str, Any]] = []
 
     def visit(self, seq: int, body: bytes) -> None:
+        # The chain hash is unkeyed: anyone who can write the log can append a record that
+        # verifies but does not have the fields a writer would give it. It is reported, not
+        # allowed to crash the report.
+        try:
+            self._visit(body)
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.alarms.append(
+                Alarm(
+                    "", "malformed record", f"record seq {seq:,} does not have the expected fields"
+                )
+            )
+
+    def _visit(self, body: bytes) -> None:
         record = parse_body(body)
         if record is None:
             return
