@@ -273,7 +273,12 @@ class AuditLog:
         # session after a rollback would see no jump and an expired file would open again.
         if not self._max_time or self.clock_rolled_back:
             return
-        latest = parse_time(self._max_time)
+        try:
+            latest = parse_time(self._max_time)
+        except ValueError as exc:
+            # The chain verified, so something other than this writer wrote a record with a
+            # time it would never write: that is tampering, not a reason to crash.
+            raise AuditTampered(reason="malformed record time") from exc
         if now < latest - CLOCK_TOLERANCE:
             self.clock_rolled_back = True
             self._write(
@@ -334,12 +339,19 @@ def _load_key(config: WorkstationConfig) -> Ed25519PrivateKey:
 
 
 def _context_of(record: dict[str, Any]) -> SessionContext:
-    details = record.get("details") or {}
+    # Only strings are carried over into the crash-recovery record: the record verified, but
+    # a verified record is not necessarily one this writer wrote.
+    details = record.get("details")
+    details = details if isinstance(details, dict) else {}
+
+    def text(value: object) -> str | None:
+        return value if isinstance(value, str) else None
+
     return SessionContext(
         session_id=str(record.get("session")),
         code=str(details.get("code", "")),
-        reader=record.get("reader"),
+        reader=text(record.get("reader")),
         workstation=str(record.get("workstation", "")),
-        document=record.get("document"),
-        signature_hash=record.get("signature_hash"),
+        document=text(record.get("document")),
+        signature_hash=text(record.get("signature_hash")),
     )
