@@ -1,0 +1,1 @@
+"""Fuzz harnesses for ReadingRoom's parsers (see README.md)."""
