@@ -1,0 +1,153 @@
+"""The real viewer in a real X session: refused keys, clipboard untouched, watermark on screen.
+
+Needs Xvfb, xdotool, xclip and imagemagick's ``import`` (or x11-apps' ``xwd``); skipped without
+them unless READINGROOM_REQUIRE_XSERVER=1 (CI), which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+from PySide6.QtGui import QImage
+
+from readingroom.config import load_config
+from readingroom.gui.rendering.page_images import burn_in
+from readingroom.watermark import DEFAULT_WATERMARK_TEMPLATE, build_watermark
+from tests.audit.helpers import all_records
+from tests.factories import PASSPHRASE, READER, seal_fixture
+from tests.robustness.conftest import IsolatedEnv
+from tests.robustness.test_nothing_on_disk import canary_pdf
+from tests.robustness.xserver import (
+    Display,
+    red_rule,
+    skip_unless_x_tools,
+    strip_difference,
+    xvfb,
+)
+
+pytestmark = pytest.mark.xserver
+CLIPBOARD_TEXT = "clipboard-before-the-session"
+PRIMARY_TEXT = "primary-before-the-session"
+PAGE_WIDTH_PT = 595.0  # canary_pdf pages are A4
+PAGE_HEIGHT_PT = 842.0
+
+
+@pytest.fixture
+def display() -> Iterator[Display]:
+    skip_unless_x_tools()
+    with xvfb() as running:
+        yield running
+
+
+def _wait_for_events(
+    audit_dir: Path, wanted: set[str], seconds: float = 20.0
+) -> list[dict[str, object]]:
+    deadline = time.monotonic() + seconds
+    while True:
+        records = all_records(audit_dir)
+        actions = {r["details"].get("action") for r in records if r["event"] == "denied_action"}  # type: ignore[union-attr]
+        if wanted <= actions or time.monotonic() > deadline:
+            return records
+        time.sleep(0.2)
+
+
+def _reference_page(code: str, scale: float, workstation: str) -> QImage:
+    """A white page of the on-screen size with the watermark of session ``code`` burned in."""
+    spec = build_watermark(
+        DEFAULT_WATERMARK_TEMPLATE, reader_name=READER.name, reader_id=READER.id,
+        organisation=READER.organisation, workstation=workstation, session_code=code,
+        classification="OFFICIAL-SENSITIVE", when=datetime.now(),
+    )  # fmt: skip
+    image = QImage(
+        round(PAGE_WIDTH_PT * scale), round(PAGE_HEIGHT_PT * scale), QImage.Format.Format_RGB32
+    )
+    image.fill(0xFFFFFFFF)
+    burn_in(image, scale, spec)
+    return image
+
+
+def _other_code(code: str) -> str:
+    """A different code of the same shape (so the band text has the same length)."""
+    swap = str.maketrans("0123456789ABCDEFGHJKMNPQRSTVWXYZ", "3456789ABCDEFGHJKMNPQRSTVWXYZ012")
+    return code.translate(swap)
+
+
+def test_the_real_window_refuses_copy_print_menus_and_drags_and_shows_the_session_code(
+    display: Display, isolated_env: IsolatedEnv, tmp_path: Path, qapp: object
+) -> None:
+    sealed = seal_fixture(isolated_env.rr_home, pdf=canary_pdf(), title="Case review")
+    review = isolated_env.work / "review.rrf"
+    review.write_bytes(sealed.data)
+    passphrase = isolated_env.inputs / "passphrase"
+    passphrase.write_bytes(PASSPHRASE + b"\n")
+    display.set_selection("clipboard", CLIPBOARD_TEXT)
+    display.set_selection("primary", PRIMARY_TEXT)
+    env = {**isolated_env.env, **display.env(), "QT_QPA_PLATFORM": "xcb"}
+    log = (tmp_path / "viewer.log").open("wb")
+    viewer = subprocess.Popen(
+        [sys.executable, "-m", "readingroom", "view", str(review), "--passphrase-file",
+         str(passphrase)],
+        cwd=isolated_env.work, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )  # fmt: skip
+    try:
+        notice = display.find_window("Before you read")
+        display.run("xdotool", "windowfocus", "--sync", notice)
+        display.run("xdotool", "key", "Return")
+        window = display.find_window("Case review")
+        display.run("xdotool", "windowfocus", "--sync", window)
+
+        # The page is on screen: find its band and compare it with renders of the band.
+        audit_dir = load_config(isolated_env.rr_home).audit_dir
+        started = next(r for r in all_records(audit_dir) if r["event"] == "session_started")
+        code = str(started["details"]["code"])  # type: ignore[index]
+        rule = None
+        deadline = time.monotonic() + 30
+        while rule is None and time.monotonic() < deadline:
+            screen = display.screenshot(tmp_path / "screen.png")
+            rule = red_rule(screen)
+        assert rule is not None, "no watermark band on screen"
+        row, left, right = rule
+        scale = (right - left + 1) / PAGE_WIDTH_PT
+        workstation = load_config(isolated_env.rr_home).workstation_name
+        differences = {}
+        for label, candidate in (("right", code), ("wrong", _other_code(code))):
+            reference = _reference_page(candidate, scale, workstation)
+            ref_rule = red_rule(reference)
+            assert ref_rule is not None
+            offset = (left - ref_rule[1], row - ref_rule[0])
+            band_rows = range(0, ref_rule[0])
+            differences[label] = strip_difference(screen, reference, offset, band_rows)
+        assert differences["right"] < 0.6 * differences["wrong"], differences
+
+        # The reader tries everything; the room refuses and records each attempt.
+        for keys in ("ctrl+a", "ctrl+c", "ctrl+p"):
+            display.run("xdotool", "key", "--clearmodifiers", keys)
+        display.run("xdotool", "mousemove", "--window", window, "500", "300", "click", "3")
+        display.run("xdotool", "mousemove", "--window", window, "400", "300", "mousedown", "1",
+                    "mousemove", "--window", window, "600", "400",
+                    "mousemove", "1270", "1010", "mouseup", "1")  # fmt: skip
+        wanted = {"select-all", "copy", "print", "context menu", "drag"}
+        records = _wait_for_events(audit_dir, wanted)
+        denied = [r["details"]["action"] for r in records if r["event"] == "denied_action"]  # type: ignore[index]
+        assert wanted <= set(denied), denied
+        assert display.selection("clipboard") == CLIPBOARD_TEXT
+        assert display.selection("primary") == PRIMARY_TEXT
+
+        display.run("xdotool", "windowfocus", "--sync", window)
+        display.run("xdotool", "key", "--clearmodifiers", "ctrl+w")
+        assert viewer.wait(30) == 0
+    finally:
+        if viewer.poll() is None:
+            viewer.kill()
+            viewer.wait()
+        log.close()
+    events = [r["event"] for r in all_records(audit_dir)]
+    assert events.count("session_ended") == 1
+    assert json.dumps(all_records(audit_dir)).count(CLIPBOARD_TEXT) == 0
