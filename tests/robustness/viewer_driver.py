@@ -145,6 +145,8 @@ class Driver:
                 for page in order:
                     painted.discard(page)
                     reader.go_to_page(page)
+                    # At a turn the page does not move, so nothing would repaint it.
+                    reader.view.viewport().update()
                     wait_for(lambda page=page: page in painted, f"page {page + 1} painted")  # type: ignore[misc]
                     if page % 50 == 0:
                         samples.append(resident_mb())
