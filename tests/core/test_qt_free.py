@@ -23,7 +23,7 @@ SCRIPT = textwrap.dedent(
     import readingroom
     imported = []
     for module in pkgutil.walk_packages(readingroom.__path__, "readingroom."):
-        if module.name.startswith("readingroom.gui") or module.name == "readingroom.__main__":
+        if module.name.startswith("readingroom.gui") or module.name.endswith("__main__"):
             continue
         importlib.import_module(module.name)
         imported.append(module.name)
