@@ -5,7 +5,8 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
-SOURCES := readingroom tests benchmarks scripts
+SOURCES := readingroom tests benchmarks scripts fuzz
+FUZZ_SECONDS ?= 600
 
 .PHONY: install test lint typecheck pytest demo fuzz bundle clean
 
@@ -34,6 +35,12 @@ test: lint typecheck pytest
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
+
+# A longer fuzzing run than the seconds CI gives it (see fuzz/README.md).
+fuzz: $(STAMP)
+	mkdir -p fuzz/corpus/review fuzz/corpus/audit
+	PYTHONPATH=. $(BIN)/python fuzz/fuzz_review_file.py -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=fuzz/ fuzz/corpus/review
+	PYTHONPATH=. $(BIN)/python fuzz/fuzz_audit_log.py -max_total_time=$(FUZZ_SECONDS) -max_len=65536 -artifact_prefix=fuzz/ fuzz/corpus/audit
 
 clean:
 	rm -rf $(VENV) demo build dist bundle *.egg-info .mypy_cache .ruff_cache .pytest_cache
