@@ -6,10 +6,13 @@ In one run, on generated documents (and the bundled sample when ``readingroom.sa
    zoom 1.0 and 2.5, the time of ``render_page_image`` (render + watermark) against a bare
    PyMuPDF ``get_pixmap`` of the same page at the same zoom, measured interleaved in this run.
    Goals: added <= 5 ms per page at 1.0, <= 10 ms at 2.5.
+   Then the cost of the renderer process: a render request's round trip (samples over the pipe)
+   against the same bare ``get_pixmap`` in this process.
 2. Key press to painted page in the real ``DocumentReader`` (offscreen): PgDn through the text
    document (prefetched pages), and cold jumps (End/Home, nothing prefetched). Goal: p95 <= 50 ms.
 3. Peak resident memory while paging through 1,000 generated pages (in a child process, so the
-   other parts do not count). Cap: ``document_reader.RESIDENT_MEMORY_CAP_MB``.
+   other parts do not count): the viewer process, its renderer process, and their sum (an upper
+   bound: the two peaks need not coincide). Cap: ``document_reader.RESIDENT_MEMORY_CAP_MB``.
 
 Run: ``.venv/bin/python benchmarks/bench_render.py [--pages 100] [--memory-pages 1000]``
 """
@@ -36,6 +39,7 @@ from PySide6.QtWidgets import QApplication
 
 from readingroom.gui.document_reader import RESIDENT_MEMORY_CAP_MB, DocumentReader
 from readingroom.gui.rendering.page_images import render_page_image
+from readingroom.gui.rendering.renderer_client import RendererClient
 from readingroom.watermark import DEFAULT_WATERMARK_TEMPLATE, WatermarkSpec, build_watermark
 
 LOREM = (
@@ -118,6 +122,41 @@ def overhead(name: str, pdf: bytes, pages: int, spec: WatermarkSpec) -> None:
     document.close()
 
 
+def pipe_cost(name: str, pdf: bytes, pages: int) -> None:
+    """Print a renderer round trip (request, render, samples over the pipe) vs bare get_pixmap."""
+    document = pymupdf.open(stream=pdf, filetype="pdf")
+    count = min(pages, document.page_count)
+    client = RendererClient(pdf, hang_seconds=60.0, open_seconds=60.0, should_stop=lambda: False)
+    client.start()
+    try:
+        for zoom in (1.0, 2.5):
+            bare_times, trip_times = [], []
+            for index in range(count):
+                page = document.load_page(index)
+                page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+                client.render(index, zoom, 1.0)  # warm both stores
+                bare, trip = float("inf"), float("inf")
+                for _ in range(3):
+                    start = time.perf_counter()
+                    page.get_pixmap(matrix=pymupdf.Matrix(zoom, zoom), alpha=False)
+                    bare = min(bare, time.perf_counter() - start)
+                    start = time.perf_counter()
+                    client.render(index, zoom, 1.0)
+                    trip = min(trip, time.perf_counter() - start)
+                bare_times.append(bare)
+                trip_times.append(trip)
+            added = [t - b for t, b in zip(trip_times, bare_times, strict=True)]
+            print(
+                f"  {name:<8} zoom {zoom:.1f}: bare {statistics.median(bare_times) * 1e3:6.1f} ms"
+                f"  via renderer {statistics.median(trip_times) * 1e3:6.1f} ms"
+                f"  added median {statistics.median(added) * 1e3:5.1f} ms"
+                f" p95 {percentile(added, 0.95) * 1e3:5.1f} ms  ({count} pages)"
+            )
+    finally:
+        client.close()
+        document.close()
+
+
 class PaintWatcher:
     """Records pages painted with their final image (connected once: no disconnect churn)."""
 
@@ -193,9 +232,10 @@ def memory_child(pages: int) -> None:
         press(reader, Qt.Key.Key_PageDown)
         watcher.wait(reader.current_page())
     reached = reader.current_page()
-    reader.shutdown()
+    reader.shutdown()  # Joins the renderer, so RUSAGE_CHILDREN now includes its peak.
     peak_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"{peak_mb:.0f} {reached}")
+    renderer_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+    print(f"{peak_mb:.0f} {renderer_mb:.0f} {reached}")
 
 
 def main() -> None:
@@ -220,6 +260,8 @@ def main() -> None:
         overhead("sample", build_sample_pdf(), options.pages, spec)
     except ImportError:
         print("  sample   (readingroom.sample.build_sample_pdf not available)")
+    print("1b. Renderer process round trip vs bare get_pixmap in this process")
+    pipe_cost("text", text, options.pages)
     print("2. Key press to painted page, real DocumentReader offscreen (goal: p95 <= 50 ms)")
     key_latency(text, spec)
     print(f"3. Peak resident memory paging through {options.memory_pages} pages")
@@ -229,9 +271,10 @@ def main() -> None:
         text=True,
         check=True,
     )
-    peak, reached = child.stdout.split()[-2:]
+    peak, renderer, reached = child.stdout.split()[-3:]
     print(
-        f"  peak RSS {peak} MB (cap {RESIDENT_MEMORY_CAP_MB} MB), reached page {int(reached) + 1}"
+        f"  peak RSS viewer {peak} MB + renderer {renderer} MB = {int(peak) + int(renderer)} MB"
+        f" (cap {RESIDENT_MEMORY_CAP_MB} MB), reached page {int(reached) + 1}"
     )
     del app
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable
 
-from PySide6.QtCore import QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
@@ -14,6 +14,7 @@ from readingroom.gui.rendering.document_model import LinkArea
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
 from readingroom.gui.rendering.render_worker import (
+    RENDER_HANG_SECONDS,
     THUMBNAIL_CHANNEL,
     VIEW_CHANNEL,
     RenderFunction,
@@ -28,9 +29,8 @@ from readingroom.gui.widgets.search_results_list import SearchResultsList
 from readingroom.gui.widgets.thumbnails_panel import ThumbnailsPanel
 from readingroom.watermark import WatermarkSpec
 
-# A render that runs longer than this is treated as hung: its page gets the error placeholder.
-# (The thread itself cannot be stopped; pages queued behind it wait. See render_worker.py.)
-RENDER_HANG_SECONDS = 15.0
+__all__ = ["RENDER_HANG_SECONDS", "RESIDENT_MEMORY_CAP_MB", "DocumentReader"]
+
 # Resident memory stays under this while scrolling any document (measured in benchmarks/):
 # page cache 160 MB + thumbnails 48 MB + MuPDF's own store (256 MB max) + Qt and Python.
 RESIDENT_MEMORY_CAP_MB = 700
@@ -50,11 +50,12 @@ class DocumentReader(QWidget):
         page_count() -> int; current_page() -> int; go_to_page(index) -> None
         reading_actions() -> list[QAction]        # with shortcuts, for menus and toolbar
         flush_page_time() -> None                 # emit page_viewed now, restart the timer
-        shutdown() -> None                        # stop the worker thread, drop caches
+        shutdown() -> None                        # stop the worker and renderer, drop caches
         save_layout(QSettings) / restore_layout(QSettings)  # panels and view mode, never the page
 
     Every page pixel comes from ``render_page_image`` on the render worker's thread, which
-    burns the watermark in; the UI thread never touches PyMuPDF.
+    burns the watermark in; PyMuPDF itself runs in the worker's renderer process, so a page
+    that hangs or crashes MuPDF (after ``RENDER_HANG_SECONDS``) only fails that page.
 
     Raises (from ``__init__``):
         DamagedFile: the PDF cannot be opened.
@@ -74,14 +75,18 @@ class DocumentReader(QWidget):
         *,
         render_function: RenderFunction = render_page_image,
         clock: Callable[[], float] = time.monotonic,
+        render_hang_seconds: float = RENDER_HANG_SECONDS,
     ) -> None:
         """Open ``pdf`` on a new render worker and build the panels.
 
-        ``render_function`` and ``clock`` exist for tests (a failing renderer, a fake clock).
+        ``render_function``, ``clock`` and ``render_hang_seconds`` exist for tests (a failing
+        renderer, a fake clock, a hung renderer given up on sooner).
         """
         super().__init__(parent)
         self._clock = clock
-        self._worker = RenderWorker(pdf, watermark, render_function, self)
+        self._worker = RenderWorker(
+            pdf, watermark, render_function, self, hang_seconds=render_hang_seconds
+        )
         try:
             info = self._worker.wait_until_open()
         except Exception:
@@ -94,7 +99,6 @@ class DocumentReader(QWidget):
         self._hit_cursor: tuple[int, int] | None = None
         self._shut_down = False
         self._shown_page = 0
-        self._hang_reported: RenderKey | None = None
 
         self.view = PageView(info.page_sizes, self)
         self.thumbnails = ThumbnailsPanel(info.page_sizes, self)
@@ -111,10 +115,6 @@ class DocumentReader(QWidget):
         self._build_layout()
         self._connect()
         self._page_started = clock()
-        self._hang_timer = QTimer(self)
-        self._hang_timer.setInterval(1000)
-        self._hang_timer.timeout.connect(self._check_hung_render)
-        self._hang_timer.start()
         self.setFocusProxy(self.view)
         self.view.schedule_requests()
 
@@ -189,7 +189,6 @@ class DocumentReader(QWidget):
         if self._shut_down:
             return
         self._shut_down = True
-        self._hang_timer.stop()
         self._worker.shutdown()
         self.view.drop_images()
         self.thumbnails.cache.clear()
@@ -346,16 +345,6 @@ class DocumentReader(QWidget):
         else:
             self.view.mark_failed(key.page)
             self.render_failed.emit(key.page)
-
-    def _check_hung_render(self) -> None:
-        key = self._worker.current_key()
-        if (
-            key is not None
-            and key != self._hang_reported
-            and self._worker.busy_seconds() > RENDER_HANG_SECONDS
-        ):
-            self._hang_reported = key
-            self._render_failed(key)
 
     def _current_page_changed(self, page: int) -> None:
         now = self._clock()

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import threading
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any
 
+import pytest
 from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
@@ -20,16 +24,23 @@ from PySide6.QtWidgets import (
 from pytestqt.qtbot import QtBot
 
 from readingroom.gui.document_reader import DocumentReader
-from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
+from readingroom.gui.rendering.page_images import HighlightRect, PageSamples, render_page_image
 from readingroom.watermark import WatermarkSpec
 from tests.gui.conftest import CANARY, SEARCH_WORD
 
 FAILING_PAGE = 2
+# A real-world PDF on which MuPDF 1.28.2's get_pixmap() never returns, holding the GIL (its
+# first pages all do). From the shared corpus: the tests that need it skip on a fresh clone.
+CORPUS = Path(
+    os.environ.get("READINGROOM_CORPUS")
+    or Path(__file__).resolve().parents[3] / "shared" / "corpus" / "pdf"
+)
+HANGING_PDF = CORPUS / "test_2548.pdf"
 
 
 def _failing_on(page_index: int) -> Callable[..., QImage]:
     def render(
-        page: Any,
+        page: PageSamples,
         zoom: float,
         ratio: float,
         spec: WatermarkSpec,
@@ -63,9 +74,10 @@ def test_failing_page_shows_error_placeholder_and_reader_carries_on(
 def test_hung_renderer_does_not_block_the_window(
     qtbot: QtBot, make_reader: Callable[..., DocumentReader]
 ) -> None:
+    """The parent-side part of rendering (the watermark) hanging leaves the UI thread free."""
     release = threading.Event()
 
-    def hanging(page: Any, *args: Any) -> QImage:
+    def hanging(page: PageSamples, *args: Any) -> QImage:
         if page.number == 0:
             release.wait(30)
         return render_page_image(page, *args)
@@ -84,6 +96,122 @@ def test_hung_renderer_does_not_block_the_window(
         release.set()
     with qtbot.waitSignal(reader.view.page_painted, timeout=10_000):
         reader.view.viewport().update()
+
+
+def _process_gone(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def test_killed_renderer_is_replaced_and_pages_keep_rendering(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    reader = make_reader()
+    reader.view.fit_page()
+    qtbot.waitUntil(lambda: reader.view.cache.get_any(0) is not None, timeout=10_000)
+    worker = reader._worker
+    first = worker.renderer_pid()
+    assert first is not None and first != os.getpid()
+    os.kill(first, signal.SIGKILL)  # What a segfault in MuPDF would do to it.
+    with qtbot.waitSignal(
+        reader.view.page_painted, timeout=20_000, check_params_cb=lambda page: page == 5
+    ):
+        qtbot.keyClick(reader.view, Qt.Key.Key_End)
+        reader.go_to_page(5)
+    assert reader.current_page() == 5
+    second = worker.renderer_pid()
+    assert second is not None and second != first
+    assert worker.renderer_restarts() == 1
+    # Whether the kill hit a prefetch in flight or an idle renderer, no page is blamed for it:
+    # a page whose renderer died is tried once more by the next one.
+    assert not worker.bad_pages()
+    reader.shutdown()
+    assert not worker.is_running()
+    assert _process_gone(second)
+
+
+def test_renderer_killed_mid_request_rerenders_the_page(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    reader = make_reader()
+    reader.view.fit_page()
+    qtbot.waitUntil(lambda: reader.view.cache.get_any(0) is not None, timeout=10_000)
+    worker = reader._worker
+    outcome: dict[int, str] = {}
+    reader.view.page_painted.connect(lambda page: outcome.setdefault(page, "painted"))
+    reader.render_failed.connect(lambda page: outcome.setdefault(page, "failed"))
+    reader.actions_.zoom_in.trigger()  # A larger image: a longer request to land the kill in.
+    reader.actions_.zoom_in.trigger()
+    qtbot.waitUntil(lambda: worker.current_key() is not None, timeout=10_000)
+    key = worker.current_key()
+    pid = worker.renderer_pid()
+    assert key is not None and pid is not None
+    os.kill(pid, signal.SIGKILL)
+    qtbot.waitUntil(lambda: worker.renderer_pid() not in (None, pid), timeout=20_000)
+    # Whichever the kill hit (the request, or an idle renderer just after it), the window
+    # carries on: keys move the view and a fresh renderer paints the next page.
+    start = reader.current_page()
+    with qtbot.waitSignal(
+        reader.view.page_painted, timeout=20_000, check_params_cb=lambda page: page == start + 3
+    ):
+        reader.go_to_page(start + 3)
+    assert key.page not in worker.bad_pages()  # Re-rendered by the fresh renderer.
+    assert outcome.get(key.page) != "failed"
+    reader.shutdown()
+    assert not worker.is_running()
+
+
+@pytest.mark.skipif(not HANGING_PDF.is_file(), reason="the shared corpus is not present")
+def test_pdf_that_hangs_mupdf_fails_its_page_and_the_window_stays_responsive(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    reader = make_reader(HANGING_PDF.read_bytes(), render_hang_seconds=2.0)
+    reader.view.fit_page()
+    worker = reader._worker
+    hung_pid = worker.renderer_pid()
+    assert hung_pid is not None
+    busy = worker.current_key
+    qtbot.waitUntil(lambda: busy() is not None and busy().page == 0, timeout=10_000)
+    with qtbot.waitSignal(
+        reader.render_failed, timeout=30_000, check_params_cb=lambda page: page == 0
+    ):
+        # While MuPDF spins on page 1 (GIL held, in the child), the window still takes keys.
+        qtbot.keyClick(reader.view, Qt.Key.Key_PageDown)
+        assert reader.current_page() == 1
+    assert 0 in worker.bad_pages()
+    assert _process_gone(hung_pid)  # Killed and reaped.
+    qtbot.keyClick(reader.view, Qt.Key.Key_PageDown)
+    assert reader.current_page() == 2
+    # A fresh renderer carries on with the rest of the queue (the last page renders fine).
+    last = reader.page_count() - 1
+    with qtbot.waitSignal(
+        reader.view.page_painted, timeout=30_000, check_params_cb=lambda page: page == last
+    ):
+        qtbot.keyClick(reader.view, Qt.Key.Key_End)
+    assert reader.current_page() == last
+    assert reader.view.cache.get_any(0) is None
+    pid = worker.renderer_pid()
+    reader.shutdown()  # Returns although a renderer may be spinning on another page.
+    assert not worker.is_running()
+    assert pid is None or _process_gone(pid)
+
+
+@pytest.mark.skipif(not HANGING_PDF.is_file(), reason="the shared corpus is not present")
+def test_shutdown_does_not_wait_for_a_hung_renderer(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    reader = make_reader(HANGING_PDF.read_bytes(), render_hang_seconds=600.0)
+    worker = reader._worker
+    busy = worker.current_key
+    qtbot.waitUntil(lambda: busy() is not None and busy().page == 0, timeout=10_000)
+    pid = worker.renderer_pid()
+    assert pid is not None
+    reader.shutdown()
+    assert not worker.is_running()
+    assert _process_gone(pid)
 
 
 def _model_strings(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[str]:
@@ -178,7 +306,10 @@ def test_shutdown_stops_the_thread_and_drops_images(
 ) -> None:
     reader = make_reader()
     qtbot.waitUntil(lambda: len(reader.view.cache) > 0, timeout=10_000)
+    pid = reader._worker.renderer_pid()
+    assert pid is not None
     reader.shutdown()
     assert not reader._worker.is_running()
+    assert _process_gone(pid)
     assert len(reader.view.cache) == 0
     reader.shutdown()  # twice is fine

@@ -1,9 +1,11 @@
 """Plain data the render worker hands to the UI: page sizes, outline entries, link areas.
 
-These are produced on the worker thread (the only thread that touches PyMuPDF) and are
-immutable, so they can cross to the UI thread safely. Outline titles are document text: they
-live only here, in memory, and the outline panel turns them into images; no widget gets them
-as text. External link targets are dropped here: only the link *kind* survives.
+These are produced in the renderer process (the only place that touches PyMuPDF, see
+render_process.py) and are immutable, picklable values, so they cross the pipe to the viewer
+and then to its UI thread safely. This module imports neither Qt nor PyMuPDF. Outline titles
+are document text: they live only here, in memory, and the outline panel turns them into
+images; no widget gets them as text. External link targets are dropped here, in the
+renderer process: only the link *kind* survives.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from readingroom.gui.rendering.page_images import HighlightRect
+# A search hit in PDF points: (x0, y0, x1, y1) in the page's (rotated) coordinate space.
+HighlightRect = tuple[float, float, float, float]
 
 # A hostile PDF can carry a huge (or cyclic) outline; the tree never needs more than this.
 MAX_OUTLINE_ENTRIES = 5000
@@ -58,7 +61,7 @@ class DocumentInfo:
 
 
 def read_document_info(document: Any) -> DocumentInfo:
-    """Collect page sizes and the outline of an open ``pymupdf.Document`` (worker thread only)."""
+    """Collect page sizes and outline of an open ``pymupdf.Document`` (in the renderer process)."""
     sizes = []
     for index in range(document.page_count):
         rect = document.load_page(index).rect

@@ -1,9 +1,11 @@
-"""THE one function that turns a PDF page into displayable pixels, watermark burned in.
+"""THE one function that turns a rendered page into displayable pixels, watermark burned in.
 
-Every image a widget shows (page, thumbnail) comes from :func:`render_page_image`. There is no
-other code path from PyMuPDF to a widget, so there is no way to show a page without its
-watermark. QPainter on a QImage is allowed outside the GUI thread (QPixmap is not), which lets
-the render worker call this function on its own thread.
+Every image a widget shows (page, thumbnail) comes from :func:`render_page_image`. MuPDF runs in
+the renderer process (render_process.py) and hands back bare RGB samples; this function, in the
+viewer process, builds the QImage and burns the watermark in before anything can show it. There
+is no other code path from MuPDF's pixels to a widget, so there is no way to show a page without
+its watermark. QPainter on a QImage is allowed outside the GUI thread (QPixmap is not), which
+lets the render worker call this function on its own thread.
 """
 
 from __future__ import annotations
@@ -16,14 +18,15 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
+from readingroom.gui.rendering.document_model import HighlightRect
+from readingroom.gui.rendering.render_process import (
+    MAX_IMAGE_PIXELS,
+    PageSamples,
+    rasterize_page,
+)
 from readingroom.watermark import WatermarkSpec
 
-# A search hit in PDF points: (x0, y0, x1, y1) in the page's (rotated) coordinate space.
-HighlightRect = tuple[float, float, float, float]
-
-# A hostile 20,000 x 20,000 pt page at 400 % would be a 6 GB image. Above this many pixels the
-# page is rendered at a lower resolution instead (and drawn scaled up): blurry, but bounded.
-MAX_IMAGE_PIXELS = 36_000_000
+__all__ = ["MAX_IMAGE_PIXELS", "HighlightRect", "PageSamples", "burn_in", "render_page_image"]
 
 # Sizes in PDF points, multiplied by the render scale so the watermark keeps its proportion to
 # the page at every zoom and on thumbnails.
@@ -40,16 +43,17 @@ HIGHLIGHT_COLOUR = QColor(255, 210, 0)
 
 
 def render_page_image(
-    page: Any,
+    page: PageSamples | Any,
     zoom: float,
     device_pixel_ratio: float,
     watermark: WatermarkSpec,
     highlights: Sequence[HighlightRect] = (),
 ) -> QImage:
-    """Render ``page`` at ``zoom`` and burn in the watermark (and search highlights).
+    """Turn a rendered page into a QImage and burn in the watermark (and search highlights).
 
     Args:
-        page: a ``pymupdf.Page``. Call this only on the thread that owns its document.
+        page: the renderer process's :class:`PageSamples` for this zoom (the viewer's path), or
+            a ``pymupdf.Page`` to rasterise here first (tools and tests that own a document).
         zoom: logical pixels per PDF point (1.0 = 100 %).
         device_pixel_ratio: the screen's ratio, so the image is crisp on HiDPI screens.
         watermark: the tiled lines and the band to burn in.
@@ -57,21 +61,38 @@ def render_page_image(
 
     Returns:
         A QImage whose ``devicePixelRatio`` makes its logical size the page size at ``zoom``.
+
+    Raises:
+        ValueError: the samples do not describe a well-formed image (a confused renderer).
     """
-    rect = page.rect
-    scale = max(zoom * device_pixel_ratio, 0.01)
-    pixels = rect.width * rect.height * scale * scale
-    if pixels > MAX_IMAGE_PIXELS:
-        scale *= math.sqrt(MAX_IMAGE_PIXELS / pixels)
-    pix = page.get_pixmap(matrix=(scale, 0, 0, scale, 0, 0), alpha=False)
-    raw = QImage(pix.samples_mv, pix.width, pix.height, pix.stride, QImage.Format.Format_RGB888)
-    # The conversion copies into Qt-owned memory (the pixmap is freed on return) and gives
+    samples = (
+        page if isinstance(page, PageSamples) else rasterize_page(page, zoom, device_pixel_ratio)
+    )
+    _check_samples(samples)
+    raw = QImage(
+        samples.samples, samples.width, samples.height, samples.stride, QImage.Format.Format_RGB888
+    )
+    # The conversion copies into Qt-owned memory (the samples may be freed on return) and gives
     # QPainter its fastest format.
     image = raw.convertToFormat(QImage.Format.Format_RGB32)
-    del raw, pix
-    burn_in(image, scale, watermark, highlights)
-    image.setDevicePixelRatio(scale / zoom if zoom > 0 else device_pixel_ratio)
+    del raw
+    burn_in(image, samples.scale, watermark, highlights)
+    image.setDevicePixelRatio(samples.scale / zoom if zoom > 0 else device_pixel_ratio)
     return image
+
+
+def _check_samples(samples: PageSamples) -> None:
+    """Refuse sizes that would make QImage read past the buffer: the renderer is not trusted."""
+    width, height, stride = samples.width, samples.height, samples.stride
+    if width <= 0 or height <= 0 or stride < 3 * width:
+        raise ValueError("malformed page samples")
+    # A rounding margin over the cap: the cap is applied to the scale, not to whole pixels.
+    if width * height > MAX_IMAGE_PIXELS * 1.01 + 4 * (width + height):
+        raise ValueError("malformed page samples")
+    if len(memoryview(samples.samples).cast("B")) < stride * height:
+        raise ValueError("malformed page samples")
+    if not math.isfinite(samples.scale) or samples.scale <= 0:
+        raise ValueError("malformed page samples")
 
 
 def burn_in(

@@ -1,19 +1,22 @@
-"""The render worker: one thread that owns the document's PyMuPDF objects.
+"""The render worker: one thread that talks to the document's renderer process.
 
-PyMuPDF is not thread-safe, so every PyMuPDF call for a document (opening it, reading the
-outline, rendering, links, search) happens on this one thread, from its own
-``pymupdf.Document`` opened from the in-memory bytes. The UI thread never touches PyMuPDF.
+Every PyMuPDF call for a document (opening it, reading the outline, rendering, links, search)
+happens in a separate renderer process (render_process.py), which gets the PDF bytes over a
+pipe. This thread sends it one request at a time through a :class:`RendererClient`, turns the
+bare samples it gets back into watermarked images with ``render_page_image`` (the watermark is
+burned in here, in the viewer process) and reports results as Qt signals, delivered on the UI
+thread (queued connections). The UI thread never touches PyMuPDF nor waits for the renderer.
 
 The UI says what it wants with :meth:`RenderWorker.set_wanted`, which *replaces* the queue of a
 channel ("view" before "thumbnails"): pages that scrolled away are cancelled simply by not
 being asked for again, and the visible pages come first because the UI lists them first.
-Results come back as Qt signals, delivered on the UI thread (queued connections).
 
-What this survives: a Python exception while rendering a page (the page is reported failed,
-the worker carries on) and a page that takes forever (the UI stays responsive; pages queued
-behind it wait). What it does not survive: a crash inside MuPDF's C code (a segfault) kills
-the whole process, window included - a thread cannot contain that; a separate renderer process
-could, and is the next step if the threat model demands it.
+What this survives: a Python exception while rendering a page (the page is reported failed, the
+renderer carries on), and - because MuPDF runs in another process - a page on which MuPDF hangs
+(even holding the GIL) or crashes: after ``hang_seconds``, or at once when the renderer dies,
+the renderer is killed and a fresh one takes over the rest of the queue. A page that hung a
+renderer, or killed two in a row, is reported failed and remembered as bad (never asked for
+again). The window never freezes.
 """
 
 from __future__ import annotations
@@ -21,19 +24,28 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Callable, Sequence
-from typing import Any
 
-import pymupdf
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
 from readingroom.errors import DamagedFile
-from readingroom.gui.rendering.document_model import DocumentInfo, link_areas, read_document_info
+from readingroom.gui.rendering.document_model import DocumentInfo, HighlightRect
 from readingroom.gui.rendering.page_cache import RenderKey
-from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
+from readingroom.gui.rendering.page_images import PageSamples, render_page_image
+from readingroom.gui.rendering.render_process import MAX_HITS_PER_PAGE
+from readingroom.gui.rendering.renderer_client import (
+    RendererClient,
+    RendererError,
+    RendererHung,
+    RendererLost,
+    RendererStopped,
+)
 from readingroom.watermark import WatermarkSpec
 
-RenderFunction = Callable[[Any, float, float, WatermarkSpec, Sequence[HighlightRect]], QImage]
+# Runs in the viewer process: bare samples from the renderer in, a watermarked QImage out.
+RenderFunction = Callable[
+    [PageSamples, float, float, WatermarkSpec, Sequence[HighlightRect]], QImage
+]
 
 VIEW_CHANNEL = "view"
 THUMBNAIL_CHANNEL = "thumbnails"
@@ -41,9 +53,19 @@ _CHANNEL_ORDER = (VIEW_CHANNEL, THUMBNAIL_CHANNEL)
 
 # How long the UI waits for the document to open before giving up on it.
 OPEN_TIMEOUT_SECONDS = 60.0
-# Search stops collecting rectangles on a page past this: the page is a hit either way.
-MAX_HITS_PER_PAGE = 200
+# A request (render, links, search of one page) that runs longer than this is treated as hung:
+# the renderer is killed and the page shown as failed. Ordinary pages take well under a second.
+RENDER_HANG_SECONDS = 15.0
 MAX_QUERY_CHARS = 200
+
+__all__ = [
+    "MAX_HITS_PER_PAGE",
+    "RENDER_HANG_SECONDS",
+    "THUMBNAIL_CHANNEL",
+    "VIEW_CHANNEL",
+    "RenderFunction",
+    "RenderWorker",
+]
 
 
 class RenderWorker(QObject):
@@ -61,10 +83,20 @@ class RenderWorker(QObject):
         watermark: WatermarkSpec,
         render_function: RenderFunction = render_page_image,
         parent: QObject | None = None,
+        *,
+        hang_seconds: float = RENDER_HANG_SECONDS,
     ) -> None:
-        """Start the thread and open the document on it (see :meth:`wait_until_open`)."""
+        """Start the thread, which starts the renderer and opens the document in it.
+
+        ``render_function`` exists for tests (a parent-side renderer that fails or hangs).
+        """
         super().__init__(parent)
-        self._pdf: bytes | bytearray | None = pdf
+        self._renderer = RendererClient(
+            pdf,
+            hang_seconds=hang_seconds,
+            open_seconds=OPEN_TIMEOUT_SECONDS,
+            should_stop=lambda: self._stopping,
+        )
         self._watermark = watermark
         self._render_function = render_function
         self._condition = threading.Condition()
@@ -80,6 +112,9 @@ class RenderWorker(QObject):
         self._hits: dict[int, tuple[HighlightRect, ...]] = {}
         self._hits_generation = 0
         self._links_sent: set[int] = set()
+        # Pages on which the renderer hung or died: never sent to a renderer again.
+        self._bad_pages: set[int] = set()
+        self._page_count = 0
         self._busy_since: float | None = None
         self._current_key: RenderKey | None = None
         self._thread = threading.Thread(target=self._run, name="readingroom-render", daemon=True)
@@ -95,8 +130,20 @@ class RenderWorker(QObject):
             raise DamagedFile(reason="pdf could not be opened for rendering")
         return self._info
 
+    def renderer_pid(self) -> int | None:
+        """The renderer process's id right now (None between renderers or after shutdown)."""
+        return self._renderer.pid
+
+    def renderer_restarts(self) -> int:
+        """How many times a lost renderer has been replaced."""
+        return self._renderer.restarts
+
+    def bad_pages(self) -> frozenset[int]:
+        """Pages on which a renderer hung or died (they are shown failed, never retried)."""
+        return frozenset(self._bad_pages)
+
     def busy_seconds(self) -> float:
-        """How long the thread has been on its current job (0 when idle): a hang indicator."""
+        """How long the thread has been on its current job (0 when idle)."""
         started = self._busy_since
         return 0.0 if started is None else time.monotonic() - started
 
@@ -124,7 +171,11 @@ class RenderWorker(QObject):
             return self._search_generation
 
     def shutdown(self, timeout: float = 5.0) -> None:
-        """Stop the thread; wait up to ``timeout`` seconds (a hung render cannot be joined)."""
+        """Stop the thread and end the renderer (killed at once if it is busy or stuck).
+
+        A request in flight is abandoned within a fraction of a second; only a parent-side
+        ``render_function`` that never returns could keep the thread past ``timeout``.
+        """
         with self._condition:
             self._stopping = True
             for queue in self._wanted.values():
@@ -134,31 +185,30 @@ class RenderWorker(QObject):
             self._thread.join(timeout)
 
     def is_running(self) -> bool:
-        """Whether the thread is still alive."""
-        return self._thread.is_alive()
+        """Whether the thread (or its renderer process) is still alive."""
+        return self._thread.is_alive() or self._renderer.pid is not None
 
     # Everything below runs on the render thread.
 
     def _run(self) -> None:
         try:
-            document = pymupdf.open(stream=self._pdf, filetype="pdf")
-            self._info = read_document_info(document)
-        except Exception:  # Any failure to open is one safe message for the UI.
-            self._opened.set()
+            self._info = self._renderer.start()
+            self._page_count = len(self._info.page_sizes)
+        except RendererError:  # Any failure to open is one safe message for the UI.
             return
         finally:
             self._opened.set()
         try:
-            self._serve(document)
+            self._serve()
+        except RendererStopped:
+            pass
         finally:
-            document.close()
-            self._pdf = None
+            self._renderer.close()
 
-    def _serve(self, document: Any) -> None:
-        page_count = document.page_count
+    def _serve(self) -> None:
         while True:
             with self._condition:
-                while not self._stopping and not self._has_work(page_count):
+                while not self._stopping and not self._has_work():
                     self._condition.wait()
                 if self._stopping:
                     return
@@ -171,17 +221,17 @@ class RenderWorker(QObject):
             self._busy_since = time.monotonic()
             try:
                 if key is not None:
-                    self._render(document, key)
+                    self._render(key)
                 elif search is not None:
-                    self._search_page(document, *search)
+                    self._search_page(*search)
             finally:
                 self._busy_since = None
                 self._current_key = None
 
-    def _has_work(self, page_count: int) -> bool:
+    def _has_work(self) -> bool:
         if any(self._wanted.values()):
             return True
-        return bool(self._search_query) and self._search_next_page < page_count
+        return bool(self._search_query) and self._search_next_page < self._page_count
 
     def _next_key(self) -> RenderKey | None:
         for channel in _CHANNEL_ORDER:
@@ -190,25 +240,57 @@ class RenderWorker(QObject):
                 return queue.pop(0)
         return None
 
-    def _render(self, document: Any, key: RenderKey) -> None:
+    def _render(self, key: RenderKey) -> None:
+        if key.page in self._bad_pages:
+            self.page_failed.emit(key)
+            return
         try:
-            page = document.load_page(key.page)
             highlights: Sequence[HighlightRect] = ()
             if not key.thumbnail and key.highlight_generation:
-                highlights = self._highlights(page, key.page, key.highlight_generation)
+                highlights = self._highlights(key.page, key.highlight_generation)
+            samples = self._render_samples(key)
             image = self._render_function(
-                page, key.zoom, key.device_pixel_ratio, self._watermark, highlights
+                samples, key.zoom, key.device_pixel_ratio, self._watermark, highlights
             )
-            if key.page not in self._links_sent:
-                self._links_sent.add(key.page)
-                self.links_found.emit(key.page, link_areas(page, document.page_count))
+            del samples
+        except RendererStopped:
+            raise
+        except RendererLost:
+            self._bad_pages.add(key.page)
+            self.page_failed.emit(key)
+            return
         except Exception:  # One bad page must not stop the others; the UI shows an error tile.
             self.page_failed.emit(key)
             return
+        if key.page not in self._links_sent:
+            self._links_sent.add(key.page)  # Asked once: a page whose links hang costs once.
+            self._send_links(key.page)
         self.page_rendered.emit(key, image)
 
-    def _highlights(self, page: Any, index: int, generation: int) -> tuple[HighlightRect, ...]:
-        """Hits for ``page`` in search ``generation``; searches the page now if not yet done."""
+    def _render_samples(self, key: RenderKey) -> PageSamples:
+        """Ask the renderer for ``key``; a renderer that *died* on it gets one more try.
+
+        A death may not be the page's fault (the kernel's OOM killer, a kill from outside), so
+        a fresh renderer tries again; a page that kills two renderers, or hangs one (retrying
+        would cost another full hang limit), is given up on.
+        """
+        try:
+            return self._renderer.render(key.page, key.zoom, key.device_pixel_ratio)
+        except RendererHung:
+            raise
+        except RendererLost:
+            return self._renderer.render(key.page, key.zoom, key.device_pixel_ratio)
+
+    def _send_links(self, index: int) -> None:
+        try:
+            self.links_found.emit(index, self._renderer.links(index))
+        except RendererStopped:
+            raise
+        except RendererError:  # The page still shows; it just has no clickable links.
+            pass
+
+    def _highlights(self, index: int, generation: int) -> tuple[HighlightRect, ...]:
+        """Hits for page ``index`` in search ``generation``; searches the page now if not done."""
         with self._condition:
             current, query = self._search_generation, self._search_query
         if generation != current or not query:
@@ -217,24 +299,26 @@ class RenderWorker(QObject):
             self._hits = {}
             self._hits_generation = generation
         if index not in self._hits:
-            self._hits[index] = _search(page, query)
+            self._hits[index] = self._renderer.search(index, query)
         return self._hits[index]
 
-    def _search_page(self, document: Any, generation: int, query: str, index: int) -> None:
+    def _search_page(self, generation: int, query: str, index: int) -> None:
         if self._hits_generation != generation:
             self._hits = {}
             self._hits_generation = generation
-        try:
-            if index not in self._hits:
-                self._hits[index] = _search(document.load_page(index), query)
-        except Exception:  # A page that cannot be searched simply has no hits.
-            self._hits[index] = ()
+        if index not in self._hits:
+            try:
+                if index in self._bad_pages:
+                    raise RendererLost("bad page")
+                self._hits[index] = self._renderer.search(index, query)
+            except RendererStopped:
+                raise
+            except RendererLost:  # It hung or crashed the renderer: skip the page for good.
+                self._bad_pages.add(index)
+                self._hits[index] = ()
+            except RendererError:  # A page that cannot be searched simply has no hits.
+                self._hits[index] = ()
         if self._hits[index]:
             self.search_hits_found.emit(generation, index, self._hits[index])
-        if index == document.page_count - 1:
+        if index == self._page_count - 1:
             self.search_finished.emit(generation)
-
-
-def _search(page: Any, query: str) -> tuple[HighlightRect, ...]:
-    rects = page.search_for(query)[:MAX_HITS_PER_PAGE]
-    return tuple((float(r.x0), float(r.y0), float(r.x1), float(r.y1)) for r in rects)
