@@ -60,13 +60,26 @@ def visible(kind: type[T]) -> T | None:
     return None
 
 
-def resident_mb() -> float:
-    """This process's resident memory (VmRSS), in MB."""
-    with open("/proc/self/status", encoding="ascii") as status:
-        for line in status:
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) / 1024
-    return 0.0
+def resident_mb(reader: Any = None) -> float:
+    """Resident memory (VmRSS) of this process plus the reader's renderer process, in MB.
+
+    MuPDF's own caches live in the renderer process, so the viewer's footprint is the sum.
+    """
+    pids: list[int | str] = ["self"]
+    if reader is not None:
+        renderer = reader._worker.renderer_pid()
+        if renderer is not None:
+            pids.append(renderer)
+    total = 0.0
+    for pid in pids:
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmRSS:"):
+                        total += int(line.split()[1]) / 1024
+        except OSError:
+            continue  # a renderer being replaced has no status file for a moment
+    return total
 
 
 class Driver:
@@ -138,7 +151,7 @@ class Driver:
         self.step("searched")
 
     def _scroll(self, reader: Any, count: int, painted: set[int]) -> None:
-        peak = resident_mb()
+        peak = resident_mb(reader)
         samples = []
         for _round in range(self.args.scroll_rounds):
             for order in (range(count), range(count - 1, -1, -1)):
@@ -149,8 +162,8 @@ class Driver:
                     reader.view.viewport().update()
                     wait_for(lambda page=page: page in painted, f"page {page + 1} painted")  # type: ignore[misc]
                     if page % 50 == 0:
-                        samples.append(resident_mb())
-                    peak = max(peak, resident_mb()) if page % 10 == 0 else peak
+                        samples.append(resident_mb(reader))
+                    peak = max(peak, resident_mb(reader)) if page % 10 == 0 else peak
         self.report["resident_mb_peak"] = max([peak, *samples])
         self.report["resident_mb_samples"] = samples
         self.step("scrolled")
