@@ -15,27 +15,11 @@ from readingroom.gui.kiosk import ReadingRoomKiosk
 from readingroom.gui.resources import APP_ICON, load_icon, load_style_sheet
 from readingroom.gui.stop_signals import StopSignals
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
+from readingroom.hardening import disable_core_dumps
 
 # The Wayland app id and the name of packaging/linux/io.github.readingroom.ReadingRoom.desktop:
 # the compositor matches the two to show the right icon and name for our windows.
 APP_ID = "io.github.readingroom.ReadingRoom"
-
-
-def disable_core_dumps() -> None:
-    """Set RLIMIT_CORE to 0 so a crash cannot write the plaintext to a core file (POSIX).
-
-    The hard limit goes to 0 as well, so nothing later in the process can raise it again.
-    """
-    try:
-        import resource  # noqa: PLC0415 - POSIX only
-    except ImportError:
-        return
-    try:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):
-        # Already 0 or not permitted to lower the hard limit: lower what we can.
-        _, hard = resource.getrlimit(resource.RLIMIT_CORE)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
 
 
 def application() -> QApplication:

@@ -16,9 +16,10 @@ from readingroom.age import X25519Identity
 from readingroom.audit.storage import list_segments
 from readingroom.cli import main
 from readingroom.errors import CannotUnlock, ExitCode, Expired
-from readingroom.gui.app import APP_ID, application, disable_core_dumps
+from readingroom.gui.app import APP_ID, application
 from readingroom.gui.dialogs.notice_dialog import NOTICE_MIN_WIDTH
 from readingroom.gui.viewer_launcher import ViewerTuning
+from readingroom.hardening import disable_core_dumps
 from readingroom.policy import Policy
 from tests.factories import PASSPHRASE, READER
 from tests.gui.test_session_fixtures import WAIT_MS, Viewer, event_names, events, write_sealed

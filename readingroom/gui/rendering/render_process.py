@@ -38,6 +38,7 @@ from readingroom.gui.rendering.document_model import (
     link_areas,
     read_document_info,
 )
+from readingroom.hardening import disable_core_dumps
 
 REQUEST_LINKS = "links"
 REQUEST_RENDER = "render"
@@ -98,7 +99,8 @@ def search_page(page: Any, query: str) -> tuple[HighlightRect, ...]:
 
 def run_renderer(connection: Connection, parent_pid: int) -> None:
     """The child's entry point: receive the PDF, open it, answer requests until the pipe closes."""
-    _disable_core_dumps()
+    # Inherited from the viewer already; set again for renderers started by tests or benchmarks.
+    disable_core_dumps()
     _die_with_parent(parent_pid)
     try:
         pdf = connection.recv_bytes()
@@ -143,23 +145,6 @@ def _reply(connection: Connection, message: tuple[Any, ...]) -> None:
     # The parent may be gone or have given up on us; then there is nobody to tell.
     with contextlib.suppress(OSError):
         connection.send(message)
-
-
-def _disable_core_dumps() -> None:
-    """RLIMIT_CORE 0 (soft and hard): a crash inside MuPDF must not write the PDF to a core file.
-
-    The limit is inherited from the viewer, which lowers it already; this holds even when the
-    renderer is started by something that did not (tests, benchmarks).
-    """
-    try:
-        import resource  # noqa: PLC0415 - POSIX only
-    except ImportError:
-        return
-    try:
-        resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
-    except (ValueError, OSError):
-        _, hard = resource.getrlimit(resource.RLIMIT_CORE)
-        resource.setrlimit(resource.RLIMIT_CORE, (0, hard))
 
 
 def _die_with_parent(parent_pid: int) -> None:
