@@ -19,7 +19,7 @@ from readingroom.gui.viewer_launcher import ViewerTuning, ViewRequest
 from readingroom.gui.widgets.review_chooser import CHOOSER_TITLE
 from readingroom.passphrases import PassphraseSource
 from tests.factories import PASSPHRASE
-from tests.gui.conftest import CANARY
+from tests.gui.sample_pdf import CANARY
 from tests.gui.test_session_fixtures import (
     WAIT_MS,
     Sealed,

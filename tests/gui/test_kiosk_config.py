@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -20,13 +20,6 @@ from tests.factories import READER
 from tests.gui.test_session_fixtures import Viewer, write_sealed, write_workstation_config
 
 POLLS = 1000  # at 10 ms each: a bound so a missing window fails the test instead of hanging
-
-
-@pytest.fixture
-def viewer(qtbot: QtBot) -> Iterator[Viewer]:
-    helper = Viewer(qtbot)
-    yield helper
-    helper.close_all()
 
 
 def _when_shown(find: Callable[[], QWidget | None], act: Callable[[QWidget], None]) -> None:

@@ -3,10 +3,8 @@ has the keyboard as soon as the window opens."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from PySide6.QtCore import QSettings, Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
@@ -14,20 +12,8 @@ from pytestqt.qtbot import QtBot
 
 from readingroom.gui.viewer_launcher import LAYOUT_FILE_NAME
 from readingroom.gui.widgets.page_view import FIT_PAGE, FIT_WIDTH
-from tests.gui.conftest import CANARY
-from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, write_sealed
-
-
-@pytest.fixture
-def viewer(qtbot: QtBot) -> Iterator[Viewer]:
-    helper = Viewer(qtbot)
-    yield helper
-    helper.close_all()
-
-
-@pytest.fixture
-def sealed(rr_home: Path, tmp_path: Path) -> Sealed:
-    return write_sealed(rr_home, tmp_path)
+from tests.gui.sample_pdf import CANARY
+from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer
 
 
 def test_a_second_session_restores_the_panel_layout_but_not_the_page(

@@ -11,7 +11,7 @@ from pytestqt.qtbot import QtBot
 
 from readingroom.gui.document_reader import DocumentReader
 from readingroom.gui.rendering.page_cache import RenderKey
-from tests.gui.conftest import PAGE_COUNT
+from tests.gui.sample_pdf import PAGE_COUNT
 
 
 def _key(qtbot: QtBot, reader: DocumentReader, key: Qt.Key, shift: bool = False) -> None:

@@ -26,7 +26,7 @@ from pytestqt.qtbot import QtBot
 from readingroom.gui.document_reader import DocumentReader
 from readingroom.gui.rendering.page_images import HighlightRect, PageSamples, render_page_image
 from readingroom.watermark import WatermarkSpec
-from tests.gui.conftest import CANARY, SEARCH_WORD
+from tests.gui.sample_pdf import CANARY, SEARCH_WORD
 
 FAILING_PAGE = 2
 # A real-world PDF on which MuPDF 1.28.2's get_pixmap() never returns, holding the GIL (its

@@ -11,7 +11,7 @@ from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
 from readingroom.gui.document_reader import DocumentReader
-from tests.gui.conftest import (
+from tests.gui.sample_pdf import (
     EXTERNAL_LINK_RECT,
     INTERNAL_LINK_RECT,
     LINK_SOURCE_PAGE,

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from pytestqt.qtbot import QtBot
 
 from readingroom.gui.document_reader import DocumentReader
-from tests.gui.conftest import PAGE_COUNT
+from tests.gui.sample_pdf import PAGE_COUNT
 
 
 def test_first_page_is_shown(qtbot: QtBot, make_reader: Callable[..., DocumentReader]) -> None:

@@ -15,7 +15,7 @@ from readingroom.gui.document_reader import DocumentReader
 from readingroom.gui.widgets.page_layout import next_zoom_step
 from readingroom.gui.widgets.reading_toolbar import ReadingToolbar
 from readingroom.gui.widgets.zoom_button import percent_text
-from tests.gui.conftest import CANARY, PAGE_COUNT
+from tests.gui.sample_pdf import CANARY, PAGE_COUNT
 from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, write_sealed
 
 
@@ -112,13 +112,6 @@ def test_toolbar_buttons_are_icons_with_our_words_as_tooltips(toolbar: ReadingTo
     assert "Zoom in (Ctrl++)" in tips and "Back (Alt+Left)" in tips
     # Icons only, so the whole row fits a normal window without the overflow arrow.
     assert toolbar.sizeHint().width() < 900
-
-
-@pytest.fixture
-def viewer(qtbot: QtBot) -> Iterator[Viewer]:
-    helper = Viewer(qtbot)
-    yield helper
-    helper.close_all()
 
 
 def test_ctrl_g_through_the_platform_focuses_the_page_field(

@@ -12,7 +12,7 @@ from pytestqt.qtbot import QtBot
 from readingroom.gui.document_reader import DocumentReader
 from readingroom.gui.rendering.page_images import BAND_HEIGHT_PT, render_page_image
 from readingroom.watermark import WatermarkSpec
-from tests.gui.conftest import PAGE_COUNT
+from tests.gui.sample_pdf import PAGE_COUNT
 
 GRID = 8
 

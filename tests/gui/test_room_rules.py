@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -26,22 +25,10 @@ from readingroom.gui.main_window import ViewerWindow
 from readingroom.gui.viewer_launcher import ViewerTuning
 from readingroom.policy import Policy
 from tests.factories import PASSPHRASE, READER
-from tests.gui.conftest import CANARY
+from tests.gui.sample_pdf import CANARY
 from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, events, write_sealed
 
 CLIPBOARD_TEXT = "known clipboard text"
-
-
-@pytest.fixture
-def viewer(qtbot: QtBot) -> Iterator[Viewer]:
-    helper = Viewer(qtbot)
-    yield helper
-    helper.close_all()
-
-
-@pytest.fixture
-def sealed(rr_home: Path, tmp_path: Path) -> Sealed:
-    return write_sealed(rr_home, tmp_path)
 
 
 def _denied(sealed: Sealed) -> list[str]:

@@ -19,7 +19,7 @@ from readingroom.passphrases import PassphraseSource
 from readingroom.policy import Policy
 from tests.audit.helpers import all_records
 from tests.factories import PASSPHRASE, seal_fixture
-from tests.gui.conftest import build_test_pdf
+from tests.gui.sample_pdf import build_test_pdf
 
 WAIT_MS = 10_000
 

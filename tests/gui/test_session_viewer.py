@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -23,13 +22,6 @@ from readingroom.hardening import disable_core_dumps
 from readingroom.policy import Policy
 from tests.factories import PASSPHRASE, READER
 from tests.gui.test_session_fixtures import WAIT_MS, Viewer, event_names, events, write_sealed
-
-
-@pytest.fixture
-def viewer(qtbot: QtBot) -> Iterator[Viewer]:
-    helper = Viewer(qtbot)
-    yield helper
-    helper.close_all()
 
 
 def test_passphrase_file_skips_the_prompt_but_not_the_notice(

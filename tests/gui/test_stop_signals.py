@@ -7,7 +7,6 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -21,13 +20,6 @@ pytestmark = pytest.mark.skipif(os.name != "posix", reason="POSIX signals")
 
 # Generous: a loaded 2-core CI machine imports Qt and PyMuPDF and derives the scrypt key.
 START_DEADLINE_S = 120.0
-
-
-@pytest.fixture
-def viewer(qtbot: QtBot) -> Iterator[Viewer]:
-    helper = Viewer(qtbot)
-    yield helper
-    helper.close_all()
 
 
 def _event_names_now(sealed: Sealed) -> list[str]:
