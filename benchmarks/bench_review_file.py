@@ -21,8 +21,6 @@ import shutil
 import subprocess
 import sys
 import tempfile
-import time
-from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -30,6 +28,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 import pymupdf
 
+from benchmarks.bench_age import best_of
 from readingroom.age import ScryptIdentity, ScryptRecipient, X25519Identity, decrypt, encrypt
 from readingroom.config import load_config
 from readingroom.keys import PublisherKey
@@ -43,15 +42,6 @@ from readingroom.review_file import (
     seal_review,
 )
 from readingroom.trust import TrustStore
-
-
-def best_of(runs: int, action: Callable[[], object]) -> float:
-    best = float("inf")
-    for _ in range(runs):
-        start = time.perf_counter()
-        action()
-        best = min(best, time.perf_counter() - start)
-    return best
 
 
 def make_big_pdf(size_mb: int) -> bytes:
