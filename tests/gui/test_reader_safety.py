@@ -10,15 +10,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from PySide6.QtCore import QAbstractItemModel, QModelIndex, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtWidgets import (
-    QAbstractButton,
-    QAbstractItemView,
     QApplication,
-    QLabel,
-    QLineEdit,
-    QTabBar,
     QWidget,
 )
 from pytestqt.qtbot import QtBot
@@ -27,6 +22,7 @@ from readingroom.gui.document_reader import DocumentReader
 from readingroom.gui.rendering.page_images import HighlightRect, PageSamples, render_page_image
 from readingroom.watermark import WatermarkSpec
 from tests.gui.sample_pdf import CANARY, SEARCH_WORD
+from tests.gui.widget_text import widget_strings
 
 FAILING_PAGE = 2
 # A real-world PDF on which MuPDF 1.28.2's get_pixmap() never returns, holding the GIL (its
@@ -214,49 +210,6 @@ def test_shutdown_does_not_wait_for_a_hung_renderer(
     assert _process_gone(pid)
 
 
-def _model_strings(model: QAbstractItemModel, parent: QModelIndex | None = None) -> list[str]:
-    if parent is None:
-        parent = QModelIndex()
-    try:
-        columns = max(1, model.columnCount(parent))
-    except TypeError:  # list models keep columnCount private
-        columns = 1
-    roles = [*range(0, 40), *range(Qt.ItemDataRole.UserRole, Qt.ItemDataRole.UserRole + 20)]
-    found: list[str] = []
-    for row in range(model.rowCount(parent)):
-        for column in range(columns):
-            index = model.index(row, column, parent)
-            for role in roles:
-                value = model.data(index, role)
-                if value is not None and not isinstance(value, QImage):
-                    found.append(str(value))
-            found += _model_strings(model, index)
-    return found
-
-
-def _widget_strings(widget: QWidget) -> list[str]:
-    texts = [
-        widget.windowTitle(),
-        widget.toolTip(),
-        widget.statusTip(),
-        widget.whatsThis(),
-        widget.accessibleName(),
-        widget.accessibleDescription(),
-    ]
-    if isinstance(widget, QLabel | QLineEdit | QAbstractButton):
-        texts.append(widget.text())
-    if isinstance(widget, QLineEdit):
-        texts.append(widget.placeholderText())
-    if isinstance(widget, QTabBar):
-        for tab in range(widget.count()):
-            texts += [widget.tabText(tab), widget.tabToolTip(tab)]
-    if isinstance(widget, QAbstractItemView) and widget.model() is not None:
-        texts += _model_strings(widget.model())
-    for action in widget.actions():
-        texts += [action.text(), action.toolTip(), action.statusTip(), action.whatsThis()]
-    return texts
-
-
 def test_no_document_text_reaches_any_widget(
     qtbot: QtBot, make_reader: Callable[..., DocumentReader]
 ) -> None:
@@ -271,7 +224,7 @@ def test_no_document_text_reaches_any_widget(
     reader.outline.page_activated.emit(3)
     qtbot.wait(100)
     widgets = [reader, *reader.findChildren(QWidget), *QApplication.topLevelWidgets()]
-    strings = [text for widget in widgets for text in _widget_strings(widget)]
+    strings = [text for widget in widgets for text in widget_strings(widget)]
     assert strings, "the walk found nothing: the test would prove nothing"
     assert not [text for text in strings if CANARY.lower() in text.lower()]
     assert CANARY.lower() not in QApplication.clipboard().text().lower()
