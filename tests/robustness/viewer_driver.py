@@ -146,8 +146,13 @@ class Driver:
         )
         QTest.keyClicks(field, self.args.search)
         QTest.keyClick(field, Qt.Key.Key_Return)
-        pages = wait_for(reader.search_results.pages, "search hits")
-        self.report["search_hit_pages"] = list(pages)
+        # Hits arrive page by page; the status loses its trailing "…" once the search is done.
+        status = reader.search_bar.status_label
+        wait_for(
+            lambda: status.text() and not status.text().endswith(("…", "Searching…")),
+            "the search to finish",
+        )
+        self.report["search_hit_pages"] = list(reader.search_results.pages())
         self.step("searched")
 
     def _scroll(self, reader: Any, count: int, painted: set[int]) -> None:
