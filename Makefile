@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed-stamp
 SOURCES := readingroom tests benchmarks scripts fuzz
 FUZZ_SECONDS ?= 600
 
-.PHONY: install test lint typecheck pytest demo fuzz bundle clean
+.PHONY: install test check lint typecheck pytest demo fuzz bundle clean
 
 include packaging/Makefile.inc
 
@@ -32,6 +32,11 @@ pytest: $(STAMP)
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest
 
 test: lint typecheck pytest
+
+# The inner loop: lint, types and the quick tests (no slow robustness runs, no real X server).
+check: lint typecheck
+	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow and not xserver" \
+		tests/core tests/audit tests/cli tests/prepare tests/gui
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py
