@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Sequence
 
 from readingroom import __version__
-from readingroom.errors import ExitCode, ReadingRoomError
+from readingroom.errors import ExitCode, ReadingRoomError, report_error
 
 # Order is the order of ``readingroom --help``. ``view`` imports Qt only when it runs, so the
 # core commands work where PySide6 is absent.
@@ -81,8 +81,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         report_error("An unexpected internal error occurred. No file was written.")
         return ExitCode.INTERNAL
-
-
-def report_error(message: str) -> None:
-    """Print one error line on stderr, the same way for every command."""
-    sys.stderr.write(f"readingroom: error: {message}\n")

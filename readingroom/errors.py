@@ -11,6 +11,7 @@ log (for example ``"wrong passphrase"``), never for the screen.
 
 from __future__ import annotations
 
+import sys
 from typing import ClassVar
 
 
@@ -233,3 +234,8 @@ class UnverifiablePages(NotVerified):
         self.pages = pages
         listed = ", ".join(str(page) for page in pages)
         super().__init__(f"{self.message} Pages: {listed}.")
+
+
+def report_error(message: str) -> None:
+    """Print one error line on stderr, the same way for the command line and the viewer."""
+    sys.stderr.write(f"readingroom: error: {message}\n")

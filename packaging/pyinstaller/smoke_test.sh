@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Smoke test of the built bundle (bundle/readingroom/, from build.sh), using only the bundled
 # executable for everything ReadingRoom does:
-#   1. `readingroom --version` prints the version of readingroom/__init__.py;
+#   1. `readingroom --version` prints the version of readingroom/__init__.py, and the package
+#      data (style sheet, icons, the sample's source) sits where importlib.resources finds it;
 #   2. keys, trust, seal and inspect work end to end on a small generated PDF;
 #   3. `readingroom view` starts on Qt's offscreen platform and is still running, without a
 #      traceback, after $VIEW_SECONDS seconds, having written session_started to the audit
@@ -38,6 +39,15 @@ step "1. version"
 expected=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' readingroom/__init__.py)
 actual=$(rr --version)
 [ "$actual" = "readingroom $expected" ] || { echo "version: got '$actual'" >&2; exit 1; }
+
+step "1b. package data where importlib.resources looks for it (readingroom/resources)"
+# readingroom.resources finds its files under the bundle's copy of the package, as in a wheel.
+data=$(dirname "$BUNDLE_EXE")/_internal/readingroom/resources
+[ -d "$data" ] || data=$(dirname "$BUNDLE_EXE")/../Resources/readingroom/resources  # macOS .app
+for file in styles/viewer.qss icons/io.github.readingroom.ReadingRoom.svg \
+    icons/actions/zoom-in.svg sample/review.txt sample/people.csv; do
+    [ -s "$data/$file" ] || { echo "package data missing from the bundle: $file" >&2; exit 1; }
+done
 
 step "2. keys, trust, seal, inspect"
 build/venv/bin/python - "$work/doc.pdf" <<'EOF'

@@ -21,16 +21,16 @@ from readingroom.gui.dialogs.unlock_dialog import UnlockDialog
 from readingroom.gui.idle_monitor import IdleMonitor
 from readingroom.gui.kiosk_guard import KioskGuard
 from readingroom.gui.presence_monitor import PresenceMonitor
+from readingroom.gui.reader.reading_toolbar import ReadingToolbar
 from readingroom.gui.resources import action_icon
 from readingroom.gui.room_rules import RoomRules
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.gui.widgets.curtain import Curtain
 from readingroom.gui.widgets.curtain_stack import Cover, CurtainStack
-from readingroom.gui.widgets.reading_toolbar import ReadingToolbar
 from readingroom.reading_session import DeniedAction, EndReason
 
 if TYPE_CHECKING:
-    from readingroom.gui.document_reader import DocumentReader
+    from readingroom.gui.reader.document_reader import DocumentReader
 
 LIMIT_CHECK_MS = 60_000
 _GEOMETRY = "window/geometry"
@@ -203,7 +203,9 @@ class ViewerWindow(QMainWindow):
             if number:
                 view_menu.addSeparator()
             view_menu.addActions(group)
-        self._toolbar = ReadingToolbar(self._reader, self)
+        self._toolbar = ReadingToolbar(
+            self._reader.actions_, self._reader.view, self._reader.jump_to_page, self
+        )
         self.addToolBar(self._toolbar)
         if self._kiosk is not None:
             # A floating toolbar would be a window of its own, outside the kiosk's full screen;

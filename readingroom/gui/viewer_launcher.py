@@ -310,7 +310,7 @@ class ViewerLauncher(QObject):
             return
         # Imported here: the reading surface pulls in PyMuPDF and the render worker, which the
         # unlock and notice steps do not need.
-        from readingroom.gui.document_reader import DocumentReader  # noqa: PLC0415
+        from readingroom.gui.reader.document_reader import DocumentReader  # noqa: PLC0415
 
         reader = DocumentReader(self._opened.pdf, watermark)
         # The stricter of the file's policy and the workstation's idle_minutes_max.
