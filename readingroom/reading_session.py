@@ -22,6 +22,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from readingroom.audit import events
+from readingroom.capture_state import (
+    CaptureStatus,
+    current_os,
+    refuse_unless_enforced,
+    unavailable_status,
+)
 from readingroom.errors import (
     AuditUnavailable,
     CannotUnlock,
@@ -63,6 +69,8 @@ class EndReason(StrEnum):
     MAX_TIME = "max time"
     EXPIRED = "expired"
     AUDIT_FAILURE = "audit failure"
+    # require_capture_exclusion, and a window's capture exclusion is no longer enforced.
+    CAPTURE_NOT_ENFORCED = "capture not enforced"
 
 
 # Most specific first: KeyFileLocked is a CannotUnlock, Expired a PolicyRefused...
@@ -190,18 +198,32 @@ class ReadingSession:
         """The idle lock in force: the stricter of the file's policy and the workstation."""
         return self._config.effective_idle_minutes(self._opened.manifest.policy.idle_lock_minutes)
 
-    def start(self) -> str:
+    @property
+    def capture_required(self) -> bool:
+        """True when the workstation refuses to show pages unless capture exclusion is enforced."""
+        return self._config.require_capture_exclusion
+
+    def start(self, capture: CaptureStatus | None = None) -> str:
         """Write ``session_started`` durably and return the session code.
+
+        Args:
+            capture: the screen-capture state in force (``capture`` in the record); None means
+                the caller applied no exclusion, recorded as "unavailable".
 
         Raises:
             AuditUnavailable: the record could not be written; nothing may be shown.
+            CaptureNotEnforced: the workstation requires capture exclusion and ``capture`` is
+                not "enforced" (the refusal is recorded; no ``session_started``).
         """
         if self._started_at is not None:
             return self._context.code
+        capture = capture or unavailable_status(current_os(), "")
+        refuse_unless_enforced(capture, self._config, audit=self._audit, session=self._context)
         manifest = self._opened.manifest
         policy = manifest.policy
         self._append(
             "session_started",
+            capture=capture.record(),
             publisher=self._opened.publisher_fingerprint,
             publisher_trusted=self._opened.publisher_trusted,
             classification=manifest.classification,

@@ -55,11 +55,21 @@ UNLOCK_FAILURE_REASONS = frozenset(
         "expired",
         "not yet valid",
         "clock rolled back",
+        # The workstation requires screen-capture exclusion and it is not enforced here.
+        "capture not enforced",
     }
 )
 
 SESSION_END_REASONS = frozenset(
-    {"closed", "idle", "max time", "expired", "audit failure", "crash recovery"}
+    {
+        "closed",
+        "idle",
+        "max time",
+        "expired",
+        "audit failure",
+        "crash recovery",
+        "capture not enforced",
+    }
 )
 
 DENIED_ACTIONS = frozenset(
