@@ -167,6 +167,7 @@ class ReadingSession:
         self._ended = False
         self._failed = False
         self._pages_recorded = 0
+        self._capture_recorded: dict[str, str] | None = None
 
     @property
     def session_code(self) -> str:
@@ -221,9 +222,10 @@ class ReadingSession:
         refuse_unless_enforced(capture, self._config, audit=self._audit, session=self._context)
         manifest = self._opened.manifest
         policy = manifest.policy
+        self._capture_recorded = capture.record()
         self._append(
             "session_started",
-            capture=capture.record(),
+            capture=self._capture_recorded,
             publisher=self._opened.publisher_fingerprint,
             publisher_trusted=self._opened.publisher_trusted,
             classification=manifest.classification,
@@ -263,6 +265,17 @@ class ReadingSession:
     def record_unlocked(self) -> None:
         """Record that the reader unlocked the session again after an idle lock."""
         self._append("unlocked")
+
+    def record_capture(self, capture: CaptureStatus) -> None:
+        """Record ``capture_changed`` when the capture state differs from the one last recorded.
+
+        A window Qt recreated, or one that reads back less, changes what holds mid-session; the
+        audit log must not keep saying what ``session_started`` said.
+        """
+        if not self.started or capture.record() == self._capture_recorded:
+            return
+        self._capture_recorded = capture.record()
+        self._append("capture_changed", capture=self._capture_recorded)
 
     def record_unlock_failed(self, error: ReadingRoomError) -> None:
         """Record a failed attempt to unlock an idle-locked session."""

@@ -197,6 +197,9 @@ class CaptureExclusion(QObject):
         return False
 
     def _forget(self, key: int) -> None:
+        # A window may outlive this object (at shutdown): then there is no one left to tell.
+        if not shiboken6.isValid(self):
+            return
         if self._states.pop(key, None) is not None:
             self._update_status()
 

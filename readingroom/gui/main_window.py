@@ -184,6 +184,9 @@ class ViewerWindow(QMainWindow):
             return
         self._capture_label.setText(status.text)
         self._capture_label.setToolTip(status.detail)
+        if self._bridge.session.ended:
+            return
+        self._bridge.record_capture(status)
         if self._bridge.session.capture_required and not status.is_enforced():
             # Before our own showEvent the page has never been on screen: no page time.
             self.end_session(EndReason.CAPTURE_NOT_ENFORCED, flush=self._focus_given)

@@ -247,3 +247,19 @@ def test_a_required_exclusion_stops_the_session_before_it_starts(
     assert "session_started" not in names and names[-1] == "unlock_failed"
     session.start(capture=windows_status(WIN_11, WDA_EXCLUDEFROMCAPTURE))
     assert session.started
+
+
+def test_a_change_of_state_is_recorded_once(rr_home: Path, log: AuditLog) -> None:
+    session = _session(rr_home, log)
+    enforced = windows_status(WIN_11, WDA_EXCLUDEFROMCAPTURE)
+    session.record_capture(enforced)  # before the start: nothing to record against
+    session.start(capture=enforced)
+    session.record_capture(enforced)  # unchanged: no record
+    session.record_capture(windows_status(WIN_11, None))
+    session.record_capture(windows_status(WIN_11, None))
+    names = [r["event"] for r in all_records(rr_home / "audit") if r["event"] != "checkpoint"]
+    assert names[-2:] == ["session_started", "capture_changed"]
+    assert all_records(rr_home / "audit")[-1]["details"]["capture"] == {
+        "state": "requested_not_enforced",
+        "os": "Windows 10.0.26100",
+    }

@@ -333,7 +333,13 @@ def test_required_exclusion_opens_where_it_is_enforced(
     window.show()
     assert window.is_covered()
     assert launcher.session is not None and launcher.session.ended
-    ended = events(sealed.config)[-1]
+    records = events(sealed.config)
+    changed, ended = [r for r in records if r["event"] == "capture_changed"], records[-1]
+    assert len(changed) == 1
+    assert changed[0]["details"]["capture"] == {
+        "state": "requested_not_enforced",
+        "os": "Windows 10.0.26100",
+    }
     assert ended["event"] == "session_ended"
     assert ended["details"]["reason"] == "capture not enforced"
 
@@ -353,8 +359,35 @@ def test_a_reading_window_that_is_not_excluded_never_shows_a_page(
     assert window.is_covered()  # covered during the Show event, before the first paint
     qtbot.waitExposed(window)
     names = event_names(sealed.config)
-    assert names == ["session_started", "session_ended"]
+    assert names == ["session_started", "capture_changed", "session_ended"]  # no page_viewed
     assert events(sealed.config)[-1]["details"]["reason"] == "capture not enforced"
     assert _capture_label(launcher).text() == (
         "Screen capture: requested; not enforced by Windows 10.0.26100"
+    )
+
+
+def test_a_weaker_state_mid_session_is_recorded(
+    rr_home: Path, tmp_path: Path, viewer: Viewer, qtbot: QtBot, watch: list[CaptureExclusion]
+) -> None:
+    sealed = write_sealed(rr_home, tmp_path)
+    user32 = FakeUser32()
+    launcher = _launch(viewer, sealed, _installed(watch, WindowsCaptureBackend(user32, WIN_11)))
+    assert launcher.notice_dialog is not None
+    launcher.notice_dialog.accept()
+    window = launcher.window
+    assert window is not None
+    qtbot.waitExposed(window)
+    user32.supports = frozenset({WDA_MONITOR})  # the recreated window only gets WDA_MONITOR
+    user32.affinity.clear()
+    window.setWindowFlag(Qt.WindowType.WindowStaysOnTopHint, True)
+    window.show()
+    # Not required here: the session goes on, but the log and the status bar say what holds.
+    assert launcher.session is not None and not launcher.session.ended
+    assert event_names(sealed.config) == ["session_started", "capture_changed"]
+    assert events(sealed.config)[-1]["details"]["capture"] == {
+        "state": "partial",
+        "os": "Windows 10.0.26100",
+    }
+    assert _capture_label(launcher).text() == (
+        "Screen capture: partial (the window shows black) on Windows 10.0.26100"
     )
