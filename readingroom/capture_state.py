@@ -49,6 +49,9 @@ WINDOWS_EXCLUDE_FROM_CAPTURE_BUILD = 19041
 # capture APIs (CGWindowListCreateImage, CGDisplayCreateImage, CGDisplayStream) leave out
 # windows whose sharing type is none; from 12.3 on a ScreenCaptureKit tool captures them anyway.
 MACOS_SHARING_IGNORED_FROM = (12, 3)
+# What macOS 11 and later report to a program built against an old SDK (SYSTEM_VERSION_COMPAT):
+# it hides the real version, so it must not count as "before 12.3".
+MACOS_COMPAT_VERSION = (10, 16)
 
 
 class CaptureState(StrEnum):
@@ -162,7 +165,9 @@ def windows_status(os: OsInfo, affinity: int | None) -> CaptureStatus:
 def macos_status(os: OsInfo, *, reads_back_none: bool) -> CaptureStatus:
     """The state from the macOS version and whether ``sharingType`` read back as none."""
     label = os.label()
-    if reads_back_none and os.version_numbers() < MACOS_SHARING_IGNORED_FROM:
+    version = os.version_numbers()
+    honoured = bool(version) and version[:2] != MACOS_COMPAT_VERSION
+    if reads_back_none and honoured and version < MACOS_SHARING_IGNORED_FROM:
         return CaptureStatus(
             CaptureState.ENFORCED,
             label,

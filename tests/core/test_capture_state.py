@@ -81,6 +81,9 @@ def test_windows_texts_say_exactly_what_holds() -> None:
         ("15.1", True, CaptureState.REQUESTED_NOT_ENFORCED),
         ("26.0", True, CaptureState.REQUESTED_NOT_ENFORCED),
         ("11.7.10", False, CaptureState.REQUESTED_NOT_ENFORCED),
+        # Never claim more when the version is hidden (old-SDK compat value) or unknown.
+        ("10.16", True, CaptureState.REQUESTED_NOT_ENFORCED),
+        ("", True, CaptureState.REQUESTED_NOT_ENFORCED),
         ("15.1", False, CaptureState.REQUESTED_NOT_ENFORCED),
     ],
 )
@@ -90,7 +93,7 @@ def test_macos_state_follows_the_version_and_the_read_back(
     os = OsInfo("macOS", version)
     status = macos_status(os, reads_back_none=reads_back_none)
     assert status.state is state
-    assert status.record() == {"state": state.value, "os": f"macOS {version}"}
+    assert status.record() == {"state": state.value, "os": f"macOS {version}".strip()}
 
 
 def test_current_macos_says_requested_not_enforced() -> None:
