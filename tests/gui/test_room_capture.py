@@ -231,7 +231,10 @@ def test_probe_knows_the_state_before_any_window_is_shown(qtbot: QtBot) -> None:
     assert exclusion.status() is None
     probed = exclusion.probe()
     assert probed.state is CaptureState.ENFORCED
-    assert len(user32.calls) == 1 and QApplication.topLevelWidgets() is not None
+    # One native window excluded and read back; it was never shown, so it is not a live window.
+    assert len(user32.calls) == 1 and list(user32.affinity.values()) == [WDA_EXCLUDEFROMCAPTURE]
+    assert not [w for w in QApplication.topLevelWidgets() if w.isVisible()]
+    assert exclusion.status() is None
     user32.supports = frozenset()
     assert exclusion.probe().state is CaptureState.REQUESTED_NOT_ENFORCED
 
