@@ -133,6 +133,19 @@ class ClockRolledBack(PolicyRefused):
     )
 
 
+class CaptureNotEnforced(PolicyRefused):
+    """The workstation requires screen-capture exclusion and this OS does not enforce it."""
+
+    message = (
+        "This workstation requires that screen capture be blocked, and it is not blocked here. "
+        "No document will be opened. Ask the workstation administrator."
+    )
+
+    def __init__(self, detail: str | None = None, *, reason: str | None = None) -> None:
+        """The audit category is fixed: "capture not enforced"."""
+        super().__init__(detail, reason=reason or "capture not enforced")
+
+
 class AuditUnavailable(ReadingRoomError):
     """The audit log could not be written durably. Callers fail closed."""
 
