@@ -1,0 +1,287 @@
+"""Finding candidates in one piece of text: names, places, schools, streets, postcodes, dates.
+
+A name is a run of capitalised words that each look like a name (see ``scoring``), optionally
+after a title ("Mrs", "DC") and with initials ("J.", "J P Smith"). The run may cross a line
+break (a name split over two lines) but no punctuation and no masked (already covered) text.
+A run that ends in a street word ("Road", "Close") is a street, one that ends in a school word
+("Primary School") a school, one after "in", "at", "from"... a place. ALL-CAPS words count only
+on lines that are all capitals (headings, table headers): elsewhere they are acronyms.
+UK postcodes follow the pattern of the UK Government Data Standards Catalogue; dates of birth
+are dates written after "born", "DOB" or "date of birth".
+"""
+
+from __future__ import annotations
+
+import bisect
+import calendar
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from enum import StrEnum
+
+from readingroom.prepare.suggestions import scoring
+from readingroom.prepare.suggestions.document_text import MASK, DocumentWords
+from readingroom.prepare.suggestions.lexicon import (
+    PLACE_PREPOSITIONS,
+    SCHOOL_WORDS,
+    street_suffixes,
+    town_suffixes,
+    word_facts,
+)
+
+
+class Kind(StrEnum):
+    """What a suggestion probably is."""
+
+    PERSON = "person"
+    PLACE = "place"
+    SCHOOL = "school"
+    STREET = "street"
+    POSTCODE = "postcode"
+    DATE_OF_BIRTH = "date of birth"
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One occurrence of something that may identify someone."""
+
+    text: str
+    """As written (whitespace collapsed, a possessive "'s" dropped)."""
+    kind: Kind
+    page: int
+    score: float
+    name_words: tuple[str, ...] = ()
+    """The words of a name, case-folded, titles and full stops left out (for grouping)."""
+
+
+_TOKEN = re.compile(r"(?P<word>[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*)|(?P<number>\d+[A-Za-z]?)")
+_POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
+_JOINER = re.compile(r"[ \t\u00a0]*\n?[ \t\u00a0]*")
+"""What may stand between two words of one name: spaces and at most one line break (after an
+initial or an abbreviated title, a full stop too)."""
+_STREET_NUMBER_GAP = re.compile(r",?[ \t\u00a0]+")
+
+WRAPPING_LINE_WORDS = 4
+"""A line with at least this many words is running text, which may wrap inside a name."""
+
+POSTCODE = re.compile(
+    r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:[0-9][0-9A-HJKPS-UW]?|[A-HK-Y][0-9][0-9ABEHMNPRV-Y]?)"
+    r" ?[0-9][ABD-HJLNP-UW-Z]{2})\b"
+)
+_MONTHS = "|".join(
+    sorted({m for m in list(calendar.month_name) + list(calendar.month_abbr) if m}, key=len)[::-1]
+)
+_DATE = (
+    rf"(?:\d{{1,2}}[/.\-]\d{{1,2}}[/.\-](?:\d{{4}}|\d{{2}})"
+    rf"|\d{{1,2}}(?:st|nd|rd|th)?\s+(?:{_MONTHS})\.?,?\s+\d{{4}}"
+    rf"|(?:{_MONTHS})\.?\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}})"
+)
+DATE_OF_BIRTH = re.compile(
+    rf"(?:\bborn(?:\s+on)?|\bdate\s+of\s+birth|\bd\.?o\.?b\.?)[\s:,\-]*(?P<date>{_DATE})",
+    re.IGNORECASE,
+)
+
+
+@dataclass(frozen=True)
+class _Token:
+    text: str
+    start: int
+    end: int
+    folded: str
+    number: bool
+    capitalised: bool
+    all_caps: bool
+    line: int
+
+
+def _tokens(text: str) -> list[_Token]:
+    line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
+    tokens = []
+    for match in _TOKEN.finditer(text):
+        raw = match.group()
+        word = _POSSESSIVE.sub("", raw) if match.group("word") else raw
+        tokens.append(
+            _Token(
+                text=word,
+                start=match.start(),
+                end=match.start() + len(word),
+                folded=word.casefold(),
+                number=match.group("number") is not None,
+                capitalised=word[:1].isupper(),
+                all_caps=len(word) > 1 and word.isupper(),
+                line=bisect.bisect_right(line_starts, match.start()) - 1,
+            )
+        )
+    return tokens
+
+
+def _caps_lines(tokens: list[_Token]) -> set[int]:
+    # A line whose words are mostly capitals is a heading or table header: its capitals say
+    # nothing about a word, so ALL-CAPS words there are judged like Title Case ones.
+    words: dict[int, list[bool]] = {}
+    for token in tokens:
+        if not token.number and len(token.text) > 1:
+            words.setdefault(token.line, []).append(token.all_caps)
+    return {line for line, caps in words.items() if sum(caps) * 2 > len(caps)}
+
+
+class _PieceReader:
+    """Walks the tokens of one piece of text and yields its candidates."""
+
+    def __init__(self, text: str, page: int, words: DocumentWords) -> None:
+        self.text = text
+        self.page = page
+        self.words = words
+        self.tokens = _tokens(text)
+        self.caps_lines = _caps_lines(self.tokens)
+        self.words_on_line = Counter(token.line for token in self.tokens)
+
+    def wraps_after(self, index: int) -> bool:
+        """True if the line of token ``index`` is running text that wraps onto the next line.
+
+        Headings, table cells and list items are short lines: what follows them on the next line
+        is a different thing, so a name never runs on from them.
+        """
+        return self.words_on_line[self.tokens[index].line] >= WRAPPING_LINE_WORDS
+
+    def joined(self, left: int, right: int) -> bool:
+        """True if tokens ``left`` and ``right`` (adjacent) can belong to one name."""
+        gap = self.text[self.tokens[left].end : self.tokens[right].start]
+        if gap.startswith(".") and (self.is_initial(left) or self.is_title(left)):
+            gap = gap[1:]
+        if "\n" in gap and not self.wraps_after(left):
+            return False
+        return MASK not in gap and _JOINER.fullmatch(gap) is not None
+
+    def word_score(self, index: int) -> float:
+        token = self.tokens[index]
+        if token.number or not token.capitalised or len(token.text) < 2:
+            return 0.0
+        if token.all_caps and token.line not in self.caps_lines:
+            return 0.0  # an acronym in running text (NHS, CAMHS, GP)
+        lower_elsewhere = token.folded in self.words.lower_case
+        return scoring.word_score(word_facts(token.folded), lower_case_elsewhere=lower_elsewhere)
+
+    def is_title(self, index: int) -> bool:
+        token = self.tokens[index]
+        return token.capitalised and not token.number and word_facts(token.folded).title
+
+    def is_initial(self, index: int) -> bool:
+        token = self.tokens[index]
+        return len(token.text) == 1 and token.text.isupper()
+
+    def sentence_start(self, index: int) -> bool:
+        if index == 0:
+            return True
+        before = self.text[self.tokens[index - 1].end : self.tokens[index].start]
+        if "\n" in before and not self.wraps_after(index - 1):
+            return True
+        return any(mark in before for mark in ".!?:;\u2022" + MASK)
+
+    def role_label_follows(self, index: int) -> bool:
+        """True if token ``index`` numbers or letters a role ("Paediatrician 2", "Sibling B")."""
+        if index >= len(self.tokens) or not self.joined(index - 1, index):
+            return False
+        token = self.tokens[index]
+        if token.number:
+            return True
+        follows = self.text[token.end : token.end + 1]
+        return self.is_initial(index) and follows != "."
+
+    def candidates(self) -> Iterator[Candidate]:
+        yield from self._names()
+        yield from self._patterns()
+
+    def _names(self) -> Iterator[Candidate]:
+        count = len(self.tokens)
+        index = 0
+        while index < count:
+            start = index
+            while index < count - 1 and self.is_title(index) and self.joined(index, index + 1):
+                index += 1
+            titled = index > start
+            body_start = index
+            scores: list[float] = []
+            initials = 0
+            while index < count and (index == body_start or self.joined(index - 1, index)):
+                score = self.word_score(index)
+                if score >= scoring.NAME_LIKE:
+                    scores.append(score)
+                elif self.is_initial(index):
+                    initials += 1
+                else:
+                    break
+                index += 1
+            if (not scores and not (titled and initials)) or self.role_label_follows(index):
+                index = start + 1
+                continue
+            yield self._name_candidate(start, body_start, index, scores, titled)
+            index = max(index, start + 1)
+
+    def _name_candidate(
+        self, start: int, body_start: int, end: int, scores: list[float], titled: bool
+    ) -> Candidate:
+        tokens = self.tokens
+        # Initials after the last name word are not part of the name ("Smith A" is rare, "Child
+        # A" is a role label); only "Mrs P." keeps its initial, having nothing else.
+        if scores:
+            while end > body_start and self.is_initial(end - 1):
+                end -= 1
+        kind, last = self._kind(start, end, titled)
+        first = start
+        if kind is Kind.STREET and start > 0 and tokens[start - 1].number:
+            gap = self.text[tokens[start - 1].end : tokens[start].start]
+            if _STREET_NUMBER_GAP.fullmatch(gap):
+                first = start - 1
+        words = tuple(t.folded for t in tokens[body_start:end])
+        sentence_start = self.sentence_start(start)
+        score = scoring.name_score(scores, titled=titled, sentence_start=sentence_start)
+        if kind is Kind.STREET:
+            score = max(score, scoring.STREET)
+        elif kind is Kind.SCHOOL:
+            score = max(score, scoring.SCHOOL)
+        text = " ".join(self.text[tokens[first].start : tokens[last - 1].end].split())
+        if self.is_initial(last - 1) and self.text[tokens[last - 1].end :].startswith("."):
+            text += "."
+        return Candidate(text=text, kind=kind, page=self.page, score=score, name_words=words)
+
+    def _kind(self, start: int, end: int, titled: bool) -> tuple[Kind, int]:
+        tokens = self.tokens
+        # Up to three more capitalised words may finish a street or a school name.
+        for extra in range(end, min(end + 3, len(tokens))):
+            token = tokens[extra]
+            if not token.capitalised or not self.joined(extra - 1, extra):
+                break
+            if token.folded in SCHOOL_WORDS:
+                last = extra + 1
+                while (
+                    last < len(tokens)
+                    and tokens[last].folded in SCHOOL_WORDS
+                    and self.joined(last - 1, last)
+                ):
+                    last += 1
+                return Kind.SCHOOL, last
+            if token.folded in street_suffixes():
+                return Kind.STREET, extra + 1
+        if not titled:
+            body = tokens[start:end]
+            before = tokens[start - 1].folded if start > 0 else ""
+            known = any(word_facts(t.folded).first_name for t in body)
+            if before in PLACE_PREPOSITIONS and not known:
+                return Kind.PLACE, end
+            if len(body) == 1 and body[0].folded.endswith(town_suffixes()) and not known:
+                return Kind.PLACE, end
+        return Kind.PERSON, end
+
+    def _patterns(self) -> Iterator[Candidate]:
+        for match in POSTCODE.finditer(self.text):
+            yield Candidate(match.group(), Kind.POSTCODE, self.page, scoring.POSTCODE)
+        for match in DATE_OF_BIRTH.finditer(self.text):
+            date = " ".join(match.group("date").split())
+            yield Candidate(date, Kind.DATE_OF_BIRTH, self.page, scoring.DATE_OF_BIRTH)
+
+
+def find_candidates(text: str, page: int, words: DocumentWords) -> list[Candidate]:
+    """Every candidate in one piece of text, in reading order per kind of pattern."""
+    return list(_PieceReader(text, page, words).candidates())

@@ -1,0 +1,143 @@
+"""The draft's text as the suggestions read it, with what the lists already cover blanked out.
+
+Every place ``prepare`` rewrites is read: the pages' text (dehyphenated, so a name broken as
+"Oka-" / "for" is read whole; including text off the visible page), outline titles, annotation
+contents, authors and subjects, and form field values. Whatever the names file or the terms file
+already covers, and every label of the names file, is overwritten with a separator character
+before anything else looks at the text, so it can be neither suggested nor glued to a
+neighbouring word.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
+
+from readingroom.errors import InputFileError
+from readingroom.prepare.matching import Matcher, Target, build_targets
+from readingroom.prepare.mupdf import Document, Page, pymupdf
+from readingroom.prepare.names import NameEntry, RedactionTerm
+
+MASK = "\x1f"
+"""Stands in for covered text: not a letter, not whitespace, so it ends any run of words."""
+
+EXTRACT_FLAGS: int = pymupdf.TEXT_PRESERVE_WHITESPACE & ~pymupdf.TEXT_MEDIABOX_CLIP
+
+# A word broken by the layout ("Oka-" / "for"): the hyphen and line break go when a lower-case
+# letter follows. A capital after the break is kept apart: "Smith-" / "Jones" is double-barrelled.
+_SOFT_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\n[ \t]*(?=[^\W\d_A-Z])")
+
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+
+Progress = Callable[[int, int], None]
+
+
+@dataclass(frozen=True)
+class TextPiece:
+    """One piece of the draft's text and where it is (1-based page; 0 for the outline)."""
+
+    page: int
+    text: str
+
+
+@dataclass(frozen=True)
+class DocumentWords:
+    """What the whole document says about its own words."""
+
+    lower_case: frozenset[str]
+    """Words the document writes in lower case somewhere: ordinary words, not names."""
+
+
+def open_draft(pdf: bytes) -> Document:
+    """Open the custodian's draft, refusing what is not a readable, unencrypted PDF.
+
+    Raises:
+        InputFileError: not a PDF, damaged, encrypted or without pages.
+    """
+    try:
+        doc = pymupdf.open(stream=pdf, filetype="pdf")
+    except Exception as exc:  # PyMuPDF raises several types on hostile input
+        raise InputFileError("The input file is not a PDF or is too damaged to read.") from exc
+    if doc.needs_pass or doc.is_encrypted or not doc.is_pdf or doc.page_count == 0:
+        doc.close()
+        raise InputFileError("The input file is not an unencrypted PDF with at least one page.")
+    return doc
+
+
+def covering_matcher(names: Sequence[NameEntry], terms: Sequence[RedactionTerm]) -> Matcher:
+    """One matcher for the originals, the terms and the labels: everything not to suggest."""
+    targets = build_targets(names, terms)
+    labels = {entry.label for entry in names}
+    targets += [Target(label, label, False, 0) for label in labels]
+    return Matcher(sorted(targets, key=lambda t: len(t.text), reverse=True))
+
+
+def mask_covered(text: str, matcher: Matcher) -> str:
+    """Overwrite every covered occurrence in ``text`` with :data:`MASK` characters."""
+    pieces: list[str] = []
+    position = 0
+    for match in matcher.find(text):
+        pieces.append(text[position : match.start])
+        pieces.append(MASK * (match.end - match.start))
+        position = match.end
+    pieces.append(text[position:])
+    return "".join(pieces)
+
+
+def page_text(page: Page) -> str:
+    """The page's text, a blank line between blocks (so no name runs from one into the next)."""
+    blocks = page.get_text("blocks", flags=EXTRACT_FLAGS)
+    text = "\n\n".join(str(block[4]) for block in blocks if block[6] == 0)
+    return _SOFT_BREAK.sub("", text)
+
+
+def _annotation_texts(page: Page) -> Iterator[str]:
+    for annot in page.annots() or ():
+        info = annot.info or {}
+        for key in ("content", "title", "subject"):
+            value = info.get(key)
+            if isinstance(value, str) and value:
+                yield value
+    for widget in page.widgets() or ():
+        value = widget.field_value
+        if isinstance(value, str) and value:
+            yield value
+
+
+def read_draft(pdf: bytes, matcher: Matcher, progress: Progress | None = None) -> list[TextPiece]:
+    """Extract every piece of text ``prepare`` would rewrite, with covered text masked.
+
+    Raises:
+        InputFileError: the PDF cannot be read (see :func:`open_draft`).
+    """
+    doc = open_draft(pdf)
+    pieces: list[TextPiece] = []
+    try:
+        total = doc.page_count
+        for entry in doc.get_toc(simple=True):
+            pieces.append(TextPiece(0, mask_covered(str(entry[1]), matcher)))
+        for page in doc:
+            number = page.number + 1
+            pieces.append(TextPiece(number, mask_covered(page_text(page), matcher)))
+            for extra in _annotation_texts(page):
+                pieces.append(TextPiece(number, mask_covered(extra, matcher)))
+            if progress is not None:
+                progress(number, total)
+    except InputFileError:
+        raise
+    except Exception as exc:  # hostile input can make PyMuPDF fail on any page
+        raise InputFileError("The input PDF is too damaged or unusual to read.") from exc
+    finally:
+        doc.close()
+    return pieces
+
+
+def document_words(pieces: Sequence[TextPiece]) -> DocumentWords:
+    """Collect the words the document writes in lower case."""
+    lower: set[str] = set()
+    for piece in pieces:
+        for word in _WORD.findall(piece.text):
+            if word.islower():
+                lower.add(word)
+    return DocumentWords(lower_case=frozenset(lower))
