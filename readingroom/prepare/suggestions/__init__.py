@@ -62,7 +62,7 @@ def suggest_names(
         InputFileError: the PDF is not readable (not a PDF, damaged, encrypted, no pages).
     """
     pieces = read_draft(pdf, covering_matcher(names, terms), progress)
-    words = document_words(pieces)
+    words = document_words(pieces, names)
     candidates: list[Candidate] = []
     for piece in pieces:
         candidates.extend(find_candidates(piece.text, piece.page, words))

@@ -69,6 +69,17 @@ POSTCODE = re.compile(
     r"\b(?:GIR ?0AA|[A-PR-UWYZ](?:[0-9][0-9A-HJKPS-UW]?|[A-HK-Y][0-9][0-9ABEHMNPRV-Y]?)"
     r" ?[0-9][ABD-HJLNP-UW-Z]{2})\b"
 )
+CALENDAR_WORDS = frozenset(
+    name.casefold()
+    for names in (
+        calendar.month_name,
+        calendar.month_abbr,
+        calendar.day_name,
+        calendar.day_abbr,
+    )
+    for name in names
+    if name
+)
 _MONTHS = "|".join(
     sorted({m for m in list(calendar.month_name) + list(calendar.month_abbr) if m}, key=len)[::-1]
 )
@@ -158,10 +169,33 @@ class _PieceReader:
         token = self.tokens[index]
         if token.number or not token.capitalised or len(token.text) < 2:
             return 0.0
-        if token.all_caps and token.line not in self.caps_lines:
-            return 0.0  # an acronym in running text (NHS, CAMHS, GP)
-        lower_elsewhere = token.folded in self.words.lower_case
-        return scoring.word_score(word_facts(token.folded), lower_case_elsewhere=lower_elsewhere)
+        if token.all_caps and (
+            token.line not in self.caps_lines or token.folded in self.words.acronyms
+        ):
+            return 0.0  # an acronym (NHS, CAMHS, GP)
+        if token.folded in CALENDAR_WORDS and self.next_to_number(index):
+            return 0.0  # "12 Mar 2019", "June 2020": a date, not Jan or June
+
+        return scoring.word_score(
+            word_facts(token.folded),
+            lower_case_elsewhere=token.folded in self.words.lower_case,
+            listed=token.folded in self.words.listed,
+        )
+
+    def next_to_number(self, index: int) -> bool:
+        """True if a number stands right before or after token ``index``."""
+        before = index > 0 and self.tokens[index - 1].number and self.joined(index - 1, index)
+        after = (
+            index + 1 < len(self.tokens)
+            and self.tokens[index + 1].number
+            and self.joined(index, index + 1)
+        )
+        return bool(before or after)
+
+    def continues_name(self, index: int, score: float) -> bool:
+        """True if a word too weak to start a name may still end one ("Jane Brown")."""
+        facts = word_facts(self.tokens[index].folded)
+        return score >= scoring.NAME_CONTINUES and (facts.first_name or facts.surname)
 
     def is_title(self, index: int) -> bool:
         token = self.tokens[index]
@@ -206,7 +240,7 @@ class _PieceReader:
             initials = 0
             while index < count and (index == body_start or self.joined(index - 1, index)):
                 score = self.word_score(index)
-                if score >= scoring.NAME_LIKE:
+                if score >= scoring.NAME_LIKE or (scores and self.continues_name(index, score)):
                     scores.append(score)
                 elif self.is_initial(index):
                     initials += 1

@@ -47,6 +47,12 @@ class DocumentWords:
 
     lower_case: frozenset[str]
     """Words the document writes in lower case somewhere: ordinary words, not names."""
+    acronyms: frozenset[str]
+    """Words written in capitals inside running text (NHS, MASH): acronyms everywhere, also in
+    headings and glossaries, where capitals say nothing."""
+    listed: frozenset[str]
+    """The words of the names file's originals, case-folded: a lone "Tamsin" of a listed
+    "Tamsin Fairweather" is a form the names file misses."""
 
 
 def open_draft(pdf: bytes) -> Document:
@@ -133,11 +139,23 @@ def read_draft(pdf: bytes, matcher: Matcher, progress: Progress | None = None) -
     return pieces
 
 
-def document_words(pieces: Sequence[TextPiece]) -> DocumentWords:
-    """Collect the words the document writes in lower case."""
+def document_words(pieces: Sequence[TextPiece], names: Sequence[NameEntry]) -> DocumentWords:
+    """Collect the words the document writes in lower case, and the names file's words."""
     lower: set[str] = set()
+    acronyms: set[str] = set()
     for piece in pieces:
-        for word in _WORD.findall(piece.text):
-            if word.islower():
-                lower.add(word)
-    return DocumentWords(lower_case=frozenset(lower))
+        for line in piece.text.splitlines():
+            words = _WORD.findall(line)
+            capitals = [word for word in words if len(word) > 1 and word.isupper()]
+            lower.update(word for word in words if word.islower())
+            if len(capitals) * 2 < len(words):
+                acronyms.update(word.casefold() for word in capitals)
+    listed = {
+        word.casefold()
+        for entry in names
+        for word in _WORD.findall(entry.original)
+        if len(word) > 1
+    }
+    return DocumentWords(
+        lower_case=frozenset(lower), acronyms=frozenset(acronyms), listed=frozenset(listed)
+    )

@@ -82,7 +82,9 @@ def group_candidates(
     suggestions = []
     for members in groups.values():
         forms = Counter(m.text for m in members)
-        fullest = max(forms, key=lambda form: (len(form.split()), forms[form], form))
+        # The fullest form has the most name words (titles and initials do not count).
+        words = {m.text: sum(len(w) > 1 for w in m.name_words) for m in members}
+        fullest = max(forms, key=lambda form: (words[form], len(form.split()), forms[form]))
         best = max(m.score for m in members)
         confidence = scoring.repeated(best, len(members))
         if confidence < threshold:

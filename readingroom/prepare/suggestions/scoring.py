@@ -21,10 +21,17 @@ UNCOMMON_WORD = 0.3
 """Zipf 3 to 4."""
 FAIRLY_COMMON_WORD = 0.1
 """Zipf 4 to 4.5."""
+VERY_COMMON_WORD = -0.25
+"""Zipf 5 or more ("Brown", "Page", "Early"): alone it is more likely a word than a name."""
+LISTED_NAME_WORD = 0.6
+"""A word of an original in the names file ("Tamsin" of "Tamsin Fairweather") seen on its own:
+the names file covers the full name, so this shorter form would survive ``prepare``."""
 LOWER_CASE_ELSEWHERE = -0.5
 """The document also writes the word in lower case: it is an ordinary word here."""
 NAME_LIKE = 0.3
-"""A word scoring at least this joins a name."""
+"""A word scoring at least this starts or joins a name."""
+NAME_CONTINUES = 0.15
+"""After a name word, a known name scoring at least this joins it ("Jane Brown")."""
 MAX_WORD_SCORE = 0.95
 
 TITLE_DOUBT = 0.4
@@ -42,9 +49,9 @@ DEFAULT_THRESHOLD = 0.35
 """Suggestions scoring below this are not shown (``--all`` shows them)."""
 
 
-def word_score(facts: WordFacts, *, lower_case_elsewhere: bool) -> float:
+def word_score(facts: WordFacts, *, lower_case_elsewhere: bool, listed: bool) -> float:
     """The evidence that one capitalised word is (part of) a name."""
-    score = 0.0
+    score = LISTED_NAME_WORD if listed else 0.0
     if facts.first_name or facts.surname:
         score += KNOWN_NAME
     if facts.zipf < 3.0:
@@ -53,6 +60,8 @@ def word_score(facts: WordFacts, *, lower_case_elsewhere: bool) -> float:
         score += UNCOMMON_WORD
     elif facts.zipf < 4.5:
         score += FAIRLY_COMMON_WORD
+    elif facts.zipf >= 5.0:
+        score += VERY_COMMON_WORD
     if lower_case_elsewhere:
         score += LOWER_CASE_ELSEWHERE
     return max(0.0, min(score, MAX_WORD_SCORE))
@@ -78,5 +87,5 @@ def repeated(score: float, count: int) -> float:
     """A group's score: its best occurrence's, nudged up a little by each further one."""
     doubt = 1.0 - score
     for _ in range(min(count - 1, 5)):
-        doubt *= 0.95
+        doubt *= 0.97
     return 1.0 - doubt
