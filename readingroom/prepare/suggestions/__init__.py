@@ -18,7 +18,7 @@ from collections.abc import Callable, Sequence
 from readingroom.prepare.names import NameEntry, RedactionTerm
 from readingroom.prepare.suggestions.candidates import Candidate, Kind, find_candidates
 from readingroom.prepare.suggestions.document_text import (
-    covering_matcher,
+    Covered,
     document_words,
     read_draft,
 )
@@ -61,7 +61,7 @@ def suggest_names(
     Raises:
         InputFileError: the PDF is not readable (not a PDF, damaged, encrypted, no pages).
     """
-    pieces = read_draft(pdf, covering_matcher(names, terms), progress)
+    pieces = read_draft(pdf, Covered(names, terms), progress)
     words = document_words(pieces, names)
     candidates: list[Candidate] = []
     for piece in pieces:

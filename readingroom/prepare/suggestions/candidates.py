@@ -15,7 +15,6 @@ from __future__ import annotations
 import bisect
 import calendar
 import re
-from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
@@ -56,6 +55,11 @@ class Candidate:
 
 
 _TOKEN = re.compile(r"(?P<word>[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*)|(?P<number>\d+[A-Za-z]?)")
+# The tokens worth a look: capitalised words and numbers, each at the start of a word. Skipping
+# lower-case words inside the regular expression engine halves the time of a long document.
+_CAPITALISED_OR_NUMBER = re.compile(
+    r"(?<![^\W_])(?:(?P<word>(?![a-z])[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*)|(?P<number>\d+[A-Za-z]?))"
+)
 _POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 _JOINER = re.compile(r"[ \t\u00a0]*\n?[ \t\u00a0]*")
 """What may stand between two words of one name: spaces and at most one line break (after an
@@ -107,34 +111,35 @@ class _Token:
 
 
 def _tokens(text: str) -> list[_Token]:
+    # Only capitalised words and numbers become tokens: a lower-case word can be no part of a
+    # name, and the gap test in ``joined`` sees it in the text between two tokens anyway.
+    # (Building a token for every word made this the slowest step on long documents.)
     line_starts = [0] + [m.end() for m in re.finditer("\n", text)]
     tokens = []
-    for match in _TOKEN.finditer(text):
+    for match in _CAPITALISED_OR_NUMBER.finditer(text):
         raw = match.group()
-        word = _POSSESSIVE.sub("", raw) if match.group("word") else raw
+        if raw[0].islower():
+            continue
+        number = raw[0].isdigit()
+        possessive = not number and ("'" in raw or "\u2019" in raw)
+        word = _POSSESSIVE.sub("", raw) if possessive else raw
+        start = match.start()
         tokens.append(
             _Token(
                 text=word,
-                start=match.start(),
-                end=match.start() + len(word),
+                start=start,
+                end=start + len(word),
                 folded=word.casefold(),
-                number=match.group("number") is not None,
-                capitalised=word[:1].isupper(),
+                number=number,
+                capitalised=not number,
                 all_caps=len(word) > 1 and word.isupper(),
-                line=bisect.bisect_right(line_starts, match.start()) - 1,
+                line=bisect.bisect_right(line_starts, start) - 1,
             )
         )
     return tokens
 
 
-def _caps_lines(tokens: list[_Token]) -> set[int]:
-    # A line whose words are mostly capitals is a heading or table header: its capitals say
-    # nothing about a word, so ALL-CAPS words there are judged like Title Case ones.
-    words: dict[int, list[bool]] = {}
-    for token in tokens:
-        if not token.number and len(token.text) > 1:
-            words.setdefault(token.line, []).append(token.all_caps)
-    return {line for line, caps in words.items() if sum(caps) * 2 > len(caps)}
+_PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[ \t\u00a0]*\n?[ \t\u00a0]*$")
 
 
 class _PieceReader:
@@ -145,8 +150,21 @@ class _PieceReader:
         self.page = page
         self.words = words
         self.tokens = _tokens(text)
-        self.caps_lines = _caps_lines(self.tokens)
-        self.words_on_line = Counter(token.line for token in self.tokens)
+        self.lines = text.split("\n")
+        self._caps_lines: dict[int, bool] = {}
+
+    def caps_line(self, line: int) -> bool:
+        """True if most words of the line are ALL CAPS (a heading or a table header).
+
+        Capitals there say nothing about a word, so its ALL-CAPS words are judged like Title
+        Case ones; elsewhere an ALL-CAPS word is an acronym.
+        """
+        known = self._caps_lines.get(line)
+        if known is None:
+            words = [w for w in _TOKEN.findall(self.lines[line]) if len(w[0]) > 1]
+            capitals = sum(word.isupper() for word, _ in words)
+            known = self._caps_lines[line] = capitals * 2 > len(words)
+        return known
 
     def wraps_after(self, index: int) -> bool:
         """True if the line of token ``index`` is running text that wraps onto the next line.
@@ -154,7 +172,7 @@ class _PieceReader:
         Headings, table cells and list items are short lines: what follows them on the next line
         is a different thing, so a name never runs on from them.
         """
-        return self.words_on_line[self.tokens[index].line] >= WRAPPING_LINE_WORDS
+        return len(self.lines[self.tokens[index].line].split()) >= WRAPPING_LINE_WORDS
 
     def joined(self, left: int, right: int) -> bool:
         """True if tokens ``left`` and ``right`` (adjacent) can belong to one name."""
@@ -170,7 +188,7 @@ class _PieceReader:
         if token.number or not token.capitalised or len(token.text) < 2:
             return 0.0
         if token.all_caps and (
-            token.line not in self.caps_lines or token.folded in self.words.acronyms
+            not self.caps_line(token.line) or token.folded in self.words.acronyms
         ):
             return 0.0  # an acronym (NHS, CAMHS, GP)
         if token.folded in CALENDAR_WORDS and self.next_to_number(index):
@@ -192,6 +210,11 @@ class _PieceReader:
         )
         return bool(before or after)
 
+    def starts_next_name(self, index: int) -> bool:
+        """True if a first name follows a surname: a list of names without commas."""
+        previous = word_facts(self.tokens[index - 1].folded)
+        return word_facts(self.tokens[index].folded).first_name and not previous.first_name
+
     def continues_name(self, index: int, score: float) -> bool:
         """True if a word too weak to start a name may still end one ("Jane Brown")."""
         facts = word_facts(self.tokens[index].folded)
@@ -206,12 +229,21 @@ class _PieceReader:
         return len(token.text) == 1 and token.text.isupper()
 
     def sentence_start(self, index: int) -> bool:
-        if index == 0:
-            return True
-        before = self.text[self.tokens[index - 1].end : self.tokens[index].start]
-        if "\n" in before and not self.wraps_after(index - 1):
-            return True
-        return any(mark in before for mark in ".!?:;\u2022" + MASK)
+        """True if token ``index`` starts a sentence, a heading, a table cell or the text."""
+        start = self.tokens[index].start
+        before = self.text[max(0, start - 80) : start].rstrip(" \t\u00a0")
+        if before.endswith("\n"):
+            line = self.tokens[index].line - 1
+            if len(self.lines[line].split()) < WRAPPING_LINE_WORDS:
+                return True
+            before = before.rstrip()
+        return not before or before[-1] in ".!?:;\u2022" + MASK
+
+    def previous_word(self, index: int) -> str:
+        """The word right before token ``index`` (case-folded), or ""."""
+        start = self.tokens[index].start
+        found = _PREVIOUS_WORD.search(self.text, max(0, start - 40), start)
+        return found.group(1).casefold() if found else ""
 
     def role_label_follows(self, index: int) -> bool:
         """True if token ``index`` numbers or letters a role ("Paediatrician 2", "Sibling B")."""
@@ -239,6 +271,8 @@ class _PieceReader:
             scores: list[float] = []
             initials = 0
             while index < count and (index == body_start or self.joined(index - 1, index)):
+                if len(scores) >= 2 and self.starts_next_name(index):
+                    break
                 score = self.word_score(index)
                 if score >= scoring.NAME_LIKE or (scores and self.continues_name(index, score)):
                     scores.append(score)
@@ -300,7 +334,7 @@ class _PieceReader:
                 return Kind.STREET, extra + 1
         if not titled:
             body = tokens[start:end]
-            before = tokens[start - 1].folded if start > 0 else ""
+            before = self.previous_word(start)
             known = any(word_facts(t.folded).first_name for t in body)
             if before in PLACE_PREPOSITIONS and not known:
                 return Kind.PLACE, end

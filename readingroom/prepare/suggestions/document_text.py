@@ -29,6 +29,8 @@ EXTRACT_FLAGS: int = pymupdf.TEXT_PRESERVE_WHITESPACE & ~pymupdf.TEXT_MEDIABOX_C
 _SOFT_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\n[ \t]*(?=[^\W\d_A-Z])")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
+_LOWER_CASE_WORD = re.compile(r"(?<![^\W_])[a-z\u00df-\u00ff]+(?![^\W_])")
+_CAPITALS_WORD = re.compile(r"(?<![^\W_])[A-Z][A-Z]+(?![^\W_])")
 
 Progress = Callable[[int, int], None]
 
@@ -71,16 +73,8 @@ def open_draft(pdf: bytes) -> Document:
     return doc
 
 
-def covering_matcher(names: Sequence[NameEntry], terms: Sequence[RedactionTerm]) -> Matcher:
-    """One matcher for the originals, the terms and the labels: everything not to suggest."""
-    targets = build_targets(names, terms)
-    labels = {entry.label for entry in names}
-    targets += [Target(label, label, False, 0) for label in labels]
-    return Matcher(sorted(targets, key=lambda t: len(t.text), reverse=True))
-
-
 def mask_covered(text: str, matcher: Matcher) -> str:
-    """Overwrite every covered occurrence in ``text`` with :data:`MASK` characters."""
+    """Overwrite every occurrence ``matcher`` finds in ``text`` with :data:`MASK` characters."""
     pieces: list[str] = []
     position = 0
     for match in matcher.find(text):
@@ -89,6 +83,27 @@ def mask_covered(text: str, matcher: Matcher) -> str:
         position = match.end
     pieces.append(text[position:])
     return "".join(pieces)
+
+
+class Covered:
+    """Masks what the names and terms files cover, and the names file's labels."""
+
+    def __init__(self, names: Sequence[NameEntry], terms: Sequence[RedactionTerm]) -> None:
+        """Build one matcher for originals and terms (as prepare does), one for the labels."""
+        self.originals = Matcher(build_targets(names, terms))
+        labels = sorted({entry.label for entry in names}, key=len, reverse=True)
+        self.labels = Matcher([Target(label, label, False, 0) for label in labels])
+        # Labels are rare in a draft: the label matcher runs only on text holding a label's
+        # first word, which keeps a long document's time close to that of the originals alone.
+        self._label_starts = {label.split()[0].casefold() for label in labels}
+
+    def mask(self, text: str) -> str:
+        """``text`` with every covered original, term and label replaced by :data:`MASK`."""
+        text = mask_covered(text, self.originals)
+        folded = text.casefold()
+        if any(start in folded for start in self._label_starts):
+            text = mask_covered(text, self.labels)
+        return text
 
 
 def page_text(page: Page) -> str:
@@ -111,7 +126,7 @@ def _annotation_texts(page: Page) -> Iterator[str]:
             yield value
 
 
-def read_draft(pdf: bytes, matcher: Matcher, progress: Progress | None = None) -> list[TextPiece]:
+def read_draft(pdf: bytes, covered: Covered, progress: Progress | None = None) -> list[TextPiece]:
     """Extract every piece of text ``prepare`` would rewrite, with covered text masked.
 
     Raises:
@@ -122,12 +137,12 @@ def read_draft(pdf: bytes, matcher: Matcher, progress: Progress | None = None) -
     try:
         total = doc.page_count
         for entry in doc.get_toc(simple=True):
-            pieces.append(TextPiece(0, mask_covered(str(entry[1]), matcher)))
+            pieces.append(TextPiece(0, covered.mask(str(entry[1]))))
         for page in doc:
             number = page.number + 1
-            pieces.append(TextPiece(number, mask_covered(page_text(page), matcher)))
+            pieces.append(TextPiece(number, covered.mask(page_text(page))))
             for extra in _annotation_texts(page):
-                pieces.append(TextPiece(number, mask_covered(extra, matcher)))
+                pieces.append(TextPiece(number, covered.mask(extra)))
             if progress is not None:
                 progress(number, total)
     except InputFileError:
@@ -144,12 +159,16 @@ def document_words(pieces: Sequence[TextPiece], names: Sequence[NameEntry]) -> D
     lower: set[str] = set()
     acronyms: set[str] = set()
     for piece in pieces:
-        for line in piece.text.splitlines():
-            words = _WORD.findall(line)
-            capitals = [word for word in words if len(word) > 1 and word.isupper()]
-            lower.update(word for word in words if word.islower())
-            if len(capitals) * 2 < len(words):
-                acronyms.update(word.casefold() for word in capitals)
+        text = piece.text
+        lower.update(_LOWER_CASE_WORD.findall(text))
+        for match in _CAPITALS_WORD.finditer(text):
+            # An acronym is written in capitals on a line of ordinary words (not a heading).
+            line_start = text.rfind("\n", 0, match.start()) + 1
+            line_end = text.find("\n", match.end())
+            words = _WORD.findall(text[line_start : line_end if line_end >= 0 else len(text)])
+            capitals = sum(1 for word in words if len(word) > 1 and word.isupper())
+            if capitals * 2 < len(words):
+                acronyms.add(match.group().casefold())
     listed = {
         word.casefold()
         for entry in names
