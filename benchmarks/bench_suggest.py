@@ -20,7 +20,7 @@ from readingroom.prepare import NameEntry
 from readingroom.prepare.suggestions import suggest_names
 from readingroom.prepare.suggestions.lexicon import warm_up
 
-RUNS = 3
+RUNS = 5
 
 
 def baseline(data: bytes) -> None:

@@ -58,8 +58,11 @@ _TOKEN = re.compile(r"(?P<word>[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*)|(?P<number>\d
 # The tokens worth a look: capitalised words and numbers, each at the start of a word. Skipping
 # lower-case words inside the regular expression engine halves the time of a long document.
 _CAPITALISED_OR_NUMBER = re.compile(
-    r"(?<![^\W_])(?:(?P<word>(?![a-z])[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*)|(?P<number>\d+[A-Za-z]?))"
+    r"\b(?:(?P<word>[A-Z\u00c0-\u00de\u0100-\u024f][^\W\d_]*(?:['\u2019\-][^\W\d_]+)*)"
+    r"|(?P<number>\d+[A-Za-z]?\b))"
 )
+"""Capitalised words (Latin script; Latin Extended letters of either case, lower-case ones
+dropped after) and numbers, at the start of a word."""
 _POSSESSIVE = re.compile(r"['\u2019]s$", re.IGNORECASE)
 _JOINER = re.compile(r"[ \t\u00a0]*\n?[ \t\u00a0]*")
 """What may stand between two words of one name: spaces and at most one line break (after an
@@ -345,6 +348,9 @@ class _PieceReader:
     def _patterns(self) -> Iterator[Candidate]:
         for match in POSTCODE.finditer(self.text):
             yield Candidate(match.group(), Kind.POSTCODE, self.page, scoring.POSTCODE)
+        folded = self.text.casefold()
+        if not any(word in folded for word in ("born", "birth", "dob", "d.o.b")):
+            return  # a quick test spares most pages the date pattern
         for match in DATE_OF_BIRTH.finditer(self.text):
             date = " ".join(match.group("date").split())
             yield Candidate(date, Kind.DATE_OF_BIRTH, self.page, scoring.DATE_OF_BIRTH)

@@ -26,11 +26,11 @@ EXTRACT_FLAGS: int = pymupdf.TEXT_PRESERVE_WHITESPACE & ~pymupdf.TEXT_MEDIABOX_C
 
 # A word broken by the layout ("Oka-" / "for"): the hyphen and line break go when a lower-case
 # letter follows. A capital after the break is kept apart: "Smith-" / "Jones" is double-barrelled.
-_SOFT_BREAK = re.compile(r"(?<=[^\W\d_])[-\u00ad\u2010][ \t]*\n[ \t]*(?=[^\W\d_A-Z])")
+_SOFT_BREAK = re.compile(r"[-\u00ad\u2010](?<=[^\W\d_].)[ \t]*\n[ \t]*(?=[^\W\d_A-Z])")
 
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019\-][^\W\d_]+)*")
-_LOWER_CASE_WORD = re.compile(r"(?<![^\W_])[a-z\u00df-\u00ff]+(?![^\W_])")
-_CAPITALS_WORD = re.compile(r"(?<![^\W_])[A-Z][A-Z]+(?![^\W_])")
+_LOWER_CASE_WORD = re.compile(r"\b[a-z\u00df-\u00ff]+\b")
+_CAPITALS_WORD = re.compile(r"\b[A-Z][A-Z]+\b")
 
 Progress = Callable[[int, int], None]
 
