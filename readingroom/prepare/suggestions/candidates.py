@@ -18,6 +18,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from enum import StrEnum
+from functools import lru_cache
+from typing import NamedTuple
 
 from readingroom.prepare.suggestions import scoring
 from readingroom.prepare.suggestions.document_text import MASK, DocumentWords
@@ -101,8 +103,9 @@ DATE_OF_BIRTH = re.compile(
 )
 
 
-@dataclass(frozen=True)
-class _Token:
+class _Token(NamedTuple):
+    """One capitalised word or number (a tuple: a long document has tens of thousands)."""
+
     text: str
     start: int
     end: int
@@ -127,22 +130,22 @@ def _tokens(text: str) -> list[_Token]:
         possessive = not number and ("'" in raw or "\u2019" in raw)
         word = _POSSESSIVE.sub("", raw) if possessive else raw
         start = match.start()
+        line = bisect.bisect_right(line_starts, start) - 1
+        caps = len(word) > 1 and word.isupper()
         tokens.append(
-            _Token(
-                text=word,
-                start=start,
-                end=start + len(word),
-                folded=word.casefold(),
-                number=number,
-                capitalised=not number,
-                all_caps=len(word) > 1 and word.isupper(),
-                line=bisect.bisect_right(line_starts, start) - 1,
-            )
+            _Token(word, start, start + len(word), word.casefold(), number, not number, caps, line)
         )
     return tokens
 
 
 _PREVIOUS_WORD = re.compile(r"([^\W\d_]+)[ \t\u00a0]*\n?[ \t\u00a0]*$")
+
+
+@lru_cache(maxsize=65536)
+def _word_score(folded: str, lower_case_elsewhere: bool, listed: bool) -> float:
+    # Cached: a document repeats its words, and a long one has tens of thousands of capitals.
+    facts = word_facts(folded)
+    return scoring.word_score(facts, lower_case_elsewhere=lower_case_elsewhere, listed=listed)
 
 
 class _PieceReader:
@@ -180,6 +183,8 @@ class _PieceReader:
     def joined(self, left: int, right: int) -> bool:
         """True if tokens ``left`` and ``right`` (adjacent) can belong to one name."""
         gap = self.text[self.tokens[left].end : self.tokens[right].start]
+        if gap == " ":
+            return True  # the common case, decided without a regular expression
         if gap.startswith(".") and (self.is_initial(left) or self.is_title(left)):
             gap = gap[1:]
         if "\n" in gap and not self.wraps_after(left):
@@ -196,12 +201,8 @@ class _PieceReader:
             return 0.0  # an acronym (NHS, CAMHS, GP)
         if token.folded in CALENDAR_WORDS and self.next_to_number(index):
             return 0.0  # "12 Mar 2019", "June 2020": a date, not Jan or June
-
-        return scoring.word_score(
-            word_facts(token.folded),
-            lower_case_elsewhere=token.folded in self.words.lower_case,
-            listed=token.folded in self.words.listed,
-        )
+        folded = token.folded
+        return _word_score(folded, folded in self.words.lower_case, folded in self.words.listed)
 
     def next_to_number(self, index: int) -> bool:
         """True if a number stands right before or after token ``index``."""
