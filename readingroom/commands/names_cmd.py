@@ -16,8 +16,9 @@ from pathlib import Path
 from typing import Any
 
 from readingroom.display_text import display_text
+from readingroom.errors import NamesMissing
 from readingroom.fileio import read_input_file
-from readingroom.prepare import load_names_csv, load_redaction_terms
+from readingroom.prepare import PrepareOptions, load_names_csv, load_redaction_terms
 from readingroom.progress import TerminalProgress
 
 MAX_PDF_BYTES = 2 * 1024**3
@@ -93,6 +94,38 @@ def run_suggest(args: argparse.Namespace) -> int:
     command = suggest_command(args.input, args.names, args.redact)
     sys.stderr.write(missed_names_line(len(found), command).split(" (")[0] + ".\n")
     return 0
+
+
+def add_strict_names_option(parser: argparse.ArgumentParser) -> None:
+    """Add ``--strict-names`` (for ``prepare`` and ``seal``)."""
+    parser.add_argument(
+        "--strict-names",
+        action="store_true",
+        help="refuse (exit 9, nothing written) if the draft holds likely names the names "
+        "file misses (see: readingroom names suggest)",
+    )
+
+
+def missed_names_summary(pdf: bytes, options: PrepareOptions, args: argparse.Namespace) -> str:
+    """The check ``prepare`` ends with: its summary line, or a refusal with --strict-names.
+
+    Call it before writing anything: with ``--strict-names`` and any suggestion it raises, and
+    the caller writes nothing. The line holds a count and the user's own paths, never names.
+
+    Raises:
+        NamesMissing: ``args.strict_names`` is set and at least one name was found.
+    """
+    from readingroom.prepare.suggestions import (  # noqa: PLC0415 - see run_suggest
+        missed_names_line,
+        suggest_command,
+        suggest_names,
+    )
+
+    found = suggest_names(pdf, options.names, options.terms)
+    command = suggest_command(args.input, args.names, args.redact)
+    if found and getattr(args, "strict_names", False):
+        raise NamesMissing(len(found), command)
+    return missed_names_line(len(found), command)
 
 
 def _shown(text: str) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import json
 from pathlib import Path
 
@@ -9,6 +10,9 @@ import pymupdf
 import pytest
 
 from readingroom import cli
+from readingroom.commands.names_cmd import add_strict_names_option, missed_names_summary
+from readingroom.commands.prepare_cmd import add_prepare_options, options_from_args
+from readingroom.errors import NamesMissing
 from tests.prepare.suggestions.draft import NAMES_CSV, build_draft
 
 
@@ -93,3 +97,45 @@ def test_a_bad_names_file_names_the_line_not_its_text(
     assert run(["names", "suggest", str(draft), "--names", str(names)]) == 3
     err = capsys.readouterr().err
     assert "line 1" in err and "Marchbanks" not in err
+
+
+def _prepare_args(*argv: str) -> argparse.Namespace:
+    # The parser prepare will have once the lead wires the check in: its own options plus one.
+    parser = argparse.ArgumentParser()
+    parser.add_argument("input", type=Path)
+    add_prepare_options(parser)
+    add_strict_names_option(parser)
+    return parser.parse_args(list(argv))
+
+
+def test_prepare_summary_line_names_the_command(files: tuple[Path, Path]) -> None:
+    draft, names = files
+    args = _prepare_args(str(draft), "--names", str(names))
+    line = missed_names_summary(draft.read_bytes(), options_from_args(args), args)
+    assert line == (
+        f"26 likely names are not in the names file "
+        f"(readingroom names suggest {draft} --names {names})"
+    )
+
+
+def test_strict_names_refuses_with_exit_9_and_no_names(files: tuple[Path, Path]) -> None:
+    draft, names = files
+    args = _prepare_args(str(draft), "--names", str(names), "--strict-names")
+    with pytest.raises(NamesMissing) as refused:
+        missed_names_summary(draft.read_bytes(), options_from_args(args), args)
+    assert refused.value.exit_code == 9
+    assert "26 likely names" in str(refused.value) and "Chaudhry" not in str(refused.value)
+
+
+def test_strict_names_passes_a_draft_whose_names_are_all_listed(tmp_path: Path) -> None:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Ottoline Fairbrother met the family.", fontsize=11)
+    (tmp_path / "draft.pdf").write_bytes(doc.tobytes())
+    (tmp_path / "names.csv").write_text("Ottoline Fairbrother,Social Worker 1\n")
+    args = _prepare_args(
+        str(tmp_path / "draft.pdf"), "--names", str(tmp_path / "names.csv"), "--strict-names"
+    )
+    line = missed_names_summary(
+        (tmp_path / "draft.pdf").read_bytes(), options_from_args(args), args
+    )
+    assert line == "No likely names are missing from the names file."
