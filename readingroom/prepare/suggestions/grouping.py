@@ -82,9 +82,10 @@ def group_candidates(
     suggestions = []
     for members in groups.values():
         forms = Counter(m.text for m in members)
-        # The fullest form has the most name words (titles and initials do not count).
+        # The fullest form has the most name words (titles and initials do not count); a
+        # heading's capitals give way to the ordinary spelling.
         words = {m.text: sum(len(w) > 1 for w in m.name_words) for m in members}
-        fullest = max(forms, key=lambda form: (words[form], len(form.split()), forms[form]))
+        fullest = max(forms, key=lambda f: (words[f], len(f.split()), not f.isupper(), forms[f], f))
         best = max(m.score for m in members)
         confidence = scoring.repeated(best, len(members))
         if confidence < threshold:
