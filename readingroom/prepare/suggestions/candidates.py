@@ -187,6 +187,8 @@ class _PieceReader:
             return True  # the common case, decided without a regular expression
         if gap.startswith(".") and (self.is_initial(left) or self.is_title(left)):
             gap = gap[1:]
+        elif gap.startswith("-") and "\n" in gap:
+            gap = gap[1:]  # a double-barrelled name broken at its hyphen: "Hartley-" / "Brown"
         if "\n" in gap and not self.wraps_after(left):
             return False
         return MASK not in gap and _JOINER.fullmatch(gap) is not None
@@ -314,6 +316,7 @@ class _PieceReader:
         elif kind is Kind.SCHOOL:
             score = max(score, scoring.SCHOOL)
         text = " ".join(self.text[tokens[first].start : tokens[last - 1].end].split())
+        text = text.replace("- ", "-")
         if self.is_initial(last - 1) and self.text[tokens[last - 1].end :].startswith("."):
             text += "."
         return Candidate(text=text, kind=kind, page=self.page, score=score, name_words=words)

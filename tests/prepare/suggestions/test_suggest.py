@@ -111,6 +111,17 @@ def test_role_labels_acronyms_and_dates_are_not_names() -> None:
     assert suggest_names(pdf) == []
 
 
+def test_names_broken_over_lines_are_found_whole() -> None:
+    pdf = _pdf(
+        "The report on the family was written by Ottoline Fair-",
+        "brother and then sent on to the school nurse Sophie Hartley-",
+        "Brown on the following Monday, with a copy to Dr Ignatius",
+        "Pemberton-Whyte at the surgery in the town.",
+    )
+    texts = {item.text for item in suggest_names(pdf)}
+    assert {"Ottoline Fairbrother", "Sophie Hartley-Brown", "Dr Ignatius Pemberton-Whyte"} <= texts
+
+
 def test_postcodes_and_dates_of_birth() -> None:
     pdf = _pdf(
         "The family moved to a flat at SW1A 1AA and later to M1 1AE.",
