@@ -21,8 +21,12 @@ def suggest_command(pdf: Path, names: Path | None = None, terms: Path | None = N
 
 
 def missed_names_line(count: int, command: str) -> str:
-    """ "N likely names are not in the names file (COMMAND)", or that none are."""
+    """The line prepare ends with: "N likely names are not in the names file (COMMAND)".
+
+    With none, it says none were found "in the draft's text": pages without a text layer
+    (scans) hold nothing to read, so it claims no more than that.
+    """
     if count == 0:
-        return "No likely names are missing from the names file."
+        return "No likely names outside the names file were found in the draft's text."
     noun = "name is" if count == 1 else "names are"
     return f"{count} likely {noun} not in the names file ({command})"

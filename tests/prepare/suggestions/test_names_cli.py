@@ -138,4 +138,4 @@ def test_strict_names_passes_a_draft_whose_names_are_all_listed(tmp_path: Path) 
     line = missed_names_summary(
         (tmp_path / "draft.pdf").read_bytes(), options_from_args(args), args
     )
-    assert line == "No likely names are missing from the names file."
+    assert line == "No likely names outside the names file were found in the draft's text."

@@ -166,4 +166,7 @@ def test_summary_line_for_prepare() -> None:
         f"3 likely names are not in the names file ({command})"
     )
     assert missed_names_line(1, command).startswith("1 likely name is not")
-    assert missed_names_line(0, command) == "No likely names are missing from the names file."
+    assert (
+        missed_names_line(0, command)
+        == "No likely names outside the names file were found in the draft's text."
+    )
