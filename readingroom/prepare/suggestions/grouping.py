@@ -2,7 +2,9 @@
 
 A person is keyed by surname and first initial: "Jane Smith" and "J. Smith" are one person,
 "Peter Smith" another. A lone word ("Smith", "Ms Smith", "Jane") joins the most frequent person
-whose surname, else whose first name, it is; otherwise it stands alone. Places, schools, streets,
+whose surname, else whose first name, it is, unless a title says it is someone else ("Mr
+Whitlock" is not "Grace Whitlock", by Faker's lists of men's and women's first names); otherwise
+it stands alone. Places, schools, streets,
 postcodes and dates group by their text, ignoring case and spacing.
 """
 
@@ -14,6 +16,7 @@ from dataclasses import dataclass
 
 from readingroom.prepare.suggestions import scoring
 from readingroom.prepare.suggestions.candidates import Candidate, Kind
+from readingroom.prepare.suggestions.lexicon import TITLE_GENDERS, first_name_genders
 
 
 @dataclass(frozen=True)
@@ -45,18 +48,24 @@ def _person_key(words: Sequence[str]) -> tuple[str, str]:
     return full[-1], words[0][0]
 
 
+def _title_gender(candidate: Candidate) -> str:
+    words = candidate.text.split()
+    if len(words) <= len(candidate.name_words):
+        return ""
+    return TITLE_GENDERS.get(words[0].casefold().rstrip("."), "")
+
+
 def _keys(candidates: Sequence[Candidate]) -> list[_Key]:
     people = [c for c in candidates if c.kind is Kind.PERSON]
     named = Counter(_person_key(c.name_words) for c in people)
-    by_surname: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    # For each full name (surname, initial): the genders its first names are recorded with.
+    genders: dict[tuple[str, str], set[str]] = defaultdict(set)
     by_first: dict[str, list[tuple[int, str, str]]] = defaultdict(list)
-    for (surname, initial), count in named.items():
-        if surname and initial:
-            by_surname[surname].append((count, initial))
     for candidate in people:
         key = _person_key(candidate.name_words)
         if key[0] and key[1] and len(candidate.name_words[0]) > 1:
             by_first[candidate.name_words[0]].append((named[key], key[0], key[1]))
+            genders[key] |= first_name_genders(candidate.name_words[0])
     keys: list[_Key] = []
     for candidate in candidates:
         if candidate.kind is not Kind.PERSON:
@@ -64,12 +73,26 @@ def _keys(candidates: Sequence[Candidate]) -> list[_Key]:
             continue
         surname, initial = _person_key(candidate.name_words)
         if surname and not initial:
-            if by_surname.get(surname):
-                initial = max(by_surname[surname])[1]
-            elif by_first.get(surname):
+            title_gender = _title_gender(candidate)
+            # A lone surname joins the most frequent full name with that surname, unless its
+            # title says otherwise ("Mr Whitlock" does not join "Grace Whitlock").
+            fitting = [
+                (count, key_initial)
+                for (key_surname, key_initial), count in named.items()
+                if key_surname == surname
+                and key_initial
+                and not (title_gender and genders[(surname, key_initial)] == {_other(title_gender)})
+            ]
+            if fitting:
+                initial = max(fitting)[1]
+            elif by_first.get(surname) and not title_gender:
                 _, surname, initial = max(by_first[surname])
         keys.append((Kind.PERSON.value, surname, initial))
     return keys
+
+
+def _other(gender: str) -> str:
+    return "f" if gender == "m" else "m"
 
 
 def group_candidates(

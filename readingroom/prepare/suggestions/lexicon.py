@@ -74,6 +74,26 @@ def _name_sets() -> tuple[frozenset[str], frozenset[str]]:
 
 
 @cache
+def _gendered_first_names() -> dict[str, frozenset[str]]:
+    genders: dict[str, set[str]] = {}
+    for locale in NAME_LOCALES:
+        provider = importlib.import_module(f"faker.providers.person.{locale}").Provider
+        for attribute, gender in (("first_names_male", "m"), ("first_names_female", "f")):
+            for name in getattr(provider, attribute, ()):
+                genders.setdefault(str(name).casefold(), set()).add(gender)
+    return {name: frozenset(found) for name, found in genders.items()}
+
+
+def first_name_genders(folded: str) -> frozenset[str]:
+    """ "m", "f", both or neither: how Faker's lists record a case-folded first name."""
+    return _gendered_first_names().get(folded, frozenset())
+
+
+# Titles that say whether a person is a man or a woman: "Mr Whitlock" is not "Grace Whitlock".
+TITLE_GENDERS = {"mr": "m", "mrs": "f", "ms": "f", "miss": "f", "sir": "m", "dame": "f"}
+
+
+@cache
 def titles() -> frozenset[str]:
     """Honorifics and titles, case-folded and without a trailing full stop."""
     return frozenset(t.casefold() for t in NAME_CONSTANTS.titles) | EXTRA_TITLES
@@ -106,6 +126,7 @@ def word_facts(folded: str) -> WordFacts:
 def warm_up() -> None:
     """Load every list now (so a benchmark or a progress bar does not count the first load)."""
     _name_sets()
+    _gendered_first_names()
     titles()
     street_suffixes()
     word_facts("the")

@@ -39,11 +39,11 @@ def test_suggest_prints_to_stdout_and_writes_nothing(
     out, err = capsys.readouterr()
     assert code == 0
     lines = out.splitlines()
-    assert len(lines) == 26
+    assert len(lines) == 27
     assert "Dr Imran Chaudhry" in out and "Kayden Okafor" not in out
     assert any("Bethany Caldwell" in line and "also: Ms Caldwell" in line for line in lines)
     # Names go to stdout only: stderr holds the count and the note, never document text.
-    assert "26 likely names are not in the names file." in err
+    assert "27 likely names are not in the names file." in err
     assert "Chaudhry" not in err
     assert sorted(draft.parent.iterdir()) == before
 
@@ -113,7 +113,7 @@ def test_prepare_summary_line_names_the_command(files: tuple[Path, Path]) -> Non
     args = _prepare_args(str(draft), "--names", str(names))
     line = missed_names_summary(draft.read_bytes(), options_from_args(args), args)
     assert line == (
-        f"26 likely names are not in the names file "
+        f"27 likely names are not in the names file "
         f"(readingroom names suggest {draft} --names {names})"
     )
 
@@ -124,7 +124,7 @@ def test_strict_names_refuses_with_exit_9_and_no_names(files: tuple[Path, Path])
     with pytest.raises(NamesMissing) as refused:
         missed_names_summary(draft.read_bytes(), options_from_args(args), args)
     assert refused.value.exit_code == 9
-    assert "26 likely names" in str(refused.value) and "Chaudhry" not in str(refused.value)
+    assert "27 likely names" in str(refused.value) and "Chaudhry" not in str(refused.value)
 
 
 def test_strict_names_passes_a_draft_whose_names_are_all_listed(tmp_path: Path) -> None:
