@@ -140,14 +140,24 @@ def test_postcodes_and_dates_of_birth() -> None:
     }
 
 
-def test_a_name_only_in_an_annotation_is_found() -> None:
+def test_names_only_in_an_annotation_a_form_field_or_the_outline_are_found() -> None:
     doc = pymupdf.open()
     page = doc.new_page()
     page.insert_text((72, 72), "Nothing to see in the page text itself.", fontsize=11)
-    annot = page.add_text_annot((300, 72), "Ask Ottoline Fairbrother about this.")
-    annot.update()
-    found = suggest_names(doc.tobytes())
-    assert [item.text for item in found] == ["Ottoline Fairbrother"]
+    page.add_text_annot((300, 72), "Ask Ottoline Fairbrother about this.").update()
+    widget = pymupdf.Widget()
+    widget.field_name = "caseworker"
+    widget.field_type = pymupdf.PDF_WIDGET_TYPE_TEXT
+    widget.field_value = "Cressida Wolstenholme"
+    widget.rect = pymupdf.Rect(72, 400, 300, 420)
+    page.add_widget(widget)
+    doc.set_toc([[1, "Statement of Bartholomew Quince", 1]])
+    found = {(item.text, item.pages) for item in suggest_names(doc.tobytes())}
+    assert found == {
+        ("Ottoline Fairbrother", (1,)),
+        ("Cressida Wolstenholme", (1,)),
+        ("Bartholomew Quince", (0,)),
+    }
 
 
 def test_progress_is_reported_per_page(draft: bytes) -> None:
