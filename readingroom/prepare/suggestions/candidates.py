@@ -269,6 +269,10 @@ class _PieceReader:
         count = len(self.tokens)
         index = 0
         while index < count:
+            if self.tokens[index].number:
+                street = self._numbered_street(index)
+                if street is not None:
+                    yield street
             start = index
             while index < count - 1 and self.is_title(index) and self.joined(index, index + 1):
                 index += 1
@@ -321,6 +325,32 @@ class _PieceReader:
             text += "."
         return Candidate(text=text, kind=kind, page=self.page, score=score, name_words=words)
 
+    def _numbered_street(self, index: int) -> Candidate | None:
+        """A house number and a street of ordinary words ("14 Church Street"), or None.
+
+        Streets named after a name ("27 Larkspur Close") are found as names; this finds those
+        whose words alone would not be suggested.
+        """
+        tokens = self.tokens
+        for last in range(index + 2, min(index + 5, len(tokens) + 1)):
+            token = tokens[last - 1]
+            if not token.capitalised or not self.joined(last - 2, last - 1):
+                return None
+            if token.folded in street_suffixes():
+                if any(self.word_score(i) >= scoring.NAME_LIKE for i in range(index + 1, last)):
+                    return None  # found as a name, with its number, in _names
+                end = tokens[self._suffixes_end(last, street_suffixes()) - 1].end
+                text = " ".join(self.text[tokens[index].start : end].split())
+                return Candidate(text, Kind.STREET, self.page, scoring.STREET)
+        return None
+
+    def _suffixes_end(self, end: int, words: frozenset[str]) -> int:
+        """Past further joined words of ``words``: "Mill Lane", "Primary School"."""
+        tokens = self.tokens
+        while end < len(tokens) and tokens[end].folded in words and self.joined(end - 1, end):
+            end += 1
+        return end
+
     def _kind(self, start: int, end: int, titled: bool) -> tuple[Kind, int]:
         tokens = self.tokens
         # Up to three more capitalised words may finish a street or a school name.
@@ -329,16 +359,9 @@ class _PieceReader:
             if not token.capitalised or not self.joined(extra - 1, extra):
                 break
             if token.folded in SCHOOL_WORDS:
-                last = extra + 1
-                while (
-                    last < len(tokens)
-                    and tokens[last].folded in SCHOOL_WORDS
-                    and self.joined(last - 1, last)
-                ):
-                    last += 1
-                return Kind.SCHOOL, last
+                return Kind.SCHOOL, self._suffixes_end(extra + 1, SCHOOL_WORDS)
             if token.folded in street_suffixes():
-                return Kind.STREET, extra + 1
+                return Kind.STREET, self._suffixes_end(extra + 1, street_suffixes())
         if not titled:
             body = tokens[start:end]
             before = self.previous_word(start)

@@ -125,6 +125,15 @@ def test_names_broken_over_lines_are_found_whole() -> None:
     assert {"Ottoline Fairbrother", "Sophie Hartley-Brown", "Dr Ignatius Pemberton-Whyte"} <= texts
 
 
+def test_a_numbered_street_of_ordinary_words_is_found() -> None:
+    pdf = _pdf(
+        "The family lived at 14 Church Street until the spring, then at 3 Mill Lane.",
+        "The church on the street by the mill was closed, the lane was quiet.",
+    )
+    texts = {(item.kind.value, item.text) for item in suggest_names(pdf)}
+    assert texts == {("street", "14 Church Street"), ("street", "3 Mill Lane")}
+
+
 def test_postcodes_and_dates_of_birth() -> None:
     pdf = _pdf(
         "The family moved to a flat at SW1A 1AA and later to M1 1AE.",
