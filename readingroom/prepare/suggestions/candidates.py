@@ -336,7 +336,8 @@ class _PieceReader:
             token = tokens[last - 1]
             if not token.capitalised or not self.joined(last - 2, last - 1):
                 return None
-            if token.folded in street_suffixes():
+            # A street word straight after the number ("2 Key") is not yet a street name.
+            if token.folded in street_suffixes() and last - index >= 3:
                 if any(self.word_score(i) >= scoring.NAME_LIKE for i in range(index + 1, last)):
                     return None  # found as a name, with its number, in _names
                 end = tokens[self._suffixes_end(last, street_suffixes()) - 1].end
