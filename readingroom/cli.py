@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "readingroom.commands.keys_cmd",
     "readingroom.commands.trust_cmd",
     "readingroom.commands.prepare_cmd",
+    "readingroom.commands.names_cmd",
     "readingroom.commands.seal_cmd",
     "readingroom.commands.inspect_cmd",
     "readingroom.commands.view_cmd",

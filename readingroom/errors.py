@@ -234,6 +234,24 @@ class TermsRemain(NotVerified):
         super().__init__("\n  ".join((self.message, *places)), reason=reason)
 
 
+class NamesMissing(NotVerified):
+    """``--strict-names``: the draft holds likely names that the names file does not cover."""
+
+    message = (
+        "The draft holds likely names that are not in the names file (--strict-names). "
+        "No output file was written."
+    )
+
+    def __init__(self, count: int, command: str) -> None:
+        """Create the error from the count and the ``names suggest`` command that lists them."""
+        self.count = count
+        noun = "name is" if count == 1 else "names are"
+        super().__init__(
+            f"{count} likely {noun} not in the names file (--strict-names). No output file "
+            f"was written. List them with: {command}"
+        )
+
+
 class UnverifiablePages(NotVerified):
     """Some pages have no text layer (scans), so no check can prove them clean."""
 
