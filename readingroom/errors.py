@@ -191,7 +191,7 @@ class BadSessionCode(UsageError):
 
     message = (
         "This session code is mistyped: it should be 8 characters and a check character, "
-        "like K7Q2-9XHM-4, and its check character does not match."
+        "like K7Q2-9XHM-6, and its check character does not match."
     )
 
 

@@ -11,12 +11,15 @@ from readingroom.audit.report import session_text_lines
 from readingroom.audit.trace import trace_session
 from readingroom.config import load_config
 from readingroom.errors import InputFileError
+from readingroom.session_code import EXAMPLE_SESSION_CODE
 
 
 def register(subparsers: Any) -> None:
     """Add the ``trace`` command."""
     parser = subparsers.add_parser("trace", help="find the session behind a session code")
-    parser.add_argument("code", help="the code from the watermark, e.g. K7Q2-9XHM-4")
+    parser.add_argument(
+        "code", help=f"the code from the watermark, e.g. {EXAMPLE_SESSION_CODE}"
+    )
     parser.add_argument("logdir", nargs="?", type=Path, help="the log folder (default: config)")
     parser.set_defaults(run=run)
 
