@@ -27,6 +27,7 @@ class ExitCode:
     AUDIT_UNAVAILABLE = 7
     AUDIT_TAMPERED = 8
     NOT_VERIFIED = 9
+    NOT_A_REVIEW_FILE = 10
     INTERRUPTED = 130
 
 
@@ -71,6 +72,13 @@ class ConfigurationError(ReadingRoomError):
 
     message = "The workstation configuration is missing, unreadable or unsafe."
     exit_code = ExitCode.USAGE
+
+
+class NotAReviewFile(ReadingRoomError):
+    """The file given is something else altogether (a PDF, a text file), not a damaged one."""
+
+    message = "This is not a ReadingRoom review file."
+    exit_code = ExitCode.NOT_A_REVIEW_FILE
 
 
 class CannotUnlock(ReadingRoomError):

@@ -17,9 +17,7 @@ from readingroom.session_code import EXAMPLE_SESSION_CODE
 def register(subparsers: Any) -> None:
     """Add the ``trace`` command."""
     parser = subparsers.add_parser("trace", help="find the session behind a session code")
-    parser.add_argument(
-        "code", help=f"the code from the watermark, e.g. {EXAMPLE_SESSION_CODE}"
-    )
+    parser.add_argument("code", help=f"the code from the watermark, e.g. {EXAMPLE_SESSION_CODE}")
     parser.add_argument("logdir", nargs="?", type=Path, help="the log folder (default: config)")
     parser.set_defaults(run=run)
 
