@@ -205,6 +205,9 @@ class ReadingSession:
             publisher=self._opened.publisher_fingerprint,
             publisher_trusted=self._opened.publisher_trusted,
             classification=manifest.classification,
+            title=manifest.title,
+            pages=manifest.page_count,
+            publisher_name=manifest.publisher_name,
             reader_name=policy.reader.name,
             organisation=policy.reader.organisation,
             not_after=policy.not_after.isoformat() if policy.not_after else None,
@@ -222,9 +225,13 @@ class ReadingSession:
             seconds=max(float(seconds), 0.0),
         )
 
-    def record_search(self, query: str) -> None:
-        """Record a search the reader ran (the query is the reader's own typing)."""
-        self._append("search", query=query)
+    def record_search(self, query: str, hits: int | None = None) -> None:
+        """Record a search the reader ran (the query is the reader's own typing).
+
+        ``hits`` is the number of matches found, when the search has finished; the report
+        shows it next to the query.
+        """
+        self._append("search", query=query, hits=hits)
 
     def record_denied(self, action: DeniedAction, *, kind: str | None = None) -> None:
         """Record a refused action; ``kind`` is a fixed word such as a link kind."""

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from readingroom.audit.report import session_text_lines
+from readingroom.audit.report import RESTRICTED, session_text_lines
 from readingroom.audit.trace import trace_session
 from readingroom.config import load_config
 from readingroom.errors import InputFileError
@@ -29,6 +29,10 @@ def run(args: argparse.Namespace) -> int:
         raise InputFileError(f"The audit log folder {directory} does not exist.")
     code, session = trace_session(args.code, directory)
     if session is None:
-        raise InputFileError(f"No session with code {code} is in the audit log in {directory}.")
-    sys.stdout.write("\n".join(session_text_lines(session)) + "\n")
+        raise InputFileError(
+            f"No session with code {code} is in the audit log in {directory} "
+            f"(a code looks like {EXAMPLE_SESSION_CODE})."
+        )
+    lines = [RESTRICTED, *session_text_lines(session)]
+    sys.stdout.write("\n".join(lines) + "\n")
     return 0
