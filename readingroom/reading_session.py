@@ -104,7 +104,7 @@ def unlock_failure_reason(error: ReadingRoomError) -> str:
 
 
 def record_unlock_failed(
-    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext
+    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext, file: str | None = None
 ) -> None:
     """Record a failed unlock attempt (before the session has started).
 
@@ -112,11 +112,12 @@ def record_unlock_failed(
         audit: the open audit log.
         error: the core's error; only its category is recorded, never a passphrase.
         session: the context created for this attempt (``audit.new_session``).
+        file: the review file's name, so the report can say which file failed to open.
 
     Raises:
         AuditUnavailable: the record could not be written.
     """
-    audit.append("unlock_failed", session=session, reason=unlock_failure_reason(error))
+    audit.append("unlock_failed", session=session, reason=unlock_failure_reason(error), file=file)
 
 
 class ReadingSession:

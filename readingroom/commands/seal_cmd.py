@@ -199,10 +199,11 @@ def run(args: argparse.Namespace) -> int:
         )  # fmt: skip
         progress(index, len(unlocks))
         path = plan.path_for(document_id, sealed)
-        write_atomically(path, sealed, force=args.force, mode=0o644)
         secret_path = None
+        # The passphrase first: a sealed file whose passphrase was lost could never be read.
         if args.passphrase_out is not None and unlock.new_passphrase:
             secret_path = write_passphrase_file(args.passphrase_out, path, unlock.new_passphrase)
+        write_atomically(path, sealed, force=args.force, mode=0o644)
         written.append((unlock, path, secret_path))
     progress.finish()
     _report(written, publisher, page_count)

@@ -57,7 +57,7 @@ def build_log(directory: Path) -> Path:
     log = AuditLog.open(directory, clock=clock)
     # A failed unlock before any session: the file did not open, so the reader is unknown.
     failed = log.new_session(reader=None)
-    log.append("unlock_failed", session=failed, reason="expired")
+    log.append("unlock_failed", session=failed, reason="expired", file="old-review.rrf")
     clock.advance(5)
 
     alice = _start(
@@ -124,7 +124,7 @@ def test_text_report_answers_who_what_how_closely(
     assert f"search       2026-12-03T09:00:21Z {json.dumps(HYPERLINK)} (2 hits)" in out
     assert "denied       2026-12-03T09:00:21Z copy" in out
     # Failed unlocks, with the reader where known.
-    assert "2026-12-03T09:00:00Z  expired  reader: unknown" in out
+    assert "2026-12-03T09:00:00Z  expired  reader: unknown  file: old-review.rrf" in out
     assert "2026-12-03T09:01:21Z  wrong passphrase  reader: alice@example.gov.uk" in out
     # Totals across readers and across documents.
     assert (

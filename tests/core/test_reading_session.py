@@ -184,11 +184,10 @@ def test_unlock_failures_are_recorded_by_category(rr_home: Path, log: AuditLog) 
     record_unlock_failed(
         log, AgeNoMatch(reason="wrong passphrase or not for this reader"), session=context
     )
-    record_unlock_failed(log, Expired(reason="expired"), session=context)
-    reasons = [
-        r["details"]["reason"] for r in _events(rr_home / "audit") if r["event"] == "unlock_failed"
-    ]
-    assert reasons == ["wrong passphrase", "expired"]
+    record_unlock_failed(log, Expired(reason="expired"), session=context, file="old.rrf")
+    details = [r["details"] for r in _events(rr_home / "audit") if r["event"] == "unlock_failed"]
+    assert [d["reason"] for d in details] == ["wrong passphrase", "expired"]
+    assert "file" not in details[0] and details[1]["file"] == "old.rrf"
 
 
 @pytest.mark.parametrize(
