@@ -22,7 +22,7 @@ from readingroom.commands.seal_outputs import (
 from readingroom.commands.seal_readers import gather_readers
 from readingroom.errors import UsageError
 from readingroom.fileio import write_atomically
-from readingroom.keys import PublisherKey, load_publisher_key
+from readingroom.keys import load_publisher_key
 from readingroom.manifest import DEFAULT_CLASSIFICATION, Manifest
 from readingroom.passphrases import add_passphrase_options, read_passphrase, source_from_args
 from readingroom.pdf_input import count_pages, read_pdf
@@ -185,7 +185,7 @@ def run(args: argparse.Namespace) -> int:
     if args.passphrase_out is not None:
         make_folder(args.passphrase_out, private=True)
 
-    written: list[tuple[Unlock, Path, Path | None]] = []
+    fingerprint = publisher.public_key().short_fingerprint
     for index, unlock in enumerate(unlocks, start=1):
         progress.step(f"Sealing {index} of {len(unlocks)}")
         policy = dataclasses.replace(policy_template, reader=unlock.reader)
@@ -204,9 +204,10 @@ def run(args: argparse.Namespace) -> int:
         if args.passphrase_out is not None and unlock.new_passphrase:
             secret_path = write_passphrase_file(args.passphrase_out, path, unlock.new_passphrase)
         write_atomically(path, sealed, force=args.force, mode=0o644)
-        written.append((unlock, path, secret_path))
-    progress.finish()
-    _report(written, publisher, page_count)
+        progress.finish()
+        # Reported as each file is written: if a later reader's file fails, the passphrases of
+        # the files already written have been handed over, not lost with the error.
+        _report(unlock, path, secret_path, fingerprint, page_count)
     if not workstations:
         sys.stderr.write(NO_WORKSTATION_WARNING)
     return 0
@@ -244,17 +245,15 @@ def _key_passphrase(args: argparse.Namespace) -> bytes | None:
 
 
 def _report(
-    written: list[tuple[Unlock, Path, Path | None]], publisher: PublisherKey, pages: int
+    unlock: Unlock, path: Path, secret_path: Path | None, fingerprint: str, pages: int
 ) -> None:
-    fingerprint = publisher.public_key().short_fingerprint
-    for unlock, path, secret_path in written:
-        reader = unlock.reader
-        sys.stderr.write(
-            f"Sealed {pages} pages for {reader.display()} -> {path} (publisher {fingerprint})\n"
-        )
-        if secret_path is not None:
-            sys.stderr.write(f"Passphrase for {reader.name} <{reader.id}> -> {secret_path}\n")
-        elif unlock.new_passphrase:
-            # Printed once, on stdout, so it can be handed to the reader; it is stored nowhere.
-            sys.stdout.write(f"Passphrase for {reader.name} <{reader.id}>: "
-                             f"{unlock.new_passphrase}\n")  # fmt: skip
+    reader = unlock.reader
+    sys.stderr.write(
+        f"Sealed {pages} pages for {reader.display()} -> {path} (publisher {fingerprint})\n"
+    )
+    if secret_path is not None:
+        sys.stderr.write(f"Passphrase for {reader.name} <{reader.id}> -> {secret_path}\n")
+    elif unlock.new_passphrase:
+        # Printed once, on stdout, so it can be handed to the reader; it is stored nowhere.
+        sys.stdout.write(f"Passphrase for {reader.name} <{reader.id}>: {unlock.new_passphrase}\n")
+        sys.stdout.flush()
