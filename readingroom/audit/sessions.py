@@ -73,7 +73,8 @@ class _Collector:
             self.sessions[started.session_id] = started
             return
         if event in (events.CLOCK_ROLLBACK, events.RECOVERED_TORN_TAIL, events.ACKNOWLEDGED):
-            self.alarms.append(Alarm(record["time"], str(event), _describe(details)))
+            moment = iso(parse_time(record["time"]))  # the report's one time format
+            self.alarms.append(Alarm(moment, str(event), _describe(details)))
         session = self.sessions.get(str(record.get("session")))
         if event == events.UNLOCK_FAILED:
             self.unlock_failures.append(_unlock_failure(record, details, session))

@@ -248,3 +248,13 @@ def test_trace_shows_who_and_what(logdir: Path, capsys: pytest.CaptureFixture[st
     assert "capture      partial (Linux 6.1)" in out
     assert main(["trace", "0000-0000-0", str(logdir)]) == ExitCode.BAD_INPUT
     assert EXAMPLE_SESSION_CODE in capsys.readouterr().err
+
+
+def test_alarms_use_the_same_time_format(logdir: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    clock = Clock()
+    clock.now -= timedelta(days=2)  # the clock set back before the next session
+    AuditLog.open(logdir, clock=clock).close()
+    assert main(["audit", "report", str(logdir)]) == 0
+    alarms = [line for line in capsys.readouterr().out.splitlines() if line.startswith("ALARM")]
+    assert len(alarms) == 1
+    assert re.fullmatch(r"ALARM 2026-12-01T09:00:00Z clock_rollback: .*", alarms[0])
