@@ -24,17 +24,17 @@ margin:.3em 0}section{margin:1.5em 0;border-top:2px solid #444;padding-top:.5em}
 """
 
 
-def _table(header: Iterable[str], rows: Iterable[Iterable[object]]) -> str:
-    head = "".join(f"<th>{escape(cell)}</th>" for cell in header)
+def _table(header: Iterable[str] | None, rows: Iterable[Iterable[object]]) -> str:
+    head = "".join(f"<th>{escape(cell)}</th>" for cell in header or ())
     body = "".join(
         "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
     )
-    return f"<table><tr>{head}</tr>{body}</table>"
+    return f"<table>{f'<tr>{head}</tr>' if head else ''}{body}</table>"
 
 
 def _session_html(session: SessionSummary, report: Report) -> str:
     facts = _table(
-        ("", ""),
+        None,
         (
             ("Reader", session.reader_text()),
             ("Document", session.document_text()),

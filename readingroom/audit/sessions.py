@@ -131,9 +131,15 @@ def _unlock_failure(
         reason=_text(details.get("reason")),
         reader=session.reader if session else _text(record.get("reader")),
         document=session.document if session else _text(record.get("document")),
-        file=_text(details.get("file")) or _text(record.get("signature_hash"))[:16],
+        file=_text(details.get("file")) or _signature_text(record.get("signature_hash")),
         code=session.code if session else "",
     )
+
+
+def _signature_text(value: Any) -> str:
+    # Without a file name, the file's signature hash (as in session_started) still names it.
+    text = _text(value)
+    return f"signature {text[:16]}" if text else ""
 
 
 def _describe(details: dict[str, Any]) -> str:

@@ -127,7 +127,10 @@ def test_text_report_answers_who_what_how_closely(
     assert "denied       2026-12-03T09:00:21Z copy" in out
     # Failed unlocks, with the reader where known.
     assert "2026-12-03T09:00:00Z  expired  reader: unknown  file: old-review.rrf" in out
-    assert "2026-12-03T09:01:21Z  wrong passphrase  reader: alice@example.gov.uk" in out
+    assert (
+        "2026-12-03T09:01:21Z  wrong passphrase  reader: alice@example.gov.uk  "
+        "file: signature abababababababab"
+    ) in out
     # Totals across readers and across documents.
     assert (
         '"SCR Child A" (DOC-1): 2 session(s), 2 reader(s), 0m50s on pages; '
@@ -221,6 +224,7 @@ def test_html_report_has_a_header_totals_and_a_timeline_with_an_axis(
     logdir: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     html = _report(logdir, capsys, "--format", "html")
+    assert "<tr><th></th>" not in html  # no empty header row
     assert "<script" not in html and "Generated: " in html and "hash chain intact" in html
     assert "Per document (all readers)" in html and "Per reader (all documents)" in html
     assert ">Page 1</text>" in html and ">Events</text>" in html
