@@ -174,6 +174,10 @@ def _header_fields(lines: list[bytes]) -> dict[str, str]:
 
 
 def _parse_label(text: str) -> str:
+    # Only a JSON string is a label; checking the quotes first also keeps a hostile header's
+    # deeply nested "[[[[..." away from the JSON parser's recursion.
+    if len(text) < 2 or not (text.startswith('"') and text.endswith('"')):
+        raise _damaged("label")
     try:
         label = json.loads(text)
     except ValueError as exc:
