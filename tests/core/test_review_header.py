@@ -126,7 +126,7 @@ def test_a_header_period_that_differs_from_the_manifest_is_damage(sealed: Sealed
         lambda ls: [ls[0], ls[1], b"colour: blue", *ls[2:]],  # unknown field
         lambda ls: [b'label: "x"', *ls],  # label first
         lambda ls: [ls[0], ls[1], b"label: 'single quoted'", *ls[3:]],
-        lambda ls: [ls[0], ls[1], b"label: " + b"[" * 900, *ls[3:]],
+        lambda ls: [ls[0], ls[1], b"label: " + b"[" * 900, ls[-1]],
         lambda ls: [ls[0], ls[1], b'label: ["x"]', *ls[3:]],
         lambda ls: [ls[0], ls[1], b'label: "\\u0007bell"', *ls[3:]],
         lambda ls: [ls[0], ls[1], b'label: " padded"', *ls[3:]],
