@@ -28,6 +28,7 @@ class ExitCode:
     AUDIT_UNAVAILABLE = 7
     AUDIT_TAMPERED = 8
     NOT_VERIFIED = 9
+    NOT_A_REVIEW_FILE = 10
     INTERRUPTED = 130
 
 
@@ -72,6 +73,13 @@ class ConfigurationError(ReadingRoomError):
 
     message = "The workstation configuration is missing, unreadable or unsafe."
     exit_code = ExitCode.USAGE
+
+
+class NotAReviewFile(ReadingRoomError):
+    """The file given is something else altogether (a PDF, a text file), not a damaged one."""
+
+    message = "This is not a ReadingRoom review file."
+    exit_code = ExitCode.NOT_A_REVIEW_FILE
 
 
 class CannotUnlock(ReadingRoomError):
@@ -205,7 +213,7 @@ class BadSessionCode(UsageError):
 
     message = (
         "This session code is mistyped: it should be 8 characters and a check character, "
-        "like K7Q2-9XHM-4, and its check character does not match."
+        "like K7Q2-9XHM-6, and its check character does not match."
     )
 
 

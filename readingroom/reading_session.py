@@ -112,7 +112,7 @@ def unlock_failure_reason(error: ReadingRoomError) -> str:
 
 
 def record_unlock_failed(
-    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext
+    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext, file: str | None = None
 ) -> None:
     """Record a failed unlock attempt (before the session has started).
 
@@ -120,11 +120,12 @@ def record_unlock_failed(
         audit: the open audit log.
         error: the core's error; only its category is recorded, never a passphrase.
         session: the context created for this attempt (``audit.new_session``).
+        file: the review file's name, so the report can say which file failed to open.
 
     Raises:
         AuditUnavailable: the record could not be written.
     """
-    audit.append("unlock_failed", session=session, reason=unlock_failure_reason(error))
+    audit.append("unlock_failed", session=session, reason=unlock_failure_reason(error), file=file)
 
 
 class ReadingSession:
@@ -229,6 +230,9 @@ class ReadingSession:
             publisher=self._opened.publisher_fingerprint,
             publisher_trusted=self._opened.publisher_trusted,
             classification=manifest.classification,
+            title=manifest.title,
+            pages=manifest.page_count,
+            publisher_name=manifest.publisher_name,
             reader_name=policy.reader.name,
             organisation=policy.reader.organisation,
             not_after=policy.not_after.isoformat() if policy.not_after else None,
@@ -246,9 +250,13 @@ class ReadingSession:
             seconds=max(float(seconds), 0.0),
         )
 
-    def record_search(self, query: str) -> None:
-        """Record a search the reader ran (the query is the reader's own typing)."""
-        self._append("search", query=query)
+    def record_search(self, query: str, hits: int | None = None) -> None:
+        """Record a search the reader ran (the query is the reader's own typing).
+
+        ``hits`` is the number of matches found, when the search has finished; the report
+        shows it next to the query.
+        """
+        self._append("search", query=query, hits=hits)
 
     def record_denied(self, action: DeniedAction, *, kind: str | None = None) -> None:
         """Record a refused action; ``kind`` is a fixed word such as a link kind."""
