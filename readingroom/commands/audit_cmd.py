@@ -7,17 +7,26 @@ viewer is writing it; ``acknowledge`` takes the writer's lock.
 from __future__ import annotations
 
 import argparse
+import json
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from readingroom.audit.acknowledge import acknowledge_tampered_log
-from readingroom.audit.checkpoints import export_checkpoint, load_exported_checkpoint
+from readingroom.audit.checkpoints import (
+    Checkpoint,
+    checkpoint_from_export,
+    export_checkpoint,
+    load_exported_checkpoint,
+)
 from readingroom.audit.report import render_csv, render_json, render_text
 from readingroom.audit.report_html import render_html
 from readingroom.audit.sessions import select_sessions, summarise_log
 from readingroom.audit.signing import fingerprint, load_or_create_audit_key, public_key_bytes
+from readingroom.audit.state import LogState, load_state
+from readingroom.audit.storage import list_segments
 from readingroom.audit.verify import scan_log
 from readingroom.config import load_config
 from readingroom.errors import AuditTampered, InputFileError, UsageError
@@ -69,8 +78,16 @@ def _logdir(args: argparse.Namespace) -> Path:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Verify the log; one line on success, the first bad record on failure."""
+    directory: Path = args.logdir or load_config().audit_dir
+    entry = load_state(load_config().home).get(directory)
+    if entry is not None and entry.log_id is not None and not list_segments(directory):
+        raise AuditTampered(
+            f"The audit log does not verify: log {entry.log_id} recorded in {directory} is gone."
+        )
     directory = _logdir(args)
-    against = load_exported_checkpoint(args.checkpoint) if args.checkpoint else None
+    against = (
+        load_exported_checkpoint(args.checkpoint) if args.checkpoint else _last_exported(entry)
+    )
     scan = scan_log(directory, against=against)
     if scan.problem is not None:
         raise AuditTampered(f"The audit log does not verify: {scan.problem.describe()}.")
@@ -93,6 +110,17 @@ def run_verify(args: argparse.Namespace) -> int:
         line += f", matches exported checkpoint seq {scan.checked_against.seq:,}"
     sys.stdout.write(line + "\n")
     return 0
+
+
+def _last_exported(entry: LogState | None) -> Checkpoint | None:
+    # Without --checkpoint, the last checkpoint exported from this workstation is the yardstick:
+    # a log replaced by a fresh one, or cut shorter than it, is an alarm, not "chain intact".
+    if entry is None or entry.exported is None:
+        return None
+    try:
+        return checkpoint_from_export(entry.exported)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise AuditTampered(reason="state file malformed") from exc
 
 
 def _since(text: str | None) -> datetime | None:
@@ -137,6 +165,9 @@ def run_checkpoint(args: argparse.Namespace) -> int:
     if scan.last_checkpoint is None:
         raise UsageError("The audit log has no checkpoint yet.")
     export_checkpoint(scan.last_checkpoint, args.export, force=args.force)
+    state = load_state(load_config().home)
+    entry = state.get(directory) or LogState()
+    state.put(directory, replace(entry, exported=json.loads(scan.last_checkpoint.to_export())))
     sys.stdout.write(
         f"Exported checkpoint seq {scan.last_checkpoint.seq:,} "
         f"({scan.last_checkpoint.fingerprint}) to {args.export}.\n"
