@@ -14,6 +14,8 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     kiosk = false
     idle_minutes_max = 10
     review_folder = "/srv/reading-room/reviews"
+    audit_socket = "/run/readingroom-audit/audit.sock"   # use the audit service
+    audit_service_user = "readingroom-audit"             # who must own that socket
 """
 
 from __future__ import annotations
@@ -77,6 +79,9 @@ class WorkstationConfig:
     review_folder: Path | None = None
     checkpoint_every_records: int = 100
     checkpoint_every_minutes: int = 10
+    # With a socket, the viewer sends records to `readingroom audit serve` instead of writing.
+    audit_socket: Path | None = None
+    audit_service_user: str = "readingroom-audit"
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -134,6 +139,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "review_folder",
         "checkpoint_every_records",
         "checkpoint_every_minutes",
+        "audit_socket",
+        "audit_service_user",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -168,6 +175,9 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
     key = path_value("workstation_key", home / WORKSTATION_KEY_NAME)
     trust = path_value("trust_store", home / TRUST_STORE_NAME)
     assert audit_dir is not None and key is not None and trust is not None
+    service_user = values.get("audit_service_user", "readingroom-audit")
+    if not isinstance(service_user, str) or not service_user.strip():
+        raise ConfigurationError(f"Setting audit_service_user in {source} must be a user name.")
     return WorkstationConfig(
         home=home,
         source=source,
@@ -181,6 +191,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         review_folder=path_value("review_folder", None),
         checkpoint_every_records=positive_int("checkpoint_every_records", 100) or 100,
         checkpoint_every_minutes=positive_int("checkpoint_every_minutes", 10) or 10,
+        audit_socket=path_value("audit_socket", None),
+        audit_service_user=service_user.strip(),
     )
 
 

@@ -36,7 +36,8 @@ from readingroom.errors import (
 )
 
 if TYPE_CHECKING:
-    from readingroom.audit import AuditLog, SessionContext
+    from readingroom.audit import SessionContext
+    from readingroom.audit.writer import AuditWriter
     from readingroom.config import WorkstationConfig
     from readingroom.review_file import OpenedReview
 
@@ -104,7 +105,7 @@ def unlock_failure_reason(error: ReadingRoomError) -> str:
 
 
 def record_unlock_failed(
-    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext
+    audit: AuditWriter, error: ReadingRoomError, *, session: SessionContext
 ) -> None:
     """Record a failed unlock attempt (before the session has started).
 
@@ -125,7 +126,7 @@ class ReadingSession:
     def __init__(
         self,
         opened: OpenedReview,
-        audit: AuditLog,
+        audit: AuditWriter,
         config: WorkstationConfig,
         *,
         context: SessionContext,

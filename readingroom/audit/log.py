@@ -260,6 +260,14 @@ class AuditLog:
         self._checkpoint_at = time.monotonic()
         return checkpoint
 
+    def notice_clock(self) -> None:
+        """Check the wall clock against the high-water mark now (the service does at hello).
+
+        Raises:
+            AuditUnavailable: a ``clock_rollback`` record could not be written.
+        """
+        self._check_clock(self._clock())
+
     def checkpoint_if_due(self) -> None:
         """Checkpoint if T minutes passed with records uncovered (call it on a timer)."""
         if self._since_checkpoint and self._checkpoint_due():

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from dataclasses import replace
 from datetime import UTC, datetime
@@ -21,15 +22,17 @@ from readingroom.audit.checkpoints import (
     export_checkpoint,
     load_exported_checkpoint,
 )
+from readingroom.audit.log import AuditLog
 from readingroom.audit.report import render_csv, render_json, render_text
 from readingroom.audit.report_html import render_html
+from readingroom.audit.service import AuditService, activated_socket, bind_socket
 from readingroom.audit.sessions import select_sessions, summarise_log
 from readingroom.audit.signing import fingerprint, load_or_create_audit_key, public_key_bytes
 from readingroom.audit.state import LogState, load_state
 from readingroom.audit.storage import list_segments
 from readingroom.audit.verify import scan_log
 from readingroom.config import load_config
-from readingroom.errors import AuditTampered, InputFileError, UsageError
+from readingroom.errors import AuditTampered, AuditUnavailable, InputFileError, UsageError
 from readingroom.fileio import check_output_path, write_atomically
 
 
@@ -67,6 +70,12 @@ def register(subparsers: Any) -> None:
 
     key = actions.add_parser("key", help="show the workstation audit key's fingerprint")
     key.set_defaults(run=run_key)
+
+    serve = actions.add_parser("serve", help="run the audit service (owns the log; Unix socket)")
+    serve.add_argument(
+        "--socket", type=Path, help="listen here (default: audit_socket; systemd passes its own)"
+    )
+    serve.set_defaults(run=run_serve)
 
 
 def _logdir(args: argparse.Namespace) -> Path:
@@ -191,4 +200,24 @@ def run_key(args: argparse.Namespace) -> int:
     key = load_or_create_audit_key(load_config().home)
     public = public_key_bytes(key)
     sys.stdout.write(f"{fingerprint(public)}  ed25519:{public.hex()}\n")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Own the log and append for clients until SIGTERM; exit non-zero if the log failed."""
+    config = load_config()
+    listener = activated_socket()
+    if listener is None:
+        path = args.socket or config.audit_socket
+        if path is None:
+            raise UsageError("Give --socket PATH, or set audit_socket in the configuration.")
+        listener = bind_socket(path)
+    service = AuditService(AuditLog.open(config.audit_dir, config=config), listener)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, lambda *_: service.stop())
+    sys.stdout.write("The audit service is running.\n")
+    sys.stdout.flush()
+    service.serve()
+    if service.failed:
+        raise AuditUnavailable(reason="audit failure")
     return 0
