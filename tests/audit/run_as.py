@@ -1,6 +1,7 @@
 """Run part of a test as another Unix user (the test runs as root): the service or a reader.
 
-``python -m tests.audit.run_as UID GID serve SOCKET`` / ``... reader SOCKET SERVICE_USER HOME``.
+``python -m tests.audit.run_as UID GID serve SOCKET`` or
+``... reader SOCKET SERVICE_USER HOME SERVICE_PID``.
 Everything is imported first and only then are privileges dropped (``setgroups``, ``setgid``,
 ``setuid``), so the child needs no access to the interpreter's files, which may live under a
 root-only folder (``/root/.pyenv``); what the dropped process may touch afterwards is exactly
@@ -9,8 +10,14 @@ what its uid may touch.
 
 from __future__ import annotations
 
+# What the service and the client import lazily, loaded while the interpreter's files are
+# readable (the stdlib may live under a root-only folder).
+import _strptime  # noqa: F401
+import fcntl  # noqa: F401
 import json
+import locale  # noqa: F401
 import os
+import signal
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -20,6 +27,7 @@ import readingroom.audit.log
 import readingroom.audit.service
 import readingroom.cli
 import readingroom.commands.audit_cmd  # imported before the privileges go
+from readingroom.errors import ReadingRoomError
 
 
 def _drop(uid: int, gid: int) -> None:
@@ -36,7 +44,9 @@ def _try(attempt: Callable[[], object]) -> str:
     return "allowed"
 
 
-def _reader(socket_path: Path, service_user: str, home: Path) -> dict[str, object]:
+def _reader(
+    socket_path: Path, service_user: str, home: Path, service_pid: int
+) -> dict[str, object]:
     logdir = home / "audit"
     segment = logdir / "audit-000001.jsonl"
     result: dict[str, object] = {
@@ -46,6 +56,7 @@ def _reader(socket_path: Path, service_user: str, home: Path) -> dict[str, objec
         "list folder": _try(lambda: os.listdir(logdir)),
         "unlink segment": _try(segment.unlink),
         "append segment": _try(lambda: segment.open("ab").close()),
+        "stop service": _try(lambda: os.kill(service_pid, signal.SIGSTOP)),
     }
     client = readingroom.audit.client.AuditClient.connect(socket_path, service_user=service_user)
     session = client.new_session(reader="alice")
@@ -58,10 +69,19 @@ def _reader(socket_path: Path, service_user: str, home: Path) -> dict[str, objec
 
 def main() -> int:
     uid, gid, mode = int(sys.argv[1]), int(sys.argv[2]), sys.argv[3]
-    _drop(uid, gid)
     if mode == "serve":
-        return readingroom.cli.main(["audit", "serve", "--socket", sys.argv[4]])
-    result = _reader(Path(sys.argv[4]), sys.argv[5], Path(sys.argv[6]))
+        # argparse reads gettext catalogues lazily: build and parse before dropping.
+        args = readingroom.cli.build_parser().parse_args(
+            ["audit", "serve", "--socket", sys.argv[4]]
+        )
+        _drop(uid, gid)
+        try:
+            return int(args.run(args))
+        except ReadingRoomError as error:
+            sys.stderr.write(f"{error}\n")
+            return error.exit_code
+    _drop(uid, gid)
+    result = _reader(Path(sys.argv[4]), sys.argv[5], Path(sys.argv[6]), int(sys.argv[7]))
     sys.stdout.write(json.dumps(result) + "\n")
     return 0
 
