@@ -2,8 +2,10 @@
 
 ``READINGROOM_HOME`` (environment) names one folder holding the configuration, the trust store,
 the workstation keys and the default audit log, so that a test or a script runs fully isolated.
-Without it the platform's usual per-user data folder is used, and a system-wide configuration
-file written by an administrator (read-only to readers) takes precedence over the per-user one.
+Without it the platform's usual per-user data folder is used. A system-wide configuration file
+written by an administrator (root's alone, along its whole path) takes precedence over the
+per-user one whenever it exists, and a per-user file may then only tighten it (see
+:mod:`readingroom.config_rules`).
 
 The configuration is TOML (read with the standard library's ``tomllib``)::
 
@@ -22,13 +24,13 @@ from __future__ import annotations
 
 import os
 import socket
-import stat
 import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from readingroom.config_rules import check_system_file, check_user_file, stricter_values
 from readingroom.errors import ConfigurationError
 
 ENV_HOME = "READINGROOM_HOME"
@@ -90,41 +92,50 @@ class WorkstationConfig:
         return min(policy_minutes, self.idle_minutes_max)
 
 
-def config_path(home: Path | None = None) -> Path | None:
-    """The configuration file in force, or None when there is none (defaults apply)."""
-    if os.environ.get(ENV_HOME) or home is not None:
-        candidate = (home or readingroom_home()) / CONFIG_FILE_NAME
-        return candidate if candidate.exists() else None
-    system = system_config_path()
-    if system.exists():
-        return system
-    user = readingroom_home() / CONFIG_FILE_NAME
-    return user if user.exists() else None
-
-
 def load_config(home: Path | None = None) -> WorkstationConfig:
     """Read the workstation configuration, applying defaults for what it leaves out.
 
+    The rules on which files are believed are in :mod:`readingroom.config_rules`.
+
     Raises:
-        ConfigurationError: the file is unreadable, not valid TOML, has a wrong value, or is
-            unsafe (writable by other users).
+        ConfigurationError: a file is unreadable, not valid TOML, has a wrong value, is unsafe
+            (another user may change it), or a per-user file tries to loosen the system one.
     """
-    # Resolve the file before defaulting ``home``: an explicit home isolates like
-    # READINGROOM_HOME does, but the default must still find the administrator's system file.
-    source = config_path(home)
     home = home or readingroom_home()
-    values: dict[str, Any] = {}
-    if source is not None:
-        _refuse_unsafe(source)
-        try:
-            values = tomllib.loads(source.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigurationError(f"The configuration file {source} cannot be read.") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigurationError(
-                f"The configuration file {source} is not valid TOML: {exc}."
-            ) from exc
-    return _build(home, source, values)
+    system = system_config_path()
+    user = home / CONFIG_FILE_NAME
+    user_values: dict[str, Any] | None = None
+    if user.exists():
+        check_user_file(user, "configuration file")
+        user_values = _read_toml(user)
+        _build(home, user, user_values)  # type-check the per-user file on its own
+    if not system.exists():
+        config = _build(home, user if user_values is not None else None, user_values or {})
+        if config.trust_store.exists():
+            check_user_file(config.trust_store, "trust store")
+        return config
+    check_system_file(system, "system configuration")
+    system_values = _read_toml(system)
+    system_values.setdefault("trust_store", str(system.parent / TRUST_STORE_NAME))
+    values = system_values
+    if user_values:
+        effective = vars(_build(home, system, system_values))
+        values = stricter_values(system_values, effective, user_values, user)
+    config = _build(home, system, values)
+    if config.trust_store.exists():
+        check_system_file(config.trust_store, "trust store")
+    return config
+
+
+def _read_toml(source: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"The configuration file {source} cannot be read.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(
+            f"The configuration file {source} is not valid TOML: {exc}."
+        ) from exc
 
 
 def _build(home: Path, source: Path | None, values: dict[str, Any]) -> WorkstationConfig:
@@ -194,21 +205,3 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         audit_socket=path_value("audit_socket", None),
         audit_service_user=service_user.strip(),
     )
-
-
-def _refuse_unsafe(path: Path) -> None:
-    # A configuration file that other users can write lets them trust any publisher or move the
-    # audit log: refuse it rather than run with it. (POSIX only; on Windows the installer sets
-    # the ACL of the ProgramData folder.)
-    if os.name != "posix":
-        return
-    for candidate in (path, path.parent):
-        try:
-            mode = candidate.stat().st_mode
-        except OSError as exc:
-            raise ConfigurationError(f"The configuration file {path} cannot be read.") from exc
-        if mode & stat.S_IWOTH:
-            raise ConfigurationError(
-                f"The configuration {candidate} is writable by every user, which is unsafe. "
-                "Remove write permission for others (chmod o-w)."
-            )

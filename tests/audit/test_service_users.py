@@ -1,7 +1,7 @@
 """The audit service under its own account: the reader's uid cannot touch the log or the key.
 
 Needs root (to create the two accounts and drop to them), as in CI, which sets
-``READINGROOM_REQUIRE_AUDIT_USERS=1`` so that this test fails there instead of skipping.
+``READINGROOM_REQUIRE_ROOT=1`` so that this test fails there instead of skipping.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from readingroom.errors import AuditUnavailable
 from tests.audit.helpers import all_records
 from tests.audit.service_helpers import REPO, ServiceProcess, short_folder, start_service
 
-REQUIRE = "READINGROOM_REQUIRE_AUDIT_USERS"
+REQUIRE = "READINGROOM_REQUIRE_ROOT"
 SERVICE_USER = "rr-audit-test"
 READER_USER = "rr-reader-test"
 
