@@ -67,8 +67,8 @@ def _check(
         )
     if info.st_mode & _WRITABLE_BY_OTHERS and not (sticky and info.st_uid == 0):
         raise ConfigurationError(
-            f"The {what} {path} is not used: {candidate} is writable by its group or by every "
-            "user, which is unsafe. Remove that permission (chmod go-w)."
+            f"The {what} {path} is not used: {candidate} is writable by every user or by its "
+            "group, which is unsafe. Remove that permission (chmod go-w)."
         )
 
 

@@ -31,7 +31,8 @@ from readingroom.errors import AuditTampered, AuditUnavailable
 
 SD_LISTEN_FDS_START = 3
 MAX_CLIENTS = 64
-# A frame, once its header arrived, must arrive whole this quickly (no slow-drip clients).
+# A frame, once its length arrived, must arrive whole this quickly (no slow-drip clients).
+# Idle connections between frames are allowed: a viewer holds one for a whole session.
 FRAME_TIMEOUT_SECONDS = 10.0
 CHECKPOINT_POLL_SECONDS = 5.0
 
@@ -136,12 +137,10 @@ class AuditService:
         try:
             peer = peer_credentials(connection)
             while not self._stopped.is_set():
-                request = receive_frame(connection)
+                request = receive_frame(connection, body_timeout=FRAME_TIMEOUT_SECONDS)
                 if request is None:
                     break
-                connection.settimeout(FRAME_TIMEOUT_SECONDS)
                 send_frame(connection, self._answer(request, peer, started))
-                connection.settimeout(None)
         except (ProtocolError, OSError):
             pass  # drop this connection; the log was not touched by the bad frame
         finally:

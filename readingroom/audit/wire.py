@@ -59,8 +59,13 @@ def send_frame(sock: socket.socket, value: dict[str, Any]) -> None:
     sock.sendall(_LENGTH.pack(len(body)) + body)
 
 
-def receive_frame(sock: socket.socket) -> dict[str, Any] | None:
+def receive_frame(sock: socket.socket, body_timeout: float | None = None) -> dict[str, Any] | None:
     """Read one frame; None when the peer closed the connection between frames.
+
+    Args:
+        sock: the connection (blocking, or with the caller's timeout, while waiting for a frame).
+        body_timeout: once a frame's length has arrived, its body must arrive within this many
+            seconds (a client that drips bytes cannot hold a connection slot for ever).
 
     Raises:
         ProtocolError: oversized, cut short, not JSON, or not an object.
@@ -72,7 +77,13 @@ def receive_frame(sock: socket.socket) -> dict[str, Any] | None:
     (length,) = _LENGTH.unpack(header)
     if length > MAX_FRAME:
         raise ProtocolError("frame too large")
-    body = _receive_exactly(sock, length, allow_eof=False)
+    waiting = sock.gettimeout()
+    if body_timeout is not None:
+        sock.settimeout(body_timeout)
+    try:
+        body = _receive_exactly(sock, length, allow_eof=False)
+    finally:
+        sock.settimeout(waiting)
     assert body is not None
     try:
         value = json.loads(body.decode("utf-8"), parse_constant=_refuse_constant)
@@ -112,6 +123,9 @@ def parse_append(value: dict[str, Any]) -> AppendRequest:
         raise ProtocolError("bad event or details")
     if SERVICE_DETAILS & set(details):
         raise ProtocolError("details the service sets itself")
+    if event == events.ACKNOWLEDGED:
+        # Resetting a log is an administrator's action on the service's own account.
+        raise ProtocolError("acknowledged is not a client event")
     for key, item in details.items():
         items = item if isinstance(item, list) else [item]
         if len(key) > 64 or not all(_is_scalar(part) for part in items):

@@ -8,6 +8,7 @@ import signal
 import socket
 import struct
 import threading
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -81,6 +82,7 @@ BAD_FRAMES = {
     "unknown op": _frame(b'{"op": "truncate"}'),
     "internal event": _append(event="checkpoint"),
     "unknown event": _append(event="page_printed"),
+    "forged acknowledgement": _append(event="acknowledged", details={"by": "admin"}),
     "forged client uid": _append(details={"client_uid": 0}),
     "NaN": _frame(b'{"op":"append","event":"focus_lost","session":null,"details":{"x":NaN}}'),
     "nested detail": _append(details={"x": {"y": 1}}),
@@ -180,10 +182,13 @@ def test_a_viewer_that_vanishes_leaves_its_session_closed(service: ServiceProces
     session = client.new_session(reader="alice")
     client.append("session_started", session=session)
     client.close()  # no session_ended: the viewer was killed
-    service.client().close()  # a round trip: the service has handled the disconnect by now
-    service.stop()
-    ended = [r for r in all_records(service.logdir) if r["event"] == "session_ended"]
+    ended: list[dict[str, object]] = []
+    deadline = time.monotonic() + 30
+    while not ended and time.monotonic() < deadline:  # the service notices the hang-up
+        ended = [r for r in all_records(service.logdir) if r["event"] == "session_ended"]
+        time.sleep(0.05)
     assert [r["details"]["reason"] for r in ended] == ["crash recovery"]  # type: ignore[index]
+    assert ended[0]["session"] == session.session_id
 
 
 def test_a_socket_owned_by_the_wrong_user_is_refused(service: ServiceProcess, folder: Path) -> None:
@@ -223,3 +228,19 @@ def test_without_a_socket_the_viewer_writes_its_own_log(rr_home: Path) -> None:
     assert not isinstance(writer, AuditClient)
     writer.close()
     assert list_segments(rr_home / "audit")
+
+
+@pytest.mark.slow
+def test_a_client_that_drips_a_frame_is_dropped(service: ServiceProcess) -> None:
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as raw:
+        raw.settimeout(60)
+        raw.connect(str(service.socket))
+        raw.sendall(struct.pack(">I", 100) + b"{")  # and then nothing more
+        try:
+            answer = raw.recv(1024)  # returns once the service gives up on the frame
+        except ConnectionResetError:
+            answer = b""
+        assert answer == b""
+    client = service.client()
+    client.append("focus_lost")
+    client.close()

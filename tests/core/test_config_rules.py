@@ -120,7 +120,7 @@ def test_the_trust_commands_refuse_an_unsafe_trust_store(
     store.write_text('{"publishers": []}')
     store.chmod(0o666)
     assert main(["trust", "list"]) == ConfigurationError.exit_code
-    assert "writable by its group or by every user" in capsys.readouterr().err
+    assert "writable by every user or by its group" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize(
