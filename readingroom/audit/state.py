@@ -60,6 +60,14 @@ class WorkstationState:
             AuditUnavailable: the file cannot be written.
         """
         self.logs[_key(directory)] = entry
+        self.save()
+
+    def save(self) -> None:
+        """Write the file durably (an empty one says "a key exists, no log yet").
+
+        Raises:
+            AuditUnavailable: the file cannot be written.
+        """
         data = {"format": STATE_FORMAT, "logs": {k: asdict(v) for k, v in self.logs.items()}}
         text = json.dumps(data, indent=1, sort_keys=True) + "\n"
         try:

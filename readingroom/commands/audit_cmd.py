@@ -197,7 +197,13 @@ def run_acknowledge(args: argparse.Namespace) -> int:
 
 def run_key(args: argparse.Namespace) -> int:
     """Print the audit public key and its fingerprint (creating the key on first use)."""
-    key = load_or_create_audit_key(load_config().home)
+    home = load_config().home
+    state = load_state(home)
+    key = load_or_create_audit_key(home)
+    if not state.existed:
+        # A key with no state file reads as "the log and its state were deleted": say instead
+        # that the key came first and no log exists yet.
+        state.save()
     public = public_key_bytes(key)
     sys.stdout.write(f"{fingerprint(public)}  ed25519:{public.hex()}\n")
     return 0

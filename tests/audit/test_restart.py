@@ -168,3 +168,11 @@ def test_verify_alarms_on_a_log_shorter_than_the_exported_checkpoint(
     segment.write_bytes(b"".join(segment.read_bytes().splitlines(keepends=True)[:20]))
     assert main(["audit", "verify", str(logdir)]) == ExitCode.AUDIT_TAMPERED
     assert "truncated against checkpoint" in capsys.readouterr().err
+
+
+def test_printing_the_key_before_the_first_log_does_not_raise_an_alarm(
+    rr_home: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["audit", "key"]) == 0
+    assert "SHA256:" in capsys.readouterr().out
+    AuditLog.open(rr_home / "audit").close()
