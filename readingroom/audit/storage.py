@@ -168,7 +168,8 @@ class SegmentWriter:
 
     def _check_still_linked(self) -> None:
         assert self._fd is not None
-        path = self.directory / SEGMENT_NAME.format(self._number)
+        # os.path.join on str: this runs on every append, and pathlib costs as much as the stat.
+        path = os.path.join(self.directory, SEGMENT_NAME.format(self._number))
         opened = os.fstat(self._fd)
         try:
             named = os.stat(path)
