@@ -27,7 +27,8 @@ from typing import TYPE_CHECKING
 from readingroom.errors import CaptureNotEnforced
 
 if TYPE_CHECKING:
-    from readingroom.audit import AuditLog, SessionContext
+    from readingroom.audit import SessionContext
+    from readingroom.audit.writer import AuditWriter
     from readingroom.config import WorkstationConfig
 
 WDA_NONE = 0x00
@@ -209,7 +210,7 @@ def refuse_unless_enforced(
     status: CaptureStatus,
     config: WorkstationConfig,
     *,
-    audit: AuditLog,
+    audit: AuditWriter,
     session: SessionContext,
 ) -> None:
     """Apply ``require_capture_exclusion``: record why and refuse when capture is not excluded.

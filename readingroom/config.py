@@ -2,8 +2,10 @@
 
 ``READINGROOM_HOME`` (environment) names one folder holding the configuration, the trust store,
 the workstation keys and the default audit log, so that a test or a script runs fully isolated.
-Without it the platform's usual per-user data folder is used, and a system-wide configuration
-file written by an administrator (read-only to readers) takes precedence over the per-user one.
+Without it the platform's usual per-user data folder is used. A system-wide configuration file
+written by an administrator (root's alone, along its whole path) takes precedence over the
+per-user one whenever it exists, and a per-user file may then only tighten it (see
+:mod:`readingroom.config_rules`).
 
 The configuration is TOML (read with the standard library's ``tomllib``)::
 
@@ -15,19 +17,21 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     idle_minutes_max = 10
     review_folder = "/srv/reading-room/reviews"
     require_capture_exclusion = false
+    audit_socket = "/run/readingroom-audit/audit.sock"   # use the audit service
+    audit_service_user = "readingroom-audit"             # who must own that socket
 """
 
 from __future__ import annotations
 
 import os
 import socket
-import stat
 import sys
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from readingroom.config_rules import check_system_file, check_user_file, stricter_values
 from readingroom.errors import ConfigurationError
 
 ENV_HOME = "READINGROOM_HOME"
@@ -81,6 +85,9 @@ class WorkstationConfig:
     # Refuse to open documents unless the OS enforces screen-capture exclusion (see
     # readingroom.capture_state): meaningful on Windows 10 2004+, refuses everything elsewhere.
     require_capture_exclusion: bool = False
+    # With a socket, the viewer sends records to `readingroom audit serve` instead of writing.
+    audit_socket: Path | None = None
+    audit_service_user: str = "readingroom-audit"
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -89,41 +96,50 @@ class WorkstationConfig:
         return min(policy_minutes, self.idle_minutes_max)
 
 
-def config_path(home: Path | None = None) -> Path | None:
-    """The configuration file in force, or None when there is none (defaults apply)."""
-    if os.environ.get(ENV_HOME) or home is not None:
-        candidate = (home or readingroom_home()) / CONFIG_FILE_NAME
-        return candidate if candidate.exists() else None
-    system = system_config_path()
-    if system.exists():
-        return system
-    user = readingroom_home() / CONFIG_FILE_NAME
-    return user if user.exists() else None
-
-
 def load_config(home: Path | None = None) -> WorkstationConfig:
     """Read the workstation configuration, applying defaults for what it leaves out.
 
+    The rules on which files are believed are in :mod:`readingroom.config_rules`.
+
     Raises:
-        ConfigurationError: the file is unreadable, not valid TOML, has a wrong value, or is
-            unsafe (writable by other users).
+        ConfigurationError: a file is unreadable, not valid TOML, has a wrong value, is unsafe
+            (another user may change it), or a per-user file tries to loosen the system one.
     """
-    # Resolve the file before defaulting ``home``: an explicit home isolates like
-    # READINGROOM_HOME does, but the default must still find the administrator's system file.
-    source = config_path(home)
     home = home or readingroom_home()
-    values: dict[str, Any] = {}
-    if source is not None:
-        _refuse_unsafe(source)
-        try:
-            values = tomllib.loads(source.read_text(encoding="utf-8"))
-        except (OSError, UnicodeDecodeError) as exc:
-            raise ConfigurationError(f"The configuration file {source} cannot be read.") from exc
-        except tomllib.TOMLDecodeError as exc:
-            raise ConfigurationError(
-                f"The configuration file {source} is not valid TOML: {exc}."
-            ) from exc
-    return _build(home, source, values)
+    system = system_config_path()
+    user = home / CONFIG_FILE_NAME
+    user_values: dict[str, Any] | None = None
+    if user.exists():
+        check_user_file(user, "configuration file")
+        user_values = _read_toml(user)
+        _build(home, user, user_values)  # type-check the per-user file on its own
+    if not system.exists():
+        config = _build(home, user if user_values is not None else None, user_values or {})
+        if config.trust_store.exists():
+            check_user_file(config.trust_store, "trust store")
+        return config
+    check_system_file(system, "system configuration")
+    system_values = _read_toml(system)
+    system_values.setdefault("trust_store", str(system.parent / TRUST_STORE_NAME))
+    values = system_values
+    if user_values:
+        effective = vars(_build(home, system, system_values))
+        values = stricter_values(system_values, effective, user_values, user)
+    config = _build(home, system, values)
+    if config.trust_store.exists():
+        check_system_file(config.trust_store, "trust store")
+    return config
+
+
+def _read_toml(source: Path) -> dict[str, Any]:
+    try:
+        return tomllib.loads(source.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ConfigurationError(f"The configuration file {source} cannot be read.") from exc
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigurationError(
+            f"The configuration file {source} is not valid TOML: {exc}."
+        ) from exc
 
 
 def _build(home: Path, source: Path | None, values: dict[str, Any]) -> WorkstationConfig:
@@ -139,6 +155,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "checkpoint_every_records",
         "checkpoint_every_minutes",
         "require_capture_exclusion",
+        "audit_socket",
+        "audit_service_user",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -173,6 +191,9 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
     key = path_value("workstation_key", home / WORKSTATION_KEY_NAME)
     trust = path_value("trust_store", home / TRUST_STORE_NAME)
     assert audit_dir is not None and key is not None and trust is not None
+    service_user = values.get("audit_service_user", "readingroom-audit")
+    if not isinstance(service_user, str) or not service_user.strip():
+        raise ConfigurationError(f"Setting audit_service_user in {source} must be a user name.")
     return WorkstationConfig(
         home=home,
         source=source,
@@ -187,22 +208,6 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         checkpoint_every_records=positive_int("checkpoint_every_records", 100) or 100,
         checkpoint_every_minutes=positive_int("checkpoint_every_minutes", 10) or 10,
         require_capture_exclusion=bool_value("require_capture_exclusion"),
+        audit_socket=path_value("audit_socket", None),
+        audit_service_user=service_user.strip(),
     )
-
-
-def _refuse_unsafe(path: Path) -> None:
-    # A configuration file that other users can write lets them trust any publisher or move the
-    # audit log: refuse it rather than run with it. (POSIX only; on Windows the installer sets
-    # the ACL of the ProgramData folder.)
-    if os.name != "posix":
-        return
-    for candidate in (path, path.parent):
-        try:
-            mode = candidate.stat().st_mode
-        except OSError as exc:
-            raise ConfigurationError(f"The configuration file {path} cannot be read.") from exc
-        if mode & stat.S_IWOTH:
-            raise ConfigurationError(
-                f"The configuration {candidate} is writable by every user, which is unsafe. "
-                "Remove write permission for others (chmod o-w)."
-            )

@@ -23,6 +23,7 @@ from typing import Literal
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from nacl.bindings import crypto_core_ed25519_is_valid_point
 
 from readingroom.age import (
     ScryptIdentity,
@@ -56,11 +57,33 @@ MAX_KEY_FILE = 64 * 1024
 KEY_FILE_LOG_N = 16
 
 
+def check_ed25519_public_key(raw: bytes) -> None:
+    """Refuse an Ed25519 public key that is not a canonical point of the prime-order subgroup.
+
+    A small-order key (the identity point, for one) lets a single forged signature verify for
+    every message, and a non-canonical encoding gives one key two fingerprints. libsodium's
+    ``crypto_core_ed25519_is_valid_point`` checks exactly that: canonical ``y``, on the curve,
+    not of small order, in the main subgroup.
+
+    Raises:
+        KeyFormatError: the key is unsafe or malformed.
+    """
+    if len(raw) != 32 or not crypto_core_ed25519_is_valid_point(raw):
+        raise KeyFormatError(
+            "This publisher public key is not a valid Ed25519 key (small order or "
+            "non-canonical encoding)."
+        )
+
+
 @dataclass(frozen=True)
 class PublisherPublicKey:
-    """A publisher's Ed25519 public key."""
+    """A publisher's Ed25519 public key (checked by :func:`check_ed25519_public_key`)."""
 
     raw: bytes
+
+    def __post_init__(self) -> None:
+        """Every way of building one (trust store, review-file header, key file) checks it."""
+        check_ed25519_public_key(self.raw)
 
     @classmethod
     def from_string(cls, text: str) -> PublisherPublicKey:

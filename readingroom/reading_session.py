@@ -42,7 +42,8 @@ from readingroom.errors import (
 )
 
 if TYPE_CHECKING:
-    from readingroom.audit import AuditLog, SessionContext
+    from readingroom.audit import SessionContext
+    from readingroom.audit.writer import AuditWriter
     from readingroom.config import WorkstationConfig
     from readingroom.review_file import OpenedReview
 
@@ -112,7 +113,7 @@ def unlock_failure_reason(error: ReadingRoomError) -> str:
 
 
 def record_unlock_failed(
-    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext, file: str | None = None
+    audit: AuditWriter, error: ReadingRoomError, *, session: SessionContext, file: str | None = None
 ) -> None:
     """Record a failed unlock attempt (before the session has started).
 
@@ -134,7 +135,7 @@ class ReadingSession:
     def __init__(
         self,
         opened: OpenedReview,
-        audit: AuditLog,
+        audit: AuditWriter,
         config: WorkstationConfig,
         *,
         context: SessionContext,

@@ -3,6 +3,8 @@
 The old files are never deleted: they move into ``tampered-<UTC time>/`` beside the new log for
 investigation, and the new log's first event after its header is ``acknowledged``, naming the
 finding, the folder and who acknowledged it. Reports show that record as an alarm for ever.
+The workstation's state entry for the folder is reset (so a new log may start) but keeps the old
+clock high-water mark and the list of who reset it.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 from readingroom.audit import events
 from readingroom.audit.log import AuditLog
+from readingroom.audit.state import LogState, load_state
 from readingroom.audit.storage import fsync_directory, list_segments
 from readingroom.audit.verify import scan_log
 from readingroom.config import WorkstationConfig
@@ -40,6 +43,8 @@ def acknowledge_tampered_log(
     scan = scan_log(directory)
     detail = scan.problem.describe() if scan.problem else finding
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    state = load_state(config.home)
+    old = state.get(directory) or LogState()
     quarantine = directory / f"tampered-{stamp}"
     try:
         quarantine.mkdir(mode=0o700)
@@ -52,6 +57,13 @@ def acknowledge_tampered_log(
             f"The audit log files in {directory} could not be moved aside "
             f"({exc.strerror or 'error'})."
         ) from exc
+    state.put(
+        directory,
+        LogState(
+            high_water=max(old.high_water, scan.max_time),
+            reset_by=[*old.reset_by, f"{stamp} {by}"],
+        ),
+    )
     log = AuditLog.open(directory, config=config)
     try:
         log.append(
@@ -59,7 +71,7 @@ def acknowledge_tampered_log(
             by=by,
             note=note,
             finding=detail,
-            previous_log_id=scan.log_id,
+            previous_log_id=scan.log_id or old.log_id,
             quarantined=quarantine.name,
         )
     finally:

@@ -135,16 +135,24 @@ def load_exported_checkpoint(path: Path) -> Checkpoint:
     """
     data = read_input_file(path, what="checkpoint file", limit=64 * 1024)
     try:
-        value = json.loads(data)
-        if value.get("format") != EXPORT_FORMAT:
-            raise ValueError("format")
-        return Checkpoint(
-            log_id=str(value["log_id"]),
-            seq=int(value["seq"]),
-            head=str(value["head"]),
-            time=str(value["time"]),
-            signature=str(value["signature"]),
-            public_key=str(value["public_key"]),
-        )
+        return checkpoint_from_export(json.loads(data))
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise InputFileError(f"The file {path} is not a ReadingRoom audit checkpoint.") from exc
+
+
+def checkpoint_from_export(value: dict[str, Any]) -> Checkpoint:
+    """A checkpoint from the parsed JSON of an exported file.
+
+    Raises:
+        ValueError, KeyError, TypeError, AttributeError: not an exported checkpoint.
+    """
+    if value.get("format") != EXPORT_FORMAT:
+        raise ValueError("format")
+    return Checkpoint(
+        log_id=str(value["log_id"]),
+        seq=int(value["seq"]),
+        head=str(value["head"]),
+        time=str(value["time"]),
+        signature=str(value["signature"]),
+        public_key=str(value["public_key"]),
+    )

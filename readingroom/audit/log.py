@@ -31,7 +31,8 @@ from readingroom.audit.records import (
     parse_time,
 )
 from readingroom.audit.session import SessionContext
-from readingroom.audit.signing import load_or_create_audit_key, public_key_bytes
+from readingroom.audit.signing import audit_key_path, load_or_create_audit_key, public_key_bytes
+from readingroom.audit.state import WorkstationState, check_log_against_state, load_state
 from readingroom.audit.storage import (
     DEFAULT_SEGMENT_BYTES,
     SegmentWriter,
@@ -61,6 +62,7 @@ class AuditLog:
         *,
         lock: WriterLock,
         key: Ed25519PrivateKey,
+        state: WorkstationState,
         config: WorkstationConfig,
         clock: Clock,
         max_segment_bytes: int,
@@ -73,6 +75,7 @@ class AuditLog:
         self.last_checkpoint: Checkpoint | None = None
         self._lock: WriterLock | None = lock
         self._key = key
+        self._state = state
         self._clock = clock
         self._writer = SegmentWriter(directory, max_bytes=max_segment_bytes)
         self._checkpoint_every = config.checkpoint_every_records
@@ -80,6 +83,7 @@ class AuditLog:
         self._head = GENESIS
         self._next_seq = 0
         self._max_time = ""
+        self._max_time_checked = False
         self._since_checkpoint = 0
         self._checkpoint_at = time.monotonic()
         self._open_sessions: dict[str, SessionContext] = {}
@@ -112,15 +116,19 @@ class AuditLog:
         directory = directory or config.audit_dir
         lock = _lock_directory(directory)
         try:
+            state = load_state(config.home)
+            key_existed = audit_key_path(config.home).exists()
             log = cls(
                 directory,
                 lock=lock,
                 key=_load_key(config),
+                state=state,
                 config=config,
                 clock=clock or _utc_now,
                 max_segment_bytes=max_segment_bytes,
             )
-            log._resume(scan_log(directory, visit=log._track, allow_torn_tail=True))
+            scan = scan_log(directory, visit=log._track, allow_torn_tail=True)
+            log._resume(scan, key_existed=key_existed)
         except BaseException:
             lock.release()
             raise
@@ -139,7 +147,7 @@ class AuditLog:
         elif record.get("event") == events.SESSION_ENDED:
             self._open_sessions.pop(session_id, None)
 
-    def _resume(self, scan: ScanResult) -> None:
+    def _resume(self, scan: ScanResult, *, key_existed: bool) -> None:
         if scan.problem is not None:
             raise AuditTampered(
                 "The audit log on this workstation does not verify "
@@ -154,7 +162,12 @@ class AuditLog:
                 "cannot be opened until an administrator has run 'readingroom audit acknowledge'.",
                 reason="key mismatch",
             )
-        self._head, self._next_seq, self._max_time = scan.head, scan.records, scan.max_time
+        check_log_against_state(self._state, self.directory, scan, key_existed=key_existed)
+        entry = self._state.get(self.directory)
+        # The high-water mark outlives an acknowledged (reset) log: a clock set back before it
+        # is still a rollback, so an expired file does not open again.
+        high_water = max(scan.max_time, entry.high_water if entry else "")
+        self._head, self._next_seq, self._max_time = scan.head, scan.records, high_water
         self.last_checkpoint = scan.last_checkpoint
         self.log_id = scan.log_id or secrets.token_hex(16)
         try:
@@ -169,6 +182,7 @@ class AuditLog:
                 {"format": LOG_FORMAT, "log_id": self.log_id, "public_key": public_key},
                 None,
             )
+            self._save_state()
         if scan.torn is not None:
             fragment = scan.torn.fragment
             self._write(
@@ -241,10 +255,19 @@ class AuditLog:
             self._key, log_id=self.log_id, seq=self._next_seq - 1, head=self._head, time=stamp
         )
         self._write(events.CHECKPOINT, checkpoint.details(), None)
+        self._save_state()
         self.last_checkpoint = checkpoint
         self._since_checkpoint = 0
         self._checkpoint_at = time.monotonic()
         return checkpoint
+
+    def notice_clock(self) -> None:
+        """Check the wall clock against the high-water mark now (the service does at hello).
+
+        Raises:
+            AuditUnavailable: a ``clock_rollback`` record could not be written.
+        """
+        self._check_clock(self._clock())
 
     def checkpoint_if_due(self) -> None:
         """Checkpoint if T minutes passed with records uncovered (call it on a timer)."""
@@ -256,11 +279,18 @@ class AuditLog:
         try:
             if self._since_checkpoint and not self._writer.broken:
                 self.checkpoint()
+            elif not self._writer.broken:
+                self._save_state()
         finally:
             self._writer.close()
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
+
+    def _save_state(self) -> None:
+        self._state.advance(
+            self.directory, log_id=self.log_id, records=self._next_seq, high_water=self._max_time
+        )
 
     def _checkpoint_due(self) -> bool:
         elapsed = timedelta(seconds=time.monotonic() - self._checkpoint_at)
@@ -273,13 +303,17 @@ class AuditLog:
         # session after a rollback would see no jump and an expired file would open again.
         if not self._max_time or self.clock_rolled_back:
             return
-        try:
-            latest = parse_time(self._max_time)
-        except ValueError as exc:
-            # The chain verified, so something other than this writer wrote a record with a
-            # time it would never write: that is tampering, not a reason to crash.
-            raise AuditTampered(reason="malformed record time") from exc
-        if now < latest - CLOCK_TOLERANCE:
+        if not self._max_time_checked:
+            try:
+                parse_time(self._max_time)
+            except ValueError as exc:
+                # The chain verified, so something other than this writer wrote a record with a
+                # time it would never write: that is tampering, not a reason to crash.
+                raise AuditTampered(reason="malformed record time") from exc
+            self._max_time_checked = True
+        # Record times are fixed-width UTC text, so they compare as strings (this runs on every
+        # append; parsing the time each time cost a quarter of an append's CPU).
+        if format_time(now + CLOCK_TOLERANCE) < self._max_time:
             self.clock_rolled_back = True
             self._write(
                 events.CLOCK_ROLLBACK,

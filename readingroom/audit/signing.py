@@ -16,6 +16,7 @@ from pathlib import Path
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from nacl.bindings import crypto_core_ed25519_is_valid_point
 
 from readingroom.errors import AuditUnavailable, ConfigurationError, InputFileError
 from readingroom.fileio import write_atomically
@@ -74,7 +75,13 @@ def fingerprint(public_key: bytes) -> str:
 # Verifying is pure; report, open and verify re-read the same checkpoints, so remember results.
 @functools.lru_cache(maxsize=4096)
 def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> bool:
-    """True when ``signature`` is a valid Ed25519 signature of ``message``."""
+    """True when ``signature`` is a valid Ed25519 signature of ``message``.
+
+    A small-order or non-canonical key never verifies: with one, a single signature would
+    verify every checkpoint.
+    """
+    if len(public_key) != 32 or not crypto_core_ed25519_is_valid_point(public_key):
+        return False
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
     except (InvalidSignature, ValueError):

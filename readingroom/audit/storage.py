@@ -4,12 +4,18 @@ A log directory holds ``audit-000001.jsonl``, ``audit-000002.jsonl``... (the cha
 across them) and ``audit.lock``. Every append is one ``write`` of a whole line followed by an
 fsync (``F_FULLFSYNC`` on macOS, where plain fsync leaves data in the drive cache); a new
 segment's directory entry is fsynced too. A failed write or fsync is never retried: the
-writer is marked broken and every later append fails (PostgreSQL's "fsyncgate").
+writer is marked broken and every later append fails (PostgreSQL's "fsyncgate"). After each
+append the open segment must still be the file at its path (same device and inode, at least
+one link): a record written into an unlinked or replaced file is not durable evidence.
+
+The writer's lock is an ``flock`` on the log folder itself, so deleting a lock file lets no
+second writer in (Windows, which cannot lock a folder, keeps ``audit.lock``).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -67,22 +73,26 @@ def fsync_directory(directory: Path) -> None:
 
 
 class WriterLock:
-    """An exclusive, non-blocking lock on ``audit.lock``: one writer per log directory."""
+    """An exclusive, non-blocking lock on the log folder: one writer per log directory."""
 
     def __init__(self, directory: Path) -> None:
         """Take the lock.
 
         Raises:
-            AuditUnavailable: another program holds it, or the lock file cannot be made.
+            AuditUnavailable: another program holds it, or the folder cannot be opened.
         """
-        path = directory / LOCK_NAME
+        self._fd: int | None = None
         try:
-            self._fd: int | None = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+            if sys.platform == "win32":
+                self._fd = os.open(directory / LOCK_NAME, os.O_RDWR | os.O_CREAT, 0o600)
+            else:
+                self._fd = os.open(directory, os.O_RDONLY | os.O_DIRECTORY)
         except OSError as exc:
             raise AuditUnavailable(
                 f"The audit log folder {directory} cannot be written "
                 f"({exc.strerror or 'error'}), so no document can be shown."
             ) from exc
+        assert self._fd is not None
         try:
             _lock_exclusively(self._fd)
         except OSError as exc:
@@ -150,10 +160,27 @@ class SegmentWriter:
             assert self._fd is not None
             self._write_all(self._fd, line)
             full_fsync(self._fd)
+            self._check_still_linked()
         except OSError:
             self.broken = True
             raise
         self._size += len(line)
+
+    def _check_still_linked(self) -> None:
+        assert self._fd is not None
+        # os.path.join on str: this runs on every append, and pathlib costs as much as the stat.
+        path = os.path.join(self.directory, SEGMENT_NAME.format(self._number))
+        opened = os.fstat(self._fd)
+        try:
+            named = os.stat(path)
+        except FileNotFoundError:
+            named = None
+        if (
+            opened.st_nlink < 1
+            or named is None
+            or (named.st_dev, named.st_ino) != (opened.st_dev, opened.st_ino)
+        ):
+            raise OSError(errno.ESTALE, "the audit segment was removed or replaced")
 
     def _write_all(self, fd: int, line: bytes) -> None:
         written = 0

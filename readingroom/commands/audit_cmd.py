@@ -7,22 +7,34 @@ viewer is writing it; ``acknowledge`` takes the writer's lock.
 from __future__ import annotations
 
 import argparse
+import json
+import signal
 import sys
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from readingroom.audit.acknowledge import acknowledge_tampered_log
-from readingroom.audit.checkpoints import export_checkpoint, load_exported_checkpoint
+from readingroom.audit.checkpoints import (
+    Checkpoint,
+    checkpoint_from_export,
+    export_checkpoint,
+    load_exported_checkpoint,
+)
+from readingroom.audit.log import AuditLog
 from readingroom.audit.report import render_json, render_text
 from readingroom.audit.report_csv import render_csv, render_csv_views
 from readingroom.audit.report_html import render_html
 from readingroom.audit.report_model import DEFAULT_MIN_SECONDS, build_report
+from readingroom.audit.service import AuditService, activated_socket, bind_socket
 from readingroom.audit.sessions import Filters, summarise_log
 from readingroom.audit.signing import fingerprint, load_or_create_audit_key, public_key_bytes
+from readingroom.audit.state import LogState, load_state
+from readingroom.audit.storage import list_segments
 from readingroom.audit.verify import scan_log
 from readingroom.config import load_config
-from readingroom.errors import AuditTampered, InputFileError, UsageError
+from readingroom.errors import AuditTampered, AuditUnavailable, InputFileError, UsageError
 from readingroom.fileio import check_output_path, write_atomically
 
 FORMATS = ("text", "csv", "csv-views", "json", "html")
@@ -83,6 +95,12 @@ def register(subparsers: Any) -> None:
     key = actions.add_parser("key", help="show the workstation audit key's fingerprint")
     key.set_defaults(run=run_key)
 
+    serve = actions.add_parser("serve", help="run the audit service (owns the log; Unix socket)")
+    serve.add_argument(
+        "--socket", type=Path, help="listen here (default: audit_socket; systemd passes its own)"
+    )
+    serve.set_defaults(run=run_serve)
+
 
 def _logdir(args: argparse.Namespace) -> Path:
     directory: Path = args.logdir or load_config().audit_dir
@@ -93,8 +111,16 @@ def _logdir(args: argparse.Namespace) -> Path:
 
 def run_verify(args: argparse.Namespace) -> int:
     """Verify the log; one line on success, the first bad record on failure."""
+    directory: Path = args.logdir or load_config().audit_dir
+    entry = load_state(load_config().home).get(directory)
+    if entry is not None and entry.log_id is not None and not list_segments(directory):
+        raise AuditTampered(
+            f"The audit log does not verify: log {entry.log_id} recorded in {directory} is gone."
+        )
     directory = _logdir(args)
-    against = load_exported_checkpoint(args.checkpoint) if args.checkpoint else None
+    against = (
+        load_exported_checkpoint(args.checkpoint) if args.checkpoint else _last_exported(entry)
+    )
     scan = scan_log(directory, against=against)
     if scan.problem is not None:
         raise AuditTampered(f"The audit log does not verify: {scan.problem.describe()}.")
@@ -117,6 +143,17 @@ def run_verify(args: argparse.Namespace) -> int:
         line += f", matches exported checkpoint seq {scan.checked_against.seq:,}"
     sys.stdout.write(line + "\n")
     return 0
+
+
+def _last_exported(entry: LogState | None) -> Checkpoint | None:
+    # Without --checkpoint, the last checkpoint exported from this workstation is the yardstick:
+    # a log replaced by a fresh one, or cut shorter than it, is an alarm, not "chain intact".
+    if entry is None or entry.exported is None:
+        return None
+    try:
+        return checkpoint_from_export(entry.exported)
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise AuditTampered(reason="state file malformed") from exc
 
 
 def _since(text: str | None) -> datetime | None:
@@ -162,6 +199,9 @@ def run_checkpoint(args: argparse.Namespace) -> int:
     if scan.last_checkpoint is None:
         raise UsageError("The audit log has no checkpoint yet.")
     export_checkpoint(scan.last_checkpoint, args.export, force=args.force)
+    state = load_state(load_config().home)
+    entry = state.get(directory) or LogState()
+    state.put(directory, replace(entry, exported=json.loads(scan.last_checkpoint.to_export())))
     sys.stdout.write(
         f"Exported checkpoint seq {scan.last_checkpoint.seq:,} "
         f"({scan.last_checkpoint.fingerprint}) to {args.export}.\n"
@@ -182,7 +222,33 @@ def run_acknowledge(args: argparse.Namespace) -> int:
 
 def run_key(args: argparse.Namespace) -> int:
     """Print the audit public key and its fingerprint (creating the key on first use)."""
-    key = load_or_create_audit_key(load_config().home)
+    home = load_config().home
+    state = load_state(home)
+    key = load_or_create_audit_key(home)
+    if not state.existed:
+        # A key with no state file reads as "the log and its state were deleted": say instead
+        # that the key came first and no log exists yet.
+        state.save()
     public = public_key_bytes(key)
     sys.stdout.write(f"{fingerprint(public)}  ed25519:{public.hex()}\n")
+    return 0
+
+
+def run_serve(args: argparse.Namespace) -> int:
+    """Own the log and append for clients until SIGTERM; exit non-zero if the log failed."""
+    config = load_config()
+    listener = activated_socket()
+    if listener is None:
+        path = args.socket or config.audit_socket
+        if path is None:
+            raise UsageError("Give --socket PATH, or set audit_socket in the configuration.")
+        listener = bind_socket(path)
+    service = AuditService(AuditLog.open(config.audit_dir, config=config), listener)
+    for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
+        signal.signal(signum, lambda *_: service.stop())
+    sys.stdout.write("The audit service is running.\n")
+    sys.stdout.flush()
+    service.serve()
+    if service.failed:
+        raise AuditUnavailable(reason="audit failure")
     return 0

@@ -23,7 +23,8 @@ from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from readingroom.age import X25519Identity
-from readingroom.audit import AuditLog, SessionContext
+from readingroom.audit import SessionContext
+from readingroom.audit.writer import AuditWriter, open_audit_writer
 from readingroom.capture_state import refuse_unless_enforced
 from readingroom.config import WorkstationConfig
 from readingroom.display_text import display_text
@@ -113,7 +114,7 @@ class ViewerLauncher(QObject):
         self._tuning = tuning or ViewerTuning()
         self._kiosk = kiosk
         self._dialog_parent = dialog_parent
-        self._audit: AuditLog | None = None
+        self._audit: AuditWriter | None = None
         self._context: SessionContext | None = None
         self._trust: TrustStore | None = None
         self._data = b""
@@ -143,7 +144,7 @@ class ViewerLauncher(QObject):
         if self._done:
             return  # stopped before it started
         try:
-            self._audit = AuditLog.open(self._config.audit_dir, config=self._config)
+            self._audit = open_audit_writer(self._config)
             self._context = self._audit.new_session(reader=None)
             # Before anything is decrypted or asked for (recorded as unlock_failed if refused).
             refuse_unless_enforced(

@@ -25,6 +25,9 @@ def log_200(rr_home: Path, tmp_path: Path) -> Path:
     lines = (directory / SEGMENT).read_bytes().splitlines(keepends=True)
     assert len(lines) >= 200
     (directory / SEGMENT).write_bytes(b"".join(lines[:200]))
+    # Cutting the log is itself the "truncated" attack that the state file catches
+    # (tests/audit/test_restart.py); forget the state so these tests start from 200 records.
+    (rr_home / "audit-state.json").unlink()
     assert scan_log(directory).problem is None
     return directory
 
@@ -171,6 +174,10 @@ def test_truncate_then_append_is_caught_by_an_exported_checkpoint(
     log.close()
     lines = _lines(log_200)
     _write(log_200, lines[:150])
+    with pytest.raises(AuditTampered):  # the workstation's state file remembers 201 records...
+        AuditLog.open(log_200)
+    # ...but a reader who can write the home folder (no audit service) deletes it too.
+    (tmp_path / "rr-home" / "audit-state.json").unlink()
     log = AuditLog.open(log_200)  # the log itself cannot tell...
     session = log.new_session(reader="alice")
     log.append("session_started", session=session)
@@ -202,6 +209,7 @@ def test_regenerated_log_with_another_key_is_caught(log_200: Path, tmp_path: Pat
     log.close()
     shutil.rmtree(log_200)
     (tmp_path / "rr-home" / "audit-signing.key").unlink()
+    (tmp_path / "rr-home" / "audit-state.json").unlink()
     write_sessions(log_200, 300)
     problem = scan_log(log_200, against=load_exported_checkpoint(exported)).problem
     assert problem is not None
