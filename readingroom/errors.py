@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import ClassVar
 
+from readingroom.age.errors import AgeError, AgeKeyError, AgeNoMatch
+
 
 class ExitCode:
     """Process exit codes, documented in the README."""
@@ -159,26 +161,6 @@ class NotVerified(ReadingRoomError):
     exit_code = ExitCode.NOT_VERIFIED
 
 
-# Errors of the age v1 layer. The CCTV test vectors name four failure classes; each maps to one
-# class here. Callers that open review files present them with the review-file messages above.
-
-
-class AgeNoMatch(CannotUnlock):
-    """No identity matched any recipient stanza."""
-
-
-class AgeHeaderError(DamagedFile):
-    """The age header is malformed or breaks a rule of the spec."""
-
-
-class AgeHmacError(DamagedFile):
-    """The age header MAC does not verify."""
-
-
-class AgePayloadError(DamagedFile):
-    """A payload chunk does not authenticate, or the STREAM is truncated or extended."""
-
-
 class KeyFormatError(UsageError):
     """A string given as an age key is not a valid age key."""
 
@@ -233,3 +215,17 @@ class UnverifiablePages(NotVerified):
         self.pages = pages
         listed = ", ".join(str(page) for page in pages)
         super().__init__(f"{self.message} Pages: {listed}.")
+
+
+def from_age_error(error: AgeError) -> ReadingRoomError:
+    """The one place that turns the age layer's failures into what a person is told.
+
+    No identity matched: :class:`CannotUnlock` (a wrong key and a file for someone else look
+    the same, on purpose). A bad key string: :class:`KeyFormatError`. Anything else (header,
+    MAC, payload): :class:`DamagedFile`. The age ``reason`` is kept for the audit log.
+    """
+    if isinstance(error, AgeNoMatch):
+        return CannotUnlock(reason=error.reason)
+    if isinstance(error, AgeKeyError):
+        return KeyFormatError(reason=error.reason)
+    return DamagedFile(reason=error.reason)

@@ -25,6 +25,9 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
 from readingroom.age import (
+    AgeError,
+    AgeKeyError,
+    AgeNoMatch,
     ScryptIdentity,
     ScryptRecipient,
     X25519Identity,
@@ -35,10 +38,6 @@ from readingroom.age import (
 )
 from readingroom.config import WorkstationConfig
 from readingroom.errors import (
-    AgeHeaderError,
-    AgeHmacError,
-    AgeNoMatch,
-    AgePayloadError,
     InputFileError,
     KeyFileLocked,
     KeyFormatError,
@@ -69,9 +68,13 @@ class PublisherPublicKey:
         Raises:
             KeyFormatError: not a publisher public key.
         """
-        hrp, data = bech32.decode(text.strip())
+        message = "This is not a ReadingRoom publisher public key (rrpub1...)."
+        try:
+            hrp, data = bech32.decode(text.strip())
+        except AgeKeyError as exc:
+            raise KeyFormatError(message, reason=exc.reason) from None
         if hrp != PUBLIC_HRP or len(data) != 32:
-            raise KeyFormatError("This is not a ReadingRoom publisher public key (rrpub1...).")
+            raise KeyFormatError(message)
         return cls(data)
 
     @property
@@ -120,9 +123,13 @@ class PublisherKey:
         Raises:
             KeyFormatError: not a publisher secret key.
         """
-        hrp, data = bech32.decode(text.strip().lower())
+        message = "This is not a ReadingRoom publisher key."
+        try:
+            hrp, data = bech32.decode(text.strip().lower())
+        except AgeKeyError as exc:
+            raise KeyFormatError(message, reason=exc.reason) from None
         if hrp != SECRET_HRP or len(data) != 32:
-            raise KeyFormatError("This is not a ReadingRoom publisher key.")
+            raise KeyFormatError(message)
         return cls(Ed25519PrivateKey.from_private_bytes(data))
 
     def to_string(self) -> str:
@@ -210,8 +217,8 @@ def read_key_text(path: Path, passphrase: bytes | None) -> str:
             data = bytes(decrypt(data, [ScryptIdentity(passphrase)]))
         except AgeNoMatch as exc:
             raise KeyFileLocked(reason="wrong key file passphrase") from exc
-        except (AgeHeaderError, AgeHmacError, AgePayloadError) as exc:
-            raise KeyFormatError(f"The key file {path} is damaged.") from exc
+        except AgeError as exc:
+            raise KeyFormatError(f"The key file {path} is damaged.", reason=exc.reason) from exc
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -259,10 +266,15 @@ def load_identity_file(path: Path, passphrase: bytes | None) -> list[X25519Ident
     Raises:
         InputFileError, UsageError, KeyFileLocked, KeyFormatError: see :func:`read_key_text`.
     """
-    identities = parse_identity_file(read_key_text(path, passphrase))
-    if not identities:
-        raise KeyFormatError(f"The file {path} holds no age identity (AGE-SECRET-KEY-1...).")
-    return identities
+    text = read_key_text(path, passphrase)
+    try:
+        return parse_identity_file(text)
+    except AgeKeyError as exc:
+        if exc.line is None:
+            message = f"The file {path} holds no age identity (AGE-SECRET-KEY-1...)."
+        else:  # the line number, never the line: it may be a secret key
+            message = f"Line {exc.line} of the key file {path} is not a valid age identity."
+        raise KeyFormatError(message, reason=exc.reason) from None
 
 
 def load_workstation_identities(config: WorkstationConfig) -> list[X25519Identity]:
@@ -288,7 +300,10 @@ def public_key_of_file(path: Path, passphrase: bytes | None) -> tuple[KeyKind, s
         return kind, str(PublisherKey.from_string(secret).public_key())
     if kind is None:
         raise KeyFormatError(f"The file {path} is not a key file.")
-    return kind, X25519Identity.from_string(secret).recipient().to_string()
+    try:
+        return kind, X25519Identity.from_string(secret).recipient().to_string()
+    except AgeKeyError as exc:
+        raise KeyFormatError(f"The file {path} is not a key file.", reason=exc.reason) from None
 
 
 def read_public_key_argument(text: str) -> PublisherPublicKey:

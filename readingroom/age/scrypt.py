@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from readingroom.age import b64
+from readingroom.age.errors import AgeHeaderError
 from readingroom.age.header import Stanza
 from readingroom.age.recipients import WRAPPED_KEY_SIZE, unwrap_file_key, wrap_file_key
-from readingroom.errors import AgeHeaderError, UsageError
 
 STANZA_TYPE = "scrypt"
 LABEL = b"age-encryption.org/v1/scrypt"
@@ -45,12 +45,12 @@ class ScryptRecipient:
             log_n: log2 of scrypt's N; 18 is age's default (about a second).
 
         Raises:
-            UsageError: empty passphrase or a work factor outside 1..30.
+            ValueError: empty passphrase or a work factor outside 1..30.
         """
         if not passphrase:
-            raise UsageError(reason="empty passphrase")
+            raise ValueError("empty passphrase")
         if not 1 <= log_n <= _MAX_SUPPORTED_LOG_N:
-            raise UsageError(reason="scrypt work factor out of range")
+            raise ValueError("scrypt work factor out of range")
         self._passphrase = bytes(passphrase)
         self._log_n = log_n
 

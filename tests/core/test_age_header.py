@@ -14,7 +14,7 @@ from readingroom.age.header import (
     format_header,
     parse_header,
 )
-from readingroom.errors import AgeHeaderError, AgeHmacError
+from readingroom.age.errors import AgeHeaderError, AgeHmacError
 
 MAC = bytes(32)
 
