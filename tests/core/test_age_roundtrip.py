@@ -17,8 +17,8 @@ from readingroom.age import (
     encrypt,
     iter_decrypt,
 )
-from readingroom.age.stream import CHUNK_SIZE, SEALED_CHUNK_SIZE
 from readingroom.age.errors import AgeHeaderError, AgeHmacError, AgeNoMatch, AgePayloadError
+from readingroom.age.stream import CHUNK_SIZE, SEALED_CHUNK_SIZE
 
 SIZES = [0, 1, 65535, 65536, 65537, 200_000]
 FAST_LOG_N = 10  # keeps scrypt fast in tests; the format is the same at any work factor

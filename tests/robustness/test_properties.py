@@ -19,11 +19,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from readingroom.age import X25519Identity, decrypt, encrypt
+from readingroom.age.errors import AgeNoMatch, AgePayloadError
 from readingroom.age.header import parse_header
 from readingroom.age.kdf import PAYLOAD_NONCE_SIZE
 from readingroom.age.stream import CHUNK_SIZE, SEALED_CHUNK_SIZE
 from readingroom.config import WorkstationConfig, load_config
-from readingroom.age.errors import AgeNoMatch, AgePayloadError
 from readingroom.errors import CannotUnlock, DamagedFile
 from readingroom.keys import PublisherKey
 from readingroom.manifest import Manifest, build_payload
