@@ -134,6 +134,26 @@ class ClockRolledBack(PolicyRefused):
     )
 
 
+class UnprotectedReaderKey(PolicyRefused):
+    """``view --identity`` with a key file that has no passphrase, on a workstation that
+    does not allow it (``allow_unprotected_reader_keys``)."""
+
+    message = (
+        "This workstation only accepts reader key files protected by a passphrase. "
+        "Protect the key file with a passphrase, or use the passphrase the file was sealed with."
+    )
+
+
+class FactorNotRenewable(PolicyRefused):
+    """After an idle lock, a session opened with an unprotected key file cannot prove its
+    reader again: there is no passphrase to ask for."""
+
+    message = (
+        "This session was opened with a key file that has no passphrase, so it cannot be "
+        "resumed after the idle lock. Close it and open the review file again."
+    )
+
+
 class AuditUnavailable(ReadingRoomError):
     """The audit log could not be written durably. Callers fail closed."""
 

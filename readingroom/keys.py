@@ -178,7 +178,7 @@ def key_file_text(key: NewKey, now: datetime | None = None) -> str:
 
 
 def write_key_file(
-    path: Path, key: NewKey, passphrase: bytes | None, *, force: bool = False
+    path: Path, key: NewKey, passphrase: bytes | bytearray | None, *, force: bool = False
 ) -> None:
     """Write ``key`` to ``path``, encrypted to ``passphrase`` unless it is None.
 
@@ -197,7 +197,7 @@ def is_protected(data: bytes) -> bool:
     return data.startswith(AGE_MAGIC)
 
 
-def read_key_text(path: Path, passphrase: bytes | None) -> str:
+def read_key_text(path: Path, passphrase: bytes | bytearray | None) -> str:
     """The plain text of a key file, decrypting it when it is protected.
 
     Raises:
@@ -213,12 +213,23 @@ def read_key_text(path: Path, passphrase: bytes | None) -> str:
                 f"The key file {path} is protected by a passphrase. "
                 "Give it with --key-passphrase-file (or -fd / -env)."
             )
+        identity = ScryptIdentity(passphrase)
         try:
-            data = bytes(decrypt(data, [ScryptIdentity(passphrase)]))
+            plain = decrypt(data, [identity])
         except AgeNoMatch as exc:
             raise KeyFileLocked(reason="wrong key file passphrase") from exc
         except AgeError as exc:
             raise KeyFormatError(f"The key file {path} is damaged.", reason=exc.reason) from exc
+        finally:
+            identity.forget()
+        try:
+            # The decoded text is an immutable str (the key parsers need one); the decrypted
+            # bytes at least are zeroed.
+            return plain.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise KeyFormatError(f"The file {path} is not a key file.") from exc
+        finally:
+            plain[:] = bytes(len(plain))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -248,7 +259,7 @@ def key_kind_of(secret: str) -> KeyKind | None:
     return None
 
 
-def load_publisher_key(path: Path, passphrase: bytes | None) -> PublisherKey:
+def load_publisher_key(path: Path, passphrase: bytes | bytearray | None) -> PublisherKey:
     """Read a publisher's signing key file.
 
     Raises:
@@ -260,7 +271,7 @@ def load_publisher_key(path: Path, passphrase: bytes | None) -> PublisherKey:
     return PublisherKey.from_string(secret)
 
 
-def load_identity_file(path: Path, passphrase: bytes | None) -> list[X25519Identity]:
+def load_identity_file(path: Path, passphrase: bytes | bytearray | None) -> list[X25519Identity]:
     """Read a reader or workstation key (ours, or one written by ``age-keygen``).
 
     Raises:
@@ -292,7 +303,7 @@ def load_workstation_identities(config: WorkstationConfig) -> list[X25519Identit
     return load_identity_file(config.workstation_key, None)
 
 
-def public_key_of_file(path: Path, passphrase: bytes | None) -> tuple[KeyKind, str]:
+def public_key_of_file(path: Path, passphrase: bytes | bytearray | None) -> tuple[KeyKind, str]:
     """The kind and public key of a key file, for ``keys show``."""
     secret = secret_line(read_key_text(path, passphrase))
     kind = key_kind_of(secret)

@@ -95,7 +95,7 @@ class PublicInfo:
 class UnlockKeys:
     """What the reader and the workstation bring to open a file."""
 
-    passphrase: bytes | None = None
+    passphrase: bytes | bytearray | None = None
     identities: Sequence[X25519Identity] = field(default_factory=tuple)
     workstation_identities: Sequence[X25519Identity] = field(default_factory=tuple)
 
@@ -224,7 +224,10 @@ def open_review(
     report(STEP_UNLOCKING, 0, 0)
     signature = _SignatureCheck(parsed)
     signature.start()
-    payload = signature.guard(lambda: _decrypt_both_layers(parsed, unlock, identities, report))
+    try:
+        payload = signature.guard(lambda: _decrypt_both_layers(parsed, unlock, identities, report))
+    finally:
+        _forget(identities)
     manifest = split_payload(payload)
     if enforce_policy:
         try:
@@ -314,11 +317,19 @@ def verify_reader(data: bytes, unlock: UnlockKeys) -> None:
     if not parsed.publisher.verify(parsed.signature, _signed_message(parsed.signed)):
         raise DamagedFile(reason="damaged file: bad signature")
     identities = _reader_identities(unlock)
-    reader_layer = _workstation_layer(parsed, unlock)
     try:
-        check_identities(reader_layer, identities)
+        check_identities(_workstation_layer(parsed, unlock), identities)
     except AgeError as exc:
         raise _unlock_failure(exc, CannotUnlock, NOT_FOR_THIS_READER) from None
+    finally:
+        _forget(identities)
+
+
+def _forget(identities: list[Identity]) -> None:
+    # Our copies of the passphrase are zeroed as soon as the attempt is over.
+    for identity in identities:
+        if isinstance(identity, ScryptIdentity):
+            identity.forget()
 
 
 def _workstation_layer(parsed: _Parsed, unlock: UnlockKeys) -> bytes | bytearray | memoryview:

@@ -189,7 +189,7 @@ def _plan_outputs(args: argparse.Namespace, readers: list[ReaderIdentity]) -> li
     return outputs
 
 
-def _key_passphrase(args: argparse.Namespace) -> bytes | None:
+def _key_passphrase(args: argparse.Namespace) -> bytes | bytearray | None:
     source = source_from_args(args, "key-passphrase")
     if source.is_given():
         return read_passphrase(source)
