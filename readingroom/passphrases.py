@@ -23,7 +23,6 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-
 from readingroom.errors import InputFileError, UsageError
 from readingroom.secure_memory import wipe
 from readingroom.wordlist import WORDS

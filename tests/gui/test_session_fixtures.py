@@ -94,9 +94,10 @@ class Viewer:
         *,
         with_passphrase_file: bool = True,
         tuning: ViewerTuning | None = None,
+        request: ViewRequest | None = None,
     ) -> ViewerLauncher:
-        """Start the launcher on ``sealed``; it runs up to its first dialog."""
-        request = ViewRequest(
+        """Start the launcher on ``sealed`` (or ``request``); it runs up to its first dialog."""
+        request = request or ViewRequest(
             path=sealed.path,
             passphrase=PassphraseSource(
                 file=sealed.passphrase_file if with_passphrase_file else None
@@ -121,10 +122,15 @@ class Viewer:
         self.qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=WAIT_MS)
 
     def open_window(
-        self, sealed: Sealed, *, tuning: ViewerTuning | None = None, activate: bool = True
+        self,
+        sealed: Sealed,
+        *,
+        tuning: ViewerTuning | None = None,
+        activate: bool = True,
+        request: ViewRequest | None = None,
     ) -> ViewerWindow:
-        """Go through unlock (passphrase file) and the notice to a shown window."""
-        launcher = self.launch(sealed, tuning=tuning)
+        """Go through unlock (passphrase file, or ``request``) and the notice to a window."""
+        launcher = self.launch(sealed, tuning=tuning, request=request)
         assert launcher.notice_dialog is not None
         launcher.notice_dialog.accept()
         window = launcher.window

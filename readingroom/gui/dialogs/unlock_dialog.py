@@ -213,7 +213,17 @@ class UnlockDialog(QDialog):
             task.deleteLater()
         return task is not None and task.cancel_requested()
 
+    # The worker's outcome arrives as a queued call *on this dialog*; whoever receives our
+    # signals may drop the last reference to it, and a QObject must not be deleted inside its
+    # own event. So the outcome is handled one turn of the event loop later.
+
     def _succeeded(self, result: object) -> None:
+        QTimer.singleShot(0, lambda: self._deliver_success(result))
+
+    def _attempt_ended_in_error(self, error: Exception) -> None:
+        QTimer.singleShot(0, lambda: self._deliver_error(error))
+
+    def _deliver_success(self, result: object) -> None:
         if self._finished_task():
             self._discard(result)
             super().reject()
@@ -221,7 +231,7 @@ class UnlockDialog(QDialog):
         self.unlocked.emit(result)
         self.accept()
 
-    def _attempt_ended_in_error(self, error: Exception) -> None:
+    def _deliver_error(self, error: Exception) -> None:
         cancelled = self._finished_task()
         if cancelled or isinstance(error, Cancelled):
             super().reject()
