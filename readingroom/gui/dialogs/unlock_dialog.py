@@ -24,6 +24,9 @@ MAX_DELAY_SECONDS = 30.0
 # Below this a file opens too fast for a bar to mean anything; the step text is enough.
 BAR_MIN_BYTES = 4 * 1024 * 1024
 BAR_STEPS = 1000
+# Wide enough that the heading and the progress steps fit on a line or two, fully shown
+# (word-wrapped labels in a narrow dialog get too little height and are cut off).
+MIN_WIDTH = 460
 
 
 def growing_delay(failures: int) -> float:
@@ -80,6 +83,7 @@ class UnlockDialog(QDialog):
         super().__init__(parent)
         self.setWindowTitle("Unlock review file")
         self.setModal(True)
+        self.setMinimumWidth(MIN_WIDTH)
         self._attempt = attempt
         self._delay_for = delay_for
         self._discard = discard
@@ -96,6 +100,7 @@ class UnlockDialog(QDialog):
         self._error.setVisible(False)
         self._status = _plain_label("", self)
         self._status.setObjectName("unlockStatus")
+        self._status.setWordWrap(False)  # one short fixed step; it must not resize the dialog
         self._status.setVisible(False)
         self._bar = QProgressBar(self)
         self._bar.setObjectName("unlockProgress")
