@@ -24,7 +24,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from readingroom.config import WorkstationConfig
@@ -143,7 +143,6 @@ class ViewerLauncher(QObject):
         dialog.setWindowTitle("ReadingRoom")
         dialog.setAutoClose(False)
         dialog.setAutoReset(False)
-        # It shows itself only if the work lasts longer than this: no flash for a fast open.
         dialog.setMinimumDuration(PROGRESS_DELAY_MS)
         dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
         dialog.canceled.connect(task.cancel)
@@ -153,6 +152,13 @@ class ViewerLauncher(QObject):
         self.progress_dialog = dialog
         self._task = task
         task.start()
+        # Shown only if the work lasts longer than this: no flash for a fast open. (Its own
+        # auto-show needs value updates, and scrypt reports none.)
+        QTimer.singleShot(PROGRESS_DELAY_MS, self._reveal_progress)
+
+    def _reveal_progress(self) -> None:
+        if self._task is not None and self.progress_dialog is not None:
+            self.progress_dialog.open()
 
     def _show_opening_progress(self, step: str, done: int, total: int) -> None:
         dialog = self.progress_dialog

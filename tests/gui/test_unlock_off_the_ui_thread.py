@@ -13,12 +13,12 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit
+from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from readingroom.age import X25519Identity
 from readingroom.errors import FactorNotRenewable
-from readingroom.gui.viewer_launcher import ViewerTuning, ViewRequest
+from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
 from readingroom.keys import NewKey, write_key_file
 from readingroom.passphrases import PassphraseSource
 from readingroom.review_file import STEP_UNLOCKING
@@ -165,3 +165,21 @@ def _child_environments() -> list[bytes]:
         except (OSError, ValueError, IndexError):
             continue
     return found
+
+
+def test_cancelling_the_opening_progress_stops_before_any_session(
+    rr_home: Path, tmp_path: Path, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(factories, "FAST_LOG_N", 15)
+    sealed = write_sealed(rr_home, tmp_path)
+    request = ViewRequest(sealed.path, passphrase=PassphraseSource(file=sealed.passphrase_file))
+    launcher = ViewerLauncher(request, sealed.config)
+    launcher.start()
+    assert launcher.is_busy() and launcher.progress_dialog is not None
+    cancel = launcher.progress_dialog.findChild(QPushButton)
+    assert cancel is not None and cancel.text() == "Cancel"
+    cancel.click()  # the reader's Cancel, while the worker runs
+    qtbot.waitUntil(launcher.is_finished, timeout=WAIT_MS)
+    assert launcher.exit_code == 0
+    assert launcher.notice_dialog is None and launcher.unlock_dialog is None
+    assert event_names(sealed.config) == []
