@@ -249,6 +249,9 @@ class ViewerLauncher(QObject):
 
     def _unlocked(self, opened: object) -> None:
         assert isinstance(opened, OpenedReview)
+        if self._done:  # stopped meanwhile: never start a session after the end
+            wipe(opened.pdf)
+            return
         self.unlock_dialog = None
         self._opened = opened
         try:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QTimer
-from PySide6.QtWidgets import QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QLabel, QLineEdit, QPushButton
 from pytestqt.qtbot import QtBot
 
 from readingroom.age import X25519Identity
@@ -183,3 +183,21 @@ def test_cancelling_the_opening_progress_stops_before_any_session(
     assert launcher.exit_code == 0
     assert launcher.notice_dialog is None and launcher.unlock_dialog is None
     assert event_names(sealed.config) == []
+
+
+def test_stopping_the_viewer_during_an_attempt_starts_no_session(
+    rr_home: Path, tmp_path: Path, viewer: Viewer, qtbot: QtBot, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(factories, "FAST_LOG_N", 15)
+    sealed = write_sealed(rr_home, tmp_path)
+    launcher = viewer.launch(sealed, with_passphrase_file=False)
+    dialog = launcher.unlock_dialog
+    assert dialog is not None
+    dialog.set_passphrase(factories.PASSPHRASE.decode())
+    dialog.try_unlock()
+    launcher.stop()  # SIGTERM, logout: waits for the worker, ends everything
+    assert launcher.is_finished() and launcher.exit_code == 0
+    for _ in range(5):  # deliver whatever the worker queued before it stopped
+        QApplication.processEvents()
+    assert launcher.notice_dialog is None and launcher.session is None
+    assert "session_started" not in event_names(sealed.config)

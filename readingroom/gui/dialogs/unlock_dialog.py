@@ -89,6 +89,7 @@ class UnlockDialog(QDialog):
         self._discard = discard
         self._failures = 0
         self._task: BackgroundTask | None = None
+        self._stopped = False
         self._heading = _plain_label(heading, self)
         self._passphrase = QLineEdit(self)
         self._passphrase.setObjectName("passphrase")
@@ -117,19 +118,19 @@ class UnlockDialog(QDialog):
         self._hold = QTimer(self)
         self._hold.setSingleShot(True)
         self._hold.timeout.connect(self._release)
-        layout = QVBoxLayout(self)
-        layout.addWidget(self._heading)
-        if key_note:
-            layout.addWidget(_plain_label(key_note, self))
-        layout.addWidget(self._passphrase)
-        layout.addWidget(self._error)
-        layout.addWidget(self._status)
-        layout.addWidget(self._bar)
-        layout.addWidget(buttons)
+        self._lay_out(key_note, buttons)
         if not ask_secret:
             self._passphrase.setVisible(False)
             self._unlock.setVisible(False)
             cancel.setText("Close")
+
+    def _lay_out(self, key_note: str, buttons: QDialogButtonBox) -> None:
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._heading)
+        if key_note:
+            layout.addWidget(_plain_label(key_note, self))
+        for widget in (self._passphrase, self._error, self._status, self._bar, buttons):
+            layout.addWidget(widget)
 
     def failures(self) -> int:
         """How many attempts failed so far."""
@@ -183,6 +184,7 @@ class UnlockDialog(QDialog):
 
     def stop_now(self) -> None:
         """Cancel and wait for a running attempt (the viewer is being stopped), then close."""
+        self._stopped = True  # an outcome still queued from the worker is dropped
         task = self._task
         if task is not None:
             task.cancel()
@@ -229,7 +231,11 @@ class UnlockDialog(QDialog):
         QTimer.singleShot(0, lambda: self._deliver_error(error))
 
     def _deliver_success(self, result: object) -> None:
-        if self._finished_task():
+        cancelled = self._finished_task()
+        if self._stopped:
+            self._discard(result)
+            return
+        if cancelled:
             self._discard(result)
             super().reject()
             return
@@ -238,6 +244,8 @@ class UnlockDialog(QDialog):
 
     def _deliver_error(self, error: Exception) -> None:
         cancelled = self._finished_task()
+        if self._stopped:
+            return
         if cancelled or isinstance(error, Cancelled):
             super().reject()
             return
