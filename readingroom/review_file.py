@@ -10,8 +10,8 @@ Layout (docs/format.md is the specification)::
     <age v1 file>
     signature: <base64 of a 64-byte Ed25519 signature>\\n
 
-The signature covers everything before the ``signature:`` line and is checked before any
-decryption is attempted. With ``lock: workstation+reader`` the age body is encrypted to the
+The signature covers everything before the ``signature:`` line; it is checked on a second
+thread while the body is decrypted, and no plaintext is parsed or returned until it verified. With ``lock: workstation+reader`` the age body is encrypted to the
 designated workstations, and its plaintext is a second age file encrypted to the reader (a
 passphrase or an X25519 key); otherwise the body is that reader layer directly.
 """
