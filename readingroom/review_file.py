@@ -11,9 +11,10 @@ Layout (docs/format.md is the specification)::
     signature: <base64 of a 64-byte Ed25519 signature>\\n
 
 The signature covers everything before the ``signature:`` line; it is checked on a second
-thread while the body is decrypted, and no plaintext is parsed or returned until it verified. With ``lock: workstation+reader`` the age body is encrypted to the
-designated workstations, and its plaintext is a second age file encrypted to the reader (a
-passphrase or an X25519 key); otherwise the body is that reader layer directly.
+thread while the body is decrypted, and no plaintext is parsed or returned until it verified.
+With ``lock: workstation+reader`` the age body is encrypted to the designated workstations,
+and its plaintext is a second age file encrypted to the reader (a passphrase or an X25519 key);
+otherwise the body is that reader layer directly.
 """
 
 from __future__ import annotations
