@@ -4,11 +4,15 @@ In one run, on a generated ~100 MB PDF sealed for one reader (X25519 reader key,
 can open the same body without a terminal), times (best of N):
 
 - ``inspect`` without keys: parse + signature check;
-- unlock + full decrypt to memory: read the file, verify, decrypt, check the manifest and PDF hash;
+- the full unlock the viewer does: read the file, then the publisher signature (SHA-256 over
+  the file) checked on a second thread *while* the body is decrypted into one preallocated
+  buffer, then the manifest (``open_review``);
+- the same steps one after the other (signature, then decryption), the previous design;
 - ``age -d -i reader.key`` of the same age body (extracted to a file), output to /dev/null;
 
-and prints the ratio ours/age (goal <= 1.5). The scrypt step of a passphrase-sealed file is
-timed separately (it is a deliberate cost, the same in both tools).
+and prints the ratios ours/age (goals: decryption <= 1.5, full unlock <= 1.0). The scrypt step
+of a passphrase-sealed file is timed separately (a deliberate cost, the same in both tools).
+On a loaded machine the parallel step gains less: compare ratios from one run only.
 
 Run: ``.venv/bin/python benchmarks/bench_review_file.py [--size-mb 100] [--runs 3]``
 """
@@ -97,12 +101,21 @@ def main() -> int:
             )  # fmt: skip
             assert len(opened.pdf) == manifest.pdf_size
 
+        def sequential_unlock() -> None:
+            data = review.read_bytes()
+            assert read_public_info(data, trust).signature_valid
+            header = data.index(b"\n\n") + 2
+            plaintext = decrypt(memoryview(data)[header:-100], [reader])
+            assert len(plaintext) > manifest.pdf_size
+
         body = memoryview(sealed)[header_end:-100]
         decrypt_only = best_of(options.runs, lambda: decrypt(body, [reader]))
         ours = best_of(options.runs, unlock)
+        sequential = best_of(options.runs, sequential_unlock)
         print(f"inspect (parse + signature):       {inspect_time:7.3f} s")
         print(f"decrypt the age body only (ours):  {decrypt_only:7.3f} s")
-        print(f"read + verify + decrypt (ours):    {ours:7.3f} s")
+        print(f"full unlock, verify || decrypt:    {ours:7.3f} s")
+        print(f"full unlock, verify then decrypt:  {sequential:7.3f} s")
         if age:
 
             def age_decrypt() -> None:
@@ -115,7 +128,11 @@ def main() -> int:
             print(
                 f"ratio decrypt ours/age:            {decrypt_only / reference:7.2f} (goal <= 1.5)"
             )
-            print(f"ratio full unlock ours/age:        {ours / reference:7.2f} (age: no signature)")
+            print(
+                f"ratio full unlock ours/age:        {ours / reference:7.2f} (goal <= 1.0; "
+                "read + verify + decrypt against age's decrypt alone)"
+            )
+            print(f"ratio sequential unlock/age:       {sequential / reference:7.2f}")
         else:
             print("age CLI not found: install Debian's 'age' for the ratio")
 

@@ -18,7 +18,8 @@ import traceback
 from collections.abc import Sequence
 
 from readingroom import __version__
-from readingroom.errors import ExitCode, ReadingRoomError, report_error
+from readingroom.age.errors import AgeError
+from readingroom.errors import ExitCode, ReadingRoomError, from_age_error, report_error
 
 # Order is the order of ``readingroom --help``. ``view`` imports Qt only when it runs, so the
 # core commands work where PySide6 is absent.
@@ -74,6 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     except ReadingRoomError as error:
         report_error(str(error))
         return error.exit_code
+    except AgeError as error:  # a key string given on the command line (seal --reader-key)
+        mapped = from_age_error(error)
+        report_error(str(mapped))
+        return mapped.exit_code
     except KeyboardInterrupt:
         report_error("Interrupted. No file was written.")
         return ExitCode.INTERRUPTED

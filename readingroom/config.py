@@ -19,6 +19,7 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     require_capture_exclusion = false
     audit_socket = "/run/readingroom-audit/audit.sock"   # use the audit service
     audit_service_user = "readingroom-audit"             # who must own that socket
+    allow_unprotected_reader_keys = false
 """
 
 from __future__ import annotations
@@ -88,6 +89,9 @@ class WorkstationConfig:
     # With a socket, the viewer sends records to `readingroom audit serve` instead of writing.
     audit_socket: Path | None = None
     audit_service_user: str = "readingroom-audit"
+    # A reader key file without a passphrase proves only that someone copied a file: off by
+    # default, so `view --identity` needs a protected key (docs/threat-model.md).
+    allow_unprotected_reader_keys: bool = False
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -157,6 +161,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "require_capture_exclusion",
         "audit_socket",
         "audit_service_user",
+        "allow_unprotected_reader_keys",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -210,4 +215,5 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         require_capture_exclusion=bool_value("require_capture_exclusion"),
         audit_socket=path_value("audit_socket", None),
         audit_service_user=service_user.strip(),
+        allow_unprotected_reader_keys=bool_value("allow_unprotected_reader_keys"),
     )

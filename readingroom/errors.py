@@ -14,6 +14,8 @@ from __future__ import annotations
 import sys
 from typing import ClassVar
 
+from readingroom.age.errors import AgeError, AgeKeyError, AgeNoMatch
+
 
 class ExitCode:
     """Process exit codes, documented in the README."""
@@ -154,6 +156,26 @@ class CaptureNotEnforced(PolicyRefused):
         super().__init__(detail, reason=reason or "capture not enforced")
 
 
+class UnprotectedReaderKey(PolicyRefused):
+    """``view --identity`` with a key file that has no passphrase, on a workstation that
+    does not allow it (``allow_unprotected_reader_keys``)."""
+
+    message = (
+        "This workstation only accepts reader key files protected by a passphrase. "
+        "Protect the key file with a passphrase, or use the passphrase the file was sealed with."
+    )
+
+
+class FactorNotRenewable(PolicyRefused):
+    """After an idle lock, a session opened with an unprotected key file cannot prove its
+    reader again: there is no passphrase to ask for."""
+
+    message = (
+        "This session was opened with a key file that has no passphrase, so it cannot be "
+        "resumed after the idle lock. Close it and open the review file again."
+    )
+
+
 class AuditUnavailable(ReadingRoomError):
     """The audit log could not be written durably. Callers fail closed."""
 
@@ -179,26 +201,6 @@ class NotVerified(ReadingRoomError):
 
     message = "The prepared document failed verification. No output file was written."
     exit_code = ExitCode.NOT_VERIFIED
-
-
-# Errors of the age v1 layer. The CCTV test vectors name four failure classes; each maps to one
-# class here. Callers that open review files present them with the review-file messages above.
-
-
-class AgeNoMatch(CannotUnlock):
-    """No identity matched any recipient stanza."""
-
-
-class AgeHeaderError(DamagedFile):
-    """The age header is malformed or breaks a rule of the spec."""
-
-
-class AgeHmacError(DamagedFile):
-    """The age header MAC does not verify."""
-
-
-class AgePayloadError(DamagedFile):
-    """A payload chunk does not authenticate, or the STREAM is truncated or extended."""
 
 
 class KeyFormatError(UsageError):
@@ -278,3 +280,17 @@ class UnverifiablePages(NotVerified):
 def report_error(message: str) -> None:
     """Print one error line on stderr, the same way for the command line and the viewer."""
     sys.stderr.write(f"readingroom: error: {message}\n")
+
+
+def from_age_error(error: AgeError) -> ReadingRoomError:
+    """The one place that turns the age layer's failures into what a person is told.
+
+    No identity matched: :class:`CannotUnlock` (a wrong key and a file for someone else look
+    the same, on purpose). A bad key string: :class:`KeyFormatError`. Anything else (header,
+    MAC, payload): :class:`DamagedFile`. The age ``reason`` is kept for the audit log.
+    """
+    if isinstance(error, AgeNoMatch):
+        return CannotUnlock(reason=error.reason)
+    if isinstance(error, AgeKeyError):
+        return KeyFormatError(reason=error.reason)
+    return DamagedFile(reason=error.reason)

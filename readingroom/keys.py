@@ -26,6 +26,9 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from nacl.bindings import crypto_core_ed25519_is_valid_point
 
 from readingroom.age import (
+    AgeError,
+    AgeKeyError,
+    AgeNoMatch,
     ScryptIdentity,
     ScryptRecipient,
     X25519Identity,
@@ -36,10 +39,6 @@ from readingroom.age import (
 )
 from readingroom.config import WorkstationConfig
 from readingroom.errors import (
-    AgeHeaderError,
-    AgeHmacError,
-    AgeNoMatch,
-    AgePayloadError,
     InputFileError,
     KeyFileLocked,
     KeyFormatError,
@@ -92,9 +91,13 @@ class PublisherPublicKey:
         Raises:
             KeyFormatError: not a publisher public key.
         """
-        hrp, data = bech32.decode(text.strip())
+        message = "This is not a ReadingRoom publisher public key (rrpub1...)."
+        try:
+            hrp, data = bech32.decode(text.strip())
+        except AgeKeyError as exc:
+            raise KeyFormatError(message, reason=exc.reason) from None
         if hrp != PUBLIC_HRP or len(data) != 32:
-            raise KeyFormatError("This is not a ReadingRoom publisher public key (rrpub1...).")
+            raise KeyFormatError(message)
         return cls(data)
 
     @property
@@ -143,9 +146,13 @@ class PublisherKey:
         Raises:
             KeyFormatError: not a publisher secret key.
         """
-        hrp, data = bech32.decode(text.strip().lower())
+        message = "This is not a ReadingRoom publisher key."
+        try:
+            hrp, data = bech32.decode(text.strip().lower())
+        except AgeKeyError as exc:
+            raise KeyFormatError(message, reason=exc.reason) from None
         if hrp != SECRET_HRP or len(data) != 32:
-            raise KeyFormatError("This is not a ReadingRoom publisher key.")
+            raise KeyFormatError(message)
         return cls(Ed25519PrivateKey.from_private_bytes(data))
 
     def to_string(self) -> str:
@@ -194,7 +201,7 @@ def key_file_text(key: NewKey, now: datetime | None = None) -> str:
 
 
 def write_key_file(
-    path: Path, key: NewKey, passphrase: bytes | None, *, force: bool = False
+    path: Path, key: NewKey, passphrase: bytes | bytearray | None, *, force: bool = False
 ) -> None:
     """Write ``key`` to ``path``, encrypted to ``passphrase`` unless it is None.
 
@@ -213,7 +220,7 @@ def is_protected(data: bytes) -> bool:
     return data.startswith(AGE_MAGIC)
 
 
-def read_key_text(path: Path, passphrase: bytes | None) -> str:
+def read_key_text(path: Path, passphrase: bytes | bytearray | None) -> str:
     """The plain text of a key file, decrypting it when it is protected.
 
     Raises:
@@ -229,12 +236,23 @@ def read_key_text(path: Path, passphrase: bytes | None) -> str:
                 f"The key file {path} is protected by a passphrase. "
                 "Give it with --key-passphrase-file (or -fd / -env)."
             )
+        identity = ScryptIdentity(passphrase)
         try:
-            data = bytes(decrypt(data, [ScryptIdentity(passphrase)]))
+            plain = decrypt(data, [identity])
         except AgeNoMatch as exc:
             raise KeyFileLocked(reason="wrong key file passphrase") from exc
-        except (AgeHeaderError, AgeHmacError, AgePayloadError) as exc:
-            raise KeyFormatError(f"The key file {path} is damaged.") from exc
+        except AgeError as exc:
+            raise KeyFormatError(f"The key file {path} is damaged.", reason=exc.reason) from exc
+        finally:
+            identity.forget()
+        try:
+            # The decoded text is an immutable str (the key parsers need one); the decrypted
+            # bytes at least are zeroed.
+            return plain.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise KeyFormatError(f"The file {path} is not a key file.") from exc
+        finally:
+            plain[:] = bytes(len(plain))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
@@ -264,7 +282,7 @@ def key_kind_of(secret: str) -> KeyKind | None:
     return None
 
 
-def load_publisher_key(path: Path, passphrase: bytes | None) -> PublisherKey:
+def load_publisher_key(path: Path, passphrase: bytes | bytearray | None) -> PublisherKey:
     """Read a publisher's signing key file.
 
     Raises:
@@ -276,16 +294,21 @@ def load_publisher_key(path: Path, passphrase: bytes | None) -> PublisherKey:
     return PublisherKey.from_string(secret)
 
 
-def load_identity_file(path: Path, passphrase: bytes | None) -> list[X25519Identity]:
+def load_identity_file(path: Path, passphrase: bytes | bytearray | None) -> list[X25519Identity]:
     """Read a reader or workstation key (ours, or one written by ``age-keygen``).
 
     Raises:
         InputFileError, UsageError, KeyFileLocked, KeyFormatError: see :func:`read_key_text`.
     """
-    identities = parse_identity_file(read_key_text(path, passphrase))
-    if not identities:
-        raise KeyFormatError(f"The file {path} holds no age identity (AGE-SECRET-KEY-1...).")
-    return identities
+    text = read_key_text(path, passphrase)
+    try:
+        return parse_identity_file(text)
+    except AgeKeyError as exc:
+        if exc.line is None:
+            message = f"The file {path} holds no age identity (AGE-SECRET-KEY-1...)."
+        else:  # the line number, never the line: it may be a secret key
+            message = f"Line {exc.line} of the key file {path} is not a valid age identity."
+        raise KeyFormatError(message, reason=exc.reason) from None
 
 
 def load_workstation_identities(config: WorkstationConfig) -> list[X25519Identity]:
@@ -303,7 +326,7 @@ def load_workstation_identities(config: WorkstationConfig) -> list[X25519Identit
     return load_identity_file(config.workstation_key, None)
 
 
-def public_key_of_file(path: Path, passphrase: bytes | None) -> tuple[KeyKind, str]:
+def public_key_of_file(path: Path, passphrase: bytes | bytearray | None) -> tuple[KeyKind, str]:
     """The kind and public key of a key file, for ``keys show``."""
     secret = secret_line(read_key_text(path, passphrase))
     kind = key_kind_of(secret)
@@ -311,7 +334,10 @@ def public_key_of_file(path: Path, passphrase: bytes | None) -> tuple[KeyKind, s
         return kind, str(PublisherKey.from_string(secret).public_key())
     if kind is None:
         raise KeyFormatError(f"The file {path} is not a key file.")
-    return kind, X25519Identity.from_string(secret).recipient().to_string()
+    try:
+        return kind, X25519Identity.from_string(secret).recipient().to_string()
+    except AgeKeyError as exc:
+        raise KeyFormatError(f"The file {path} is not a key file.", reason=exc.reason) from None
 
 
 def read_public_key_argument(text: str) -> PublisherPublicKey:

@@ -4,12 +4,19 @@ A passphrase never comes from a command-line argument, where any user could read
 process list. It comes from a file, an inherited file descriptor, an environment variable or an
 interactive prompt. Only the first line of a file or descriptor is used, without its line ending,
 so ``echo 'secret' > file`` works as people expect.
+
+``--...-fd`` is the recommended way to pass a secret from a script: nothing is left on disk or
+in the environment. An environment variable is removed from the process environment as soon as
+it is read, so no child process (the renderer) inherits it. Passphrases are returned as
+``bytearray`` so that the caller can zero them after use (best effort: the text a reader types
+into a prompt passes through immutable strings first).
 """
 
 from __future__ import annotations
 
 import argparse
 import getpass
+import io
 import os
 import secrets
 import sys
@@ -17,6 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readingroom.errors import InputFileError, UsageError
+from readingroom.secure_memory import wipe
 from readingroom.wordlist import WORDS
 
 MAX_PASSPHRASE_BYTES = 4096
@@ -64,7 +72,7 @@ def source_from_args(args: argparse.Namespace, prefix: str) -> PassphraseSource:
     )
 
 
-def read_passphrase(source: PassphraseSource, *, prompt: str | None = None) -> bytes:
+def read_passphrase(source: PassphraseSource, *, prompt: str | None = None) -> bytearray:
     """Read a passphrase from ``source``, or prompt for it on the terminal.
 
     Args:
@@ -72,7 +80,7 @@ def read_passphrase(source: PassphraseSource, *, prompt: str | None = None) -> b
         prompt: the prompt to show when no source is given; None means "do not prompt".
 
     Returns:
-        The passphrase as UTF-8 bytes.
+        The passphrase as UTF-8 bytes, in a buffer the caller zeroes after use.
 
     Raises:
         InputFileError: the file cannot be read.
@@ -81,21 +89,25 @@ def read_passphrase(source: PassphraseSource, *, prompt: str | None = None) -> b
     if source.file is not None:
         return read_passphrase_file(source.file)
     if source.fd is not None:
-        return _first_line(_read_fd(source.fd), f"file descriptor {source.fd}")
+        data = bytearray(MAX_PASSPHRASE_BYTES + 1)
+        size = _read_fd(source.fd, data)
+        return _first_line(data, f"file descriptor {source.fd}", size)
     if source.env is not None:
-        value = os.environ.get(source.env)
+        # Removed at once (os.environ.pop also unsets it in the C environment): a child
+        # process started later must not inherit the secret.
+        value = os.environ.pop(source.env, None)
         if value is None:
             raise UsageError(f"The environment variable {source.env} is not set.")
-        return _first_line(value.encode("utf-8"), f"environment variable {source.env}")
+        return _first_line(bytearray(value, "utf-8"), f"environment variable {source.env}")
     if prompt is None or not sys.stdin.isatty():
         raise UsageError(
             "A passphrase is needed. Give it with a --...-file, --...-fd or --...-env option, "
             "or run the command in a terminal to be asked for it."
         )
-    return _first_line(getpass.getpass(prompt).encode("utf-8"), "the prompt")
+    return _first_line(bytearray(getpass.getpass(prompt), "utf-8"), "the prompt")
 
 
-def read_passphrase_file(path: Path) -> bytes:
+def read_passphrase_file(path: Path) -> bytearray:
     """The first line of ``path`` as a passphrase.
 
     Raises:
@@ -103,13 +115,14 @@ def read_passphrase_file(path: Path) -> bytes:
         UsageError: empty.
     """
     try:
-        with path.open("rb") as handle:
-            data = handle.read(MAX_PASSPHRASE_BYTES + 1)
+        data = bytearray(MAX_PASSPHRASE_BYTES + 1)
+        with path.open("rb", buffering=0) as handle:
+            size = _read_into(handle, data)
     except FileNotFoundError as exc:
         raise InputFileError(f"The passphrase file {path} does not exist.") from exc
     except OSError as exc:
         raise InputFileError(f"The passphrase file {path} cannot be read.") from exc
-    return _first_line(data, f"passphrase file {path}")
+    return _first_line(data, f"passphrase file {path}", size)
 
 
 def generate_passphrase(words: int = GENERATED_WORDS) -> str:
@@ -117,18 +130,42 @@ def generate_passphrase(words: int = GENERATED_WORDS) -> str:
     return "-".join(secrets.choice(WORDS) for _ in range(words))
 
 
-def _read_fd(fd: int) -> bytes:
+def _read_fd(fd: int, data: bytearray) -> int:
     try:
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(MAX_PASSPHRASE_BYTES + 1)
+        with os.fdopen(fd, "rb", buffering=0, closefd=False) as handle:
+            return _read_into(handle, data)
     except OSError as exc:
         raise UsageError(f"File descriptor {fd} cannot be read.") from exc
 
 
-def _first_line(data: bytes, where: str) -> bytes:
-    if len(data) > MAX_PASSPHRASE_BYTES:
-        raise UsageError(f"The passphrase in {where} is too long.")
-    line = data.split(b"\n", 1)[0].rstrip(b"\r")
-    if not line:
-        raise UsageError(f"The passphrase in {where} is empty.")
-    return line
+def _read_into(handle: io.RawIOBase, data: bytearray) -> int:
+    # Straight into the caller's buffer: no intermediate bytes object holds the secret.
+    size = 0
+    with memoryview(data) as view:
+        while size < len(data):
+            got = handle.readinto(view[size:])
+            if not got:
+                break
+            size += got
+    return size
+
+
+def _first_line(data: bytearray, where: str, size: int | None = None) -> bytearray:
+    """A new buffer holding the first line of ``data[:size]``; ``data`` is zeroed.
+
+    The line is copied out rather than cut in place: shrinking a bytearray may move it and leave
+    the old block, secret included, to the allocator.
+    """
+    size = len(data) if size is None else size
+    try:
+        if size > MAX_PASSPHRASE_BYTES:
+            raise UsageError(f"The passphrase in {where} is too long.")
+        end = data.find(b"\n", 0, size)
+        end = size if end < 0 else end
+        if end > 0 and data[end - 1] == ord("\r"):
+            end -= 1
+        if end == 0:
+            raise UsageError(f"The passphrase in {where} is empty.")
+        return data[:end]
+    finally:
+        wipe(data)

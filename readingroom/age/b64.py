@@ -10,7 +10,7 @@ from __future__ import annotations
 import base64
 import re
 
-from readingroom.errors import AgeHeaderError
+from readingroom.age.errors import AgeHeaderError
 
 _ALPHABET = re.compile(rb"[A-Za-z0-9+/]*")
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from readingroom.errors import KeyFormatError
+from readingroom.age.errors import AgeKeyError
 
 _CHARSET = "qpzry9x8gf2tvdw0s3jn54khce6mua7l"
 _CHAR_VALUE = {char: index for index, char in enumerate(_CHARSET)}
@@ -49,7 +49,7 @@ def _convert_bits(data: Iterable[int], from_bits: int, to_bits: int, *, pad: boo
     elif bits >= from_bits or (accumulator << (to_bits - bits)) & max_value:
         # Leftover bits must be fewer than one input group and all zero, or the string is not
         # the canonical encoding of any byte string.
-        raise KeyFormatError(reason="bech32 padding")
+        raise AgeKeyError(reason="bech32 padding")
     return result
 
 
@@ -80,21 +80,21 @@ def decode(text: str) -> tuple[str, bytes]:
         The human-readable part (lowercase) and the data bytes.
 
     Raises:
-        KeyFormatError: mixed case, bad characters, bad checksum or bad padding.
+        AgeKeyError: mixed case, bad characters, bad checksum or bad padding.
     """
     if text.lower() != text and text.upper() != text:
-        raise KeyFormatError(reason="bech32 mixed case")
+        raise AgeKeyError(reason="bech32 mixed case")
     text = text.lower()
     separator = text.rfind("1")
     if separator < 1 or separator + _CHECKSUM_LENGTH + 1 > len(text):
-        raise KeyFormatError(reason="bech32 separator")
+        raise AgeKeyError(reason="bech32 separator")
     hrp, rest = text[:separator], text[separator + 1 :]
     if any(not 33 <= ord(char) <= 126 for char in hrp):
-        raise KeyFormatError(reason="bech32 prefix")
+        raise AgeKeyError(reason="bech32 prefix")
     try:
         values = [_CHAR_VALUE[char] for char in rest]
     except KeyError:
-        raise KeyFormatError(reason="bech32 character") from None
+        raise AgeKeyError(reason="bech32 character") from None
     if _polymod([*_expand_hrp(hrp), *values]) != 1:
-        raise KeyFormatError(reason="bech32 checksum")
+        raise AgeKeyError(reason="bech32 checksum")
     return hrp, bytes(_convert_bits(values[:-_CHECKSUM_LENGTH], 5, 8, pad=False))

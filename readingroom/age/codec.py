@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import hmac
 import os
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 
 from readingroom.age import stream
+from readingroom.age.errors import AgeHeaderError, AgeHmacError, AgeNoMatch
 from readingroom.age.header import Stanza, format_header, header_without_mac, parse_header
 from readingroom.age.kdf import FILE_KEY_SIZE, PAYLOAD_NONCE_SIZE, header_mac, payload_key
 from readingroom.age.recipients import Identity, Recipient
 from readingroom.age.scrypt import ScryptRecipient
-from readingroom.errors import AgeHeaderError, AgeHmacError, AgeNoMatch, UsageError
 
 Buffer = bytes | bytearray | memoryview
 
@@ -36,12 +36,12 @@ def encrypt(plaintext: Buffer, recipients: Sequence[Recipient]) -> bytes:
         The complete age file.
 
     Raises:
-        UsageError: no recipients, or a passphrase recipient mixed with others.
+        ValueError: no recipients, or a passphrase recipient mixed with others.
     """
     if not recipients:
-        raise UsageError(reason="no age recipients")
+        raise ValueError("no age recipients")
     if len(recipients) > 1 and any(isinstance(r, ScryptRecipient) for r in recipients):
-        raise UsageError(reason="a passphrase recipient must be the only recipient")
+        raise ValueError("a passphrase recipient must be the only recipient")
     file_key = os.urandom(FILE_KEY_SIZE)
     stanzas: list[Stanza] = [stanza for r in recipients for stanza in r.wrap(file_key)]
     header = format_header(stanzas, header_mac(file_key, header_without_mac(stanzas)))
@@ -60,7 +60,7 @@ def _open_header(ciphertext: Buffer, identities: Sequence[Identity]) -> tuple[by
     data = _byte_view(ciphertext)
     header = parse_header(data)
     if not identities:
-        raise UsageError(reason="no age identities")
+        raise ValueError("no age identities")
     file_key = None
     for identity in identities:
         file_key = identity.unwrap(header.stanzas)
@@ -83,17 +83,31 @@ def check_identities(ciphertext: Buffer, identities: Sequence[Identity]) -> None
     Used to prove a passphrase again (e.g. after an idle lock) without a second plaintext copy.
 
     Raises:
-        AgeHeaderError, AgeNoMatch, AgeHmacError, UsageError: as :func:`decrypt`.
+        AgeHeaderError, AgeNoMatch, AgeHmacError, ValueError: as :func:`decrypt`.
     """
     _open_header(ciphertext, identities)
 
 
-def decrypt(ciphertext: Buffer, identities: Sequence[Identity]) -> bytearray:
+# How often decrypt() reports progress: every 16 chunks (1 MiB), so the callback costs nothing.
+PROGRESS_EVERY_CHUNKS = 16
+
+
+def decrypt(
+    ciphertext: Buffer,
+    identities: Sequence[Identity],
+    *,
+    progress: Callable[[int, int], None] | None = None,
+    allocate: Callable[[int], bytearray] = bytearray,
+) -> bytearray:
     """Decrypt a whole age file.
 
     Args:
         ciphertext: the age file (binary, not armoured).
         identities: tried in order against the header's stanzas.
+        progress: called as ``progress(done, total)`` in plaintext bytes while the payload is
+            decrypted; whatever it raises stops decryption (the buffer is zeroed first).
+        allocate: makes the zero-filled plaintext buffer of the given size (the caller may lock
+            it in memory and keep it out of core dumps before any plaintext is written).
 
     Returns:
         The plaintext, only returned once every chunk has authenticated.
@@ -103,13 +117,16 @@ def decrypt(ciphertext: Buffer, identities: Sequence[Identity]) -> bytearray:
         AgeNoMatch: no identity opened any stanza.
         AgeHmacError: the header MAC does not verify.
         AgePayloadError: the payload does not authenticate, is truncated or extended.
-        UsageError: no identities were given.
+        ValueError: no identities were given.
     """
     key, payload = _open_header(ciphertext, identities)
-    out = bytearray(stream.opened_size(len(payload)))
+    out = allocate(stream.opened_size(len(payload)))
     try:
-        for _ in stream.open_chunks(key, payload, memoryview(out)):
-            pass
+        done = 0
+        for index, chunk in enumerate(stream.open_chunks(key, payload, memoryview(out))):
+            done += len(chunk)
+            if progress is not None and index % PROGRESS_EVERY_CHUNKS == 0:
+                progress(done, len(out))
     except BaseException:
         # Whatever was decrypted before the failure must not linger in memory.
         out[:] = bytes(len(out))

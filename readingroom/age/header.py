@@ -18,8 +18,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 from readingroom.age import b64
+from readingroom.age.errors import AgeHeaderError
 from readingroom.age.kdf import MAC_SIZE
-from readingroom.errors import AgeHeaderError
 
 VERSION_LINE = b"age-encryption.org/v1\n"
 STANZA_PREFIX = b"-> "

@@ -9,8 +9,8 @@ One ``AGE-SECRET-KEY-1...`` per line; lines starting with ``#`` and blank lines 
 
 from __future__ import annotations
 
+from readingroom.age.errors import AgeKeyError
 from readingroom.age.x25519 import X25519Identity
-from readingroom.errors import KeyFormatError
 
 
 def parse_identity_file(text: str) -> list[X25519Identity]:
@@ -23,8 +23,8 @@ def parse_identity_file(text: str) -> list[X25519Identity]:
         The identities, in file order.
 
     Raises:
-        KeyFormatError: a line is neither a comment, blank, nor an X25519 identity (the message
-            names the line number, never its content), or the file holds no identity.
+        AgeKeyError: a line is neither a comment, blank, nor an X25519 identity (``line`` names
+            it; nothing carries its content), or the file holds no identity.
     """
     identities: list[X25519Identity] = []
     for number, raw in enumerate(text.splitlines(), start=1):
@@ -33,11 +33,8 @@ def parse_identity_file(text: str) -> list[X25519Identity]:
             continue
         try:
             identities.append(X25519Identity.from_string(line))
-        except KeyFormatError as error:
-            raise KeyFormatError(
-                f"Line {number} of the identity file is not a valid age identity.",
-                reason=error.reason,
-            ) from None
+        except AgeKeyError as error:
+            raise AgeKeyError(error.reason, line=number) from None
     if not identities:
-        raise KeyFormatError("The identity file holds no age identity.", reason="no identities")
+        raise AgeKeyError("no identities")
     return identities

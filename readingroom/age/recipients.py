@@ -15,9 +15,9 @@ from typing import Protocol, runtime_checkable
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
+from readingroom.age.errors import AgeHeaderError
 from readingroom.age.header import Stanza
 from readingroom.age.kdf import FILE_KEY_SIZE
-from readingroom.errors import AgeHeaderError
 
 WRAPPED_KEY_SIZE = FILE_KEY_SIZE + 16
 _ZERO_NONCE = bytes(12)

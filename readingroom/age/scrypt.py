@@ -15,9 +15,9 @@ from collections.abc import Sequence
 from cryptography.hazmat.primitives.kdf.scrypt import Scrypt
 
 from readingroom.age import b64
+from readingroom.age.errors import AgeHeaderError
 from readingroom.age.header import Stanza
 from readingroom.age.recipients import WRAPPED_KEY_SIZE, unwrap_file_key, wrap_file_key
-from readingroom.errors import AgeHeaderError, UsageError
 
 STANZA_TYPE = "scrypt"
 LABEL = b"age-encryption.org/v1/scrypt"
@@ -29,7 +29,7 @@ _LOG_N_PATTERN = re.compile(r"[1-9][0-9]?")
 _MAX_SUPPORTED_LOG_N = 30
 
 
-def _wrap_key(passphrase: bytes, salt: bytes, log_n: int) -> bytes:
+def _wrap_key(passphrase: bytes | bytearray, salt: bytes, log_n: int) -> bytes:
     kdf = Scrypt(salt=LABEL + salt, length=32, n=1 << log_n, r=8, p=1)
     return kdf.derive(passphrase)
 
@@ -37,7 +37,7 @@ def _wrap_key(passphrase: bytes, salt: bytes, log_n: int) -> bytes:
 class ScryptRecipient:
     """A passphrase that a file is encrypted to. It must be the file's only recipient."""
 
-    def __init__(self, passphrase: bytes, log_n: int = DEFAULT_LOG_N) -> None:
+    def __init__(self, passphrase: bytes | bytearray, log_n: int = DEFAULT_LOG_N) -> None:
         """Create the recipient.
 
         Args:
@@ -45,13 +45,13 @@ class ScryptRecipient:
             log_n: log2 of scrypt's N; 18 is age's default (about a second).
 
         Raises:
-            UsageError: empty passphrase or a work factor outside 1..30.
+            ValueError: empty passphrase or a work factor outside 1..30.
         """
         if not passphrase:
-            raise UsageError(reason="empty passphrase")
+            raise ValueError("empty passphrase")
         if not 1 <= log_n <= _MAX_SUPPORTED_LOG_N:
-            raise UsageError(reason="scrypt work factor out of range")
-        self._passphrase = bytes(passphrase)
+            raise ValueError("scrypt work factor out of range")
+        self._passphrase = bytearray(passphrase)  # a copy the owner can zero: forget()
         self._log_n = log_n
 
     def wrap(self, file_key: bytes) -> list[Stanza]:
@@ -68,14 +68,14 @@ class ScryptRecipient:
 class ScryptIdentity:
     """A passphrase that opens scrypt stanzas whose work factor is at most ``max_log_n``."""
 
-    def __init__(self, passphrase: bytes, max_log_n: int = DEFAULT_MAX_LOG_N) -> None:
+    def __init__(self, passphrase: bytes | bytearray, max_log_n: int = DEFAULT_MAX_LOG_N) -> None:
         """Create the identity.
 
         Args:
             passphrase: the passphrase bytes.
             max_log_n: the highest work factor accepted from a file (22 is age's default).
         """
-        self._passphrase = bytes(passphrase)
+        self._passphrase = bytearray(passphrase)  # a copy the owner can zero: forget()
         self._max_log_n = max_log_n
 
     def unwrap(self, stanzas: Sequence[Stanza]) -> bytes | None:
@@ -107,6 +107,10 @@ class ScryptIdentity:
             if file_key is not None:
                 return file_key
         return None
+
+    def forget(self) -> None:
+        """Zero this identity's copy of the passphrase; it opens nothing afterwards."""
+        self._passphrase[:] = bytes(len(self._passphrase))
 
     def __repr__(self) -> str:
         return f"ScryptIdentity(max_log_n={self._max_log_n})"

@@ -15,7 +15,7 @@ from collections.abc import Iterator
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import ChaCha20Poly1305
 
-from readingroom.errors import AgePayloadError
+from readingroom.age.errors import AgePayloadError
 
 CHUNK_SIZE = 64 * 1024
 TAG_SIZE = 16

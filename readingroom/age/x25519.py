@@ -18,10 +18,10 @@ from cryptography.hazmat.primitives.serialization import (
 )
 
 from readingroom.age import b64, bech32
+from readingroom.age.errors import AgeHeaderError, AgeKeyError
 from readingroom.age.header import Stanza
 from readingroom.age.kdf import hkdf_sha256
 from readingroom.age.recipients import unwrap_file_key, wrap_file_key
-from readingroom.errors import AgeHeaderError, KeyFormatError
 
 STANZA_TYPE = "X25519"
 LABEL = b"age-encryption.org/v1/X25519"
@@ -60,13 +60,13 @@ class X25519Recipient:
         """Parse an ``age1...`` recipient string.
 
         Raises:
-            KeyFormatError: not a valid lowercase Bech32 ``age`` key of 32 bytes.
+            AgeKeyError: not a valid lowercase Bech32 ``age`` key of 32 bytes.
         """
         if text != text.lower():
-            raise KeyFormatError(reason="recipient not lowercase")
+            raise AgeKeyError(reason="recipient not lowercase")
         hrp, data = bech32.decode(text)
         if hrp != RECIPIENT_HRP or len(data) != KEY_SIZE:
-            raise KeyFormatError(reason="not an X25519 recipient")
+            raise AgeKeyError(reason="not an X25519 recipient")
         return cls(X25519PublicKey.from_public_bytes(data))
 
     def to_string(self) -> str:
@@ -110,13 +110,13 @@ class X25519Identity:
         """Parse an ``AGE-SECRET-KEY-1...`` identity string.
 
         Raises:
-            KeyFormatError: not a valid uppercase Bech32 age secret key of 32 bytes.
+            AgeKeyError: not a valid uppercase Bech32 age secret key of 32 bytes.
         """
         if text != text.upper():
-            raise KeyFormatError(reason="identity not uppercase")
+            raise AgeKeyError(reason="identity not uppercase")
         hrp, data = bech32.decode(text)
         if hrp != IDENTITY_HRP or len(data) != KEY_SIZE:
-            raise KeyFormatError(reason="not an X25519 identity")
+            raise AgeKeyError(reason="not an X25519 identity")
         return cls(X25519PrivateKey.from_private_bytes(data))
 
     def to_string(self) -> str:

@@ -77,7 +77,7 @@ def run_show(args: argparse.Namespace) -> int:
     return 0
 
 
-def _new_key_passphrase(source: Any) -> bytes:
+def _new_key_passphrase(source: Any) -> bytes | bytearray:
     if source.is_given():
         return read_passphrase(source)
     if not sys.stdin.isatty():

@@ -232,7 +232,7 @@ def _policy_template(args: argparse.Namespace, reader: ReaderIdentity) -> Policy
     )  # fmt: skip
 
 
-def _key_passphrase(args: argparse.Namespace) -> bytes | None:
+def _key_passphrase(args: argparse.Namespace) -> bytes | bytearray | None:
     source = source_from_args(args, "key-passphrase")
     if source.is_given():
         return read_passphrase(source)

@@ -25,8 +25,10 @@ def register(subparsers: Any) -> None:
         help="read a review file in the reading-room viewer",
         description=(
             "Open a review file in the viewer. The session is recorded in the audit log and "
-            "every page carries a watermark. A passphrase given with --passphrase-file skips "
-            "the prompt; the notice before the first page is still shown. With --kiosk (or "
+            "every page carries a watermark. A passphrase given with --passphrase-fd (best for "
+            "scripts) or --passphrase-file skips the prompt; the notice before the first page is "
+            "still shown. A reader key file (--identity) must be protected by a passphrase "
+            "unless the workstation sets allow_unprotected_reader_keys. With --kiosk (or "
             "kiosk = true in the workstation configuration) the viewer runs full screen, lists "
             "the configured review folder, and returns to that list when a session ends."
         ),

@@ -1,71 +1,62 @@
-"""The steps from ``readingroom view FILE`` to the first page, in the order the rules demand.
+"""The steps from ``readingroom view FILE`` to the first page, as a sequence of dialogs.
 
-1. Open the audit log (a log that is unavailable or tampered stops everything here).
-2. Unlock: a passphrase file or key file first, else the unlock dialog; every failure is
-   recorded as ``unlock_failed``.
+The work of each step is the Qt-free use case :class:`~readingroom.viewing.open_session.
+SessionOpener`; this class only decides which dialog comes next and runs the slow steps on a
+worker (:class:`~readingroom.gui.background_task.BackgroundTask`), showing their progress:
+
+1. Open the audit log, the file and the keys (a log that is unavailable or tampered stops
+   everything here); with a passphrase or key file given, try it at once.
+2. Otherwise, or after a failed attempt, the unlock dialog (each failure is recorded as
+   ``unlock_failed`` by the use case).
 3. Write ``session_started`` durably.
 4. Show the notice; the reader acknowledges it.
 5. Only then build the reading surface, which draws page 1.
 
-Every step is asynchronous (dialogs are opened, not exec'd), so tests drive the same path a
-reader does, and every way out runs :meth:`ViewerLauncher._finish` exactly once.
+Every step is asynchronous (dialogs are opened, not exec'd; the work runs on a worker), so the
+window keeps painting and tests drive the same path a reader does, and every way out runs
+:meth:`ViewerLauncher._finish` exactly once.
 """
 
 from __future__ import annotations
 
 import contextlib
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
-from pathlib import Path
 
-from PySide6.QtCore import QObject, QSettings, Qt, Signal
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
-from readingroom.age import X25519Identity
-from readingroom.audit import SessionContext
-from readingroom.audit.writer import AuditWriter, open_audit_writer
-from readingroom.capture_state import refuse_unless_enforced
 from readingroom.config import WorkstationConfig
 from readingroom.display_text import display_text
 from readingroom.errors import (
     AuditUnavailable,
     CannotUnlock,
     CaptureNotEnforced,
-    DamagedFile,
-    PolicyRefused,
+    FactorNotRenewable,
     ReadingRoomError,
 )
-from readingroom.fileio import read_input_file
+from readingroom.gui.background_task import BackgroundTask
 from readingroom.gui.capture_exclusion import CaptureExclusion, session_capture_status
 from readingroom.gui.dialogs.notice_dialog import NoticeDialog, notice_text
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog, growing_delay
 from readingroom.gui.main_window import LIMIT_CHECK_MS, ViewerWindow
 from readingroom.gui.session_bridge import SessionBridge
-from readingroom.keys import load_identity_file, load_workstation_identities
-from readingroom.passphrases import PassphraseSource, read_passphrase
-from readingroom.reading_session import (
-    EndReason,
-    ReadingSession,
-    record_unlock_failed,
-    utc_now,
+from readingroom.reading_session import EndReason, ReadingSession, utc_now
+from readingroom.review_file import OpenedReview
+from readingroom.secure_memory import wipe
+from readingroom.viewing.open_session import (
+    Cancelled,
+    Progress,
+    SessionOpener,
+    ViewRequest,
 )
-from readingroom.review_file import OpenedReview, UnlockKeys, open_review, verify_reader
-from readingroom.trust import TrustStore
-from readingroom.watermark import build_watermark
+from readingroom.viewing.reader_factor import FactorKind
 
-MAX_REVIEW_FILE = 4 * 1024**3
 LAYOUT_FILE_NAME = "viewer-layout.ini"
+PROGRESS_DELAY_MS = 300
 
-
-@dataclass(frozen=True)
-class ViewRequest:
-    """What ``readingroom view`` was asked to open, and with what."""
-
-    path: Path
-    passphrase: PassphraseSource = field(default_factory=PassphraseSource)
-    identity_file: Path | None = None
-    key_passphrase: PassphraseSource = field(default_factory=PassphraseSource)
+__all__ = ["LAYOUT_FILE_NAME", "ViewRequest", "ViewerLauncher", "ViewerTuning"]
 
 
 @dataclass(frozen=True)
@@ -76,11 +67,6 @@ class ViewerTuning:
     idle_ms: int | None = None  # None: the policy's idle lock
     limit_check_ms: int = LIMIT_CHECK_MS
     clock: Callable[[], datetime] = utc_now
-
-
-def wipe(buffer: bytearray) -> None:
-    """Overwrite a plaintext buffer with zeros (best effort: Python may hold other copies)."""
-    buffer[:] = bytes(len(buffer))
 
 
 class ViewerLauncher(QObject):
@@ -108,21 +94,18 @@ class ViewerLauncher(QObject):
         messages belong to (the kiosk's chooser), so they stay above it.
         """
         super().__init__(parent)
-        self._request = request
         self._config = config
         self._capture = capture
         self._tuning = tuning or ViewerTuning()
         self._kiosk = kiosk
         self._dialog_parent = dialog_parent
-        self._audit: AuditWriter | None = None
-        self._context: SessionContext | None = None
-        self._trust: TrustStore | None = None
-        self._data = b""
-        self._workstation_identities: list[X25519Identity] = []
+        self._opener = SessionOpener(request, config, clock=self._tuning.clock)
+        self._task: BackgroundTask | None = None
         self._opened: OpenedReview | None = None
         self._session: ReadingSession | None = None
         self._done = False
         self.exit_code: int | None = None
+        self.progress_dialog: QProgressDialog | None = None
         self.unlock_dialog: UnlockDialog | None = None
         self.notice_dialog: NoticeDialog | None = None
         self.window: ViewerWindow | None = None
@@ -132,130 +115,133 @@ class ViewerLauncher(QObject):
         """True once ``finished`` was emitted (the audit log is closed)."""
         return self._done
 
+    def is_busy(self) -> bool:
+        """True while work runs on a worker (opening, or an attempt in the unlock dialog)."""
+        dialog = self.unlock_dialog
+        return self._task is not None or (dialog is not None and dialog.is_busy())
+
     @property
     def session(self) -> ReadingSession | None:
         """The started session, once there is one."""
         return self._session
 
-    # ----- 1 and 2: audit log, then unlock ------------------------------------------------------
+    # ----- 1 and 2: audit log, file and keys, then unlock ---------------------------------------
 
     def start(self) -> None:
-        """Open the audit log and the file, then unlock (without a prompt if a secret was given)."""
+        """Open the audit log and the file on a worker, then unlock (prompting if needed)."""
         if self._done:
             return  # stopped before it started
-        try:
-            self._audit = open_audit_writer(self._config)
-            self._context = self._audit.new_session(reader=None)
-            # Before anything is decrypted or asked for (recorded as unlock_failed if refused).
-            refuse_unless_enforced(
-                session_capture_status(self._capture),
-                self._config,
-                audit=self._audit,
-                session=self._context,
-            )
-            self._trust = TrustStore.load(self._config.trust_store)
-            self._data = read_input_file(
-                self._request.path, what="review file", limit=MAX_REVIEW_FILE
-            )
-            self._workstation_identities = list(load_workstation_identities(self._config))
-            secret = self._given_secret()
-        except ReadingRoomError as error:
-            self._fail(error)
-            return
-        if secret is None:
-            self._ask(None)
-            return
-        try:
-            opened = self._attempt(secret)
-        except CannotUnlock as error:
-            if self._record_failure(error):
-                self._ask(error)
-            return
-        except ReadingRoomError as error:
-            self._refused(error)
-            return
-        self._unlocked(opened)
+        opener = self._opener
+        # Probed here, on the UI thread (it makes a hidden native window); checked by the
+        # opener before anything is read or asked for.
+        capture = session_capture_status(self._capture)
 
-    def _given_secret(self) -> bytes | None:
-        # With a key file, its passphrase (if any) is the secret; an unprotected key file needs
-        # none, so it is tried with None before asking anything.
-        request = self._request
-        if request.identity_file is not None:
-            if request.key_passphrase.is_given():
-                return read_passphrase(request.key_passphrase)
-            return b""
-        if request.passphrase.is_given():
-            return read_passphrase(request.passphrase)
-        return None
+        def prepare_and_try(progress: Progress) -> object:
+            secret = opener.prepare(progress, capture=capture)
+            return None if secret is None else opener.attempt(secret, progress)
 
-    def _unlock_keys(self, secret: bytes) -> UnlockKeys:
-        workstation = tuple(self._workstation_identities)
-        identity_file = self._request.identity_file
-        if identity_file is not None:
-            return UnlockKeys(
-                identities=load_identity_file(identity_file, secret or None),
-                workstation_identities=workstation,
-            )
-        return UnlockKeys(passphrase=secret, workstation_identities=workstation)
-
-    def _attempt(self, secret: bytes) -> OpenedReview:
-        assert self._audit is not None and self._trust is not None
-        return open_review(
-            self._data,
-            self._unlock_keys(secret),
-            config=self._config,
-            trust=self._trust,
-            now=self._tuning.clock(),
-            clock_rolled_back=self._audit.clock_rolled_back,
+        task = BackgroundTask(prepare_and_try, self)
+        dialog = QProgressDialog(
+            "Opening the review file\u2026", "Cancel", 0, 0, self._dialog_parent
         )
+        dialog.setWindowTitle("ReadingRoom")
+        dialog.setAutoClose(False)
+        dialog.setAutoReset(False)
+        dialog.setMinimumDuration(PROGRESS_DELAY_MS)
+        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog.canceled.connect(task.cancel)
+        task.progressed.connect(self._show_opening_progress)
+        task.succeeded.connect(self._opening_succeeded)
+        task.failed.connect(self._opening_failed)
+        self.progress_dialog = dialog
+        self._task = task
+        task.start()
+        # Shown only if the work lasts longer than this: no flash for a fast open. (Its own
+        # auto-show needs value updates, and scrypt reports none.)
+        QTimer.singleShot(PROGRESS_DELAY_MS, self._reveal_progress)
+
+    def _reveal_progress(self) -> None:
+        if self._task is not None and self.progress_dialog is not None:
+            self.progress_dialog.open()
+
+    def _show_opening_progress(self, step: str, done: int, total: int) -> None:
+        dialog = self.progress_dialog
+        if dialog is None:
+            return
+        dialog.setLabelText(step)
+        if total > 0:
+            dialog.setRange(0, 1000)
+            dialog.setValue(int(1000 * done / total))
+        else:
+            dialog.setRange(0, 0)
+
+    def _end_opening_task(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.wait()
+            task.deleteLater()
+        if self.progress_dialog is not None:
+            dialog, self.progress_dialog = self.progress_dialog, None
+            dialog.close()
+            dialog.deleteLater()
+
+    def _opening_succeeded(self, result: object) -> None:
+        self._end_opening_task()
+        if self._done:
+            self._discard(result)
+            return
+        if result is None:
+            self._ask(None)
+        else:
+            self._unlocked(result)
+
+    def _opening_failed(self, error: Exception) -> None:
+        self._end_opening_task()
+        if self._done:
+            return
+        if isinstance(error, Cancelled):
+            self._finish(0)
+        elif isinstance(error, CannotUnlock):
+            self._ask(error)  # already recorded; the reader may try again
+        elif isinstance(error, ReadingRoomError):
+            self._fail(error)
+        else:
+            self._fail(ReadingRoomError())  # a bug: the generic safe message, never its text
+
+    def _discard(self, result: object) -> None:
+        if isinstance(result, OpenedReview):
+            wipe(result.pdf)
 
     def _ask(self, error: CannotUnlock | None) -> None:
-        if self._request.identity_file is not None:
+        if self._opener.factor.kind is FactorKind.PROTECTED_KEY_FILE:
             heading = "Enter the passphrase of your key file to open this review file."
         else:
             heading = "Enter your passphrase to open this review file."
         key_note = (
             "This workstation's key is used as well."
-            if self._workstation_identities
+            if self._opener.has_workstation_key
             else "No workstation key is configured on this workstation."
         )
         dialog = UnlockDialog(
-            self._attempt,
+            self._opener.attempt,
             heading=heading,
             key_note=key_note,
             delay_for=self._tuning.delay_for,
+            discard=self._discard,
             parent=self._dialog_parent,
         )
         if error is not None:
             dialog.show_error(str(error))
-        dialog.attempt_failed.connect(self._dialog_failure)
         dialog.unlocked.connect(self._unlocked)
         dialog.refused.connect(self._refused)
         dialog.rejected.connect(self._unlock_cancelled)
         self.unlock_dialog = dialog
         dialog.open()
 
-    def _dialog_failure(self, error: ReadingRoomError) -> None:
-        if not self._record_failure(error) and self.unlock_dialog is not None:
-            dialog, self.unlock_dialog = self.unlock_dialog, None
-            dialog.close()
-
-    def _record_failure(self, error: ReadingRoomError) -> bool:
-        """Record ``unlock_failed``; on an audit failure, fail closed and return False."""
-        if not isinstance(error, CannotUnlock | DamagedFile | PolicyRefused):
-            return True  # a usage problem (no such key file...), not an unlock attempt
-        assert self._audit is not None and self._context is not None
-        try:
-            record_unlock_failed(self._audit, error, session=self._context)
-        except AuditUnavailable as failure:
-            self._fail(failure)
-            return False
-        return True
-
     def _refused(self, error: ReadingRoomError) -> None:
+        # Already recorded by the use case when it was an attempt; here it only stops.
         self.unlock_dialog = None
-        if self._record_failure(error):
-            self._fail(error)
+        self._fail(error)
 
     def _unlock_cancelled(self) -> None:
         # ``rejected`` also follows ``refused``; only a reader's Cancel ends here.
@@ -267,14 +253,13 @@ class ViewerLauncher(QObject):
 
     def _unlocked(self, opened: object) -> None:
         assert isinstance(opened, OpenedReview)
-        assert self._audit is not None and self._context is not None
+        if self._done:  # stopped meanwhile: never start a session after the end
+            wipe(opened.pdf)
+            return
         self.unlock_dialog = None
         self._opened = opened
-        session = ReadingSession(
-            opened, self._audit, self._config, context=self._context, clock=self._tuning.clock
-        )
         try:
-            session.start(capture=session_capture_status(self._capture))
+            session = self._opener.start_session(opened)
         except (AuditUnavailable, CaptureNotEnforced) as error:
             self._fail(error)
             return
@@ -302,18 +287,8 @@ class ViewerLauncher(QObject):
         assert self._opened is not None and self._session is not None
         self.notice_dialog = None
         manifest = self._opened.manifest
-        policy = manifest.policy
         try:
-            watermark = build_watermark(
-                policy.watermark_template,
-                reader_name=policy.reader.name,
-                reader_id=policy.reader.id,
-                organisation=policy.reader.organisation,
-                workstation=self._config.workstation_name,
-                session_code=self._session.session_code,
-                classification=manifest.classification,
-                when=self._tuning.clock(),
-            )
+            watermark = self._opener.watermark(self._opened, self._session)
         except ReadingRoomError as error:
             self._session.end(EndReason.CLOSED)
             self._fail(error)
@@ -353,14 +328,19 @@ class ViewerLauncher(QObject):
         window.check_limits()
 
     def _relock_dialog(self, parent: QWidget) -> UnlockDialog:
-        def check(secret: bytes) -> None:
-            # Checked against the reader layer's header only: no second plaintext copy.
-            verify_reader(self._data, self._unlock_keys(secret))
-
+        # Checked against the reader layer's header only: no second plaintext copy. A session
+        # opened with an unprotected key file has nothing to prove: the prompt says so, and
+        # whatever is typed ends the session (FactorNotRenewable).
+        renewable = self._opener.factor.renewable
         return UnlockDialog(
-            check,
-            heading="The reading room is locked. Enter your passphrase to continue reading.",
+            self._opener.prove_factor_again,
+            heading=(
+                "The reading room is locked. Enter your passphrase to continue reading."
+                if renewable
+                else str(FactorNotRenewable())
+            ),
             delay_for=self._tuning.delay_for,
+            ask_secret=renewable,
             parent=parent,
         )
 
@@ -372,9 +352,13 @@ class ViewerLauncher(QObject):
         An open session is recorded as ended, reason "closed" (even under an idle lock), and
         ``finished`` is emitted before this returns.
         """
-        for dialog in (self.unlock_dialog, self.notice_dialog):
-            if dialog is not None:
-                dialog.reject()
+        if self._task is not None:
+            self._task.cancel()
+            self._end_opening_task()
+        if self.unlock_dialog is not None:
+            self.unlock_dialog.stop_now()
+        if self.notice_dialog is not None:
+            self.notice_dialog.reject()
         if self.window is not None and not self._done:
             self.window.close_session()  # closes an idle-lock prompt without "cancelled"
         if self.message_box is not None:
@@ -410,11 +394,5 @@ class ViewerLauncher(QObject):
             return
         self._done = True
         self.exit_code = code
-        if self._opened is not None:
-            wipe(self._opened.pdf)
-        self._data = b""
-        if self._audit is not None:
-            # A failed final checkpoint leaves an uncovered tail that verify reports.
-            with contextlib.suppress(AuditUnavailable):
-                self._audit.close()
+        self._opener.close()
         self.finished.emit(code)

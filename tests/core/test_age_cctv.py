@@ -26,7 +26,7 @@ from readingroom.age import (
     decrypt,
     iter_decrypt,
 )
-from readingroom.errors import AgeHeaderError, AgeHmacError, AgeNoMatch, AgePayloadError
+from readingroom.age.errors import AgeHeaderError, AgeHmacError, AgeNoMatch, AgePayloadError
 
 VECTORS = Path(__file__).resolve().parent.parent / "data" / "age-cctv"
 EXPECTED_COUNT = 143

@@ -7,6 +7,7 @@ import re
 import pytest
 
 from readingroom.age import X25519Identity, b64, decrypt, encrypt
+from readingroom.age.errors import AgeHeaderError, AgeHmacError
 from readingroom.age.header import (
     MAX_HEADER_SIZE,
     MAX_STANZAS,
@@ -14,7 +15,6 @@ from readingroom.age.header import (
     format_header,
     parse_header,
 )
-from readingroom.errors import AgeHeaderError, AgeHmacError
 
 MAC = bytes(32)
 

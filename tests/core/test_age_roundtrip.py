@@ -17,14 +17,8 @@ from readingroom.age import (
     encrypt,
     iter_decrypt,
 )
+from readingroom.age.errors import AgeHeaderError, AgeHmacError, AgeNoMatch, AgePayloadError
 from readingroom.age.stream import CHUNK_SIZE, SEALED_CHUNK_SIZE
-from readingroom.errors import (
-    AgeHeaderError,
-    AgeHmacError,
-    AgeNoMatch,
-    AgePayloadError,
-    UsageError,
-)
 
 SIZES = [0, 1, 65535, 65536, 65537, 200_000]
 FAST_LOG_N = 10  # keeps scrypt fast in tests; the format is the same at any work factor
@@ -104,15 +98,15 @@ def test_scrypt_work_factor_over_the_cap_is_refused() -> None:
 
 
 def test_scrypt_recipient_must_be_alone() -> None:
-    with pytest.raises(UsageError):
+    with pytest.raises(ValueError):
         encrypt(b"x", [ScryptRecipient(PASSPHRASE), X25519Identity.generate().recipient()])
 
 
-def test_no_recipients_or_identities_is_a_usage_error() -> None:
-    with pytest.raises(UsageError):
+def test_no_recipients_or_identities_is_a_caller_bug_not_a_user_error() -> None:
+    with pytest.raises(ValueError):
         encrypt(b"x", [])
     sealed = encrypt(b"x", [X25519Identity.generate().recipient()])
-    with pytest.raises(UsageError):
+    with pytest.raises(ValueError):
         decrypt(sealed, [])
 
 

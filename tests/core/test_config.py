@@ -36,6 +36,7 @@ def test_defaults_without_a_file(rr_home: Path) -> None:
     assert config.workstation_key == rr_home / "workstation.key"
     assert config.trust_store == rr_home / "trusted-publishers.json"
     assert not config.allow_any_publisher
+    assert not config.allow_unprotected_reader_keys
     assert not config.kiosk
     assert config.idle_minutes_max is None
     assert config.review_folder is None
@@ -56,6 +57,7 @@ def test_every_setting_is_read(rr_home: Path, tmp_path: Path) -> None:
         review_folder = "{tmp_path / "reviews"}"
         checkpoint_every_records = 7
         checkpoint_every_minutes = 2
+        allow_unprotected_reader_keys = true
         """,
     )
     config = load_config()
@@ -65,6 +67,7 @@ def test_every_setting_is_read(rr_home: Path, tmp_path: Path) -> None:
     assert config.workstation_key == tmp_path / "ws.key"
     assert config.trust_store == tmp_path / "trust.json"
     assert config.allow_any_publisher and config.kiosk
+    assert config.allow_unprotected_reader_keys
     assert config.idle_minutes_max == 3
     assert config.review_folder == tmp_path / "reviews"
     assert (config.checkpoint_every_records, config.checkpoint_every_minutes) == (7, 2)

@@ -11,8 +11,8 @@ import pytest
 
 from readingroom.audit import AuditLog, events
 from readingroom.errors import (
-    AgeNoMatch,
     AuditUnavailable,
+    CannotUnlock,
     DamagedFile,
     Expired,
     KeyFileLocked,
@@ -182,7 +182,7 @@ def test_an_append_failure_fails_the_session(rr_home: Path, log: AuditLog) -> No
 def test_unlock_failures_are_recorded_by_category(rr_home: Path, log: AuditLog) -> None:
     context = log.new_session(reader=None)
     record_unlock_failed(
-        log, AgeNoMatch(reason="wrong passphrase or not for this reader"), session=context
+        log, CannotUnlock(reason="wrong passphrase or not for this reader"), session=context
     )
     record_unlock_failed(log, Expired(reason="expired"), session=context, file="old.rrf")
     details = [r["details"] for r in _events(rr_home / "audit") if r["event"] == "unlock_failed"]
@@ -193,7 +193,7 @@ def test_unlock_failures_are_recorded_by_category(rr_home: Path, log: AuditLog) 
 @pytest.mark.parametrize(
     ("error", "category"),
     [
-        (AgeNoMatch(reason="wrong passphrase or not for this reader"), "wrong passphrase"),
+        (CannotUnlock(reason="wrong passphrase or not for this reader"), "wrong passphrase"),
         (KeyFileLocked(), "wrong passphrase"),
         (
             WorkstationRefused(reason="not for this workstation: no workstation key"),

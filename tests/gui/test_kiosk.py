@@ -14,7 +14,7 @@ from pytestqt.qtbot import QtBot
 from readingroom.config import load_config
 from readingroom.gui.kiosk import ReadingRoomKiosk
 from readingroom.gui.main_window import KIOSK_CLOSE_TEXT, ViewerWindow
-from readingroom.gui.viewer_launcher import ViewerTuning, ViewRequest
+from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
 from readingroom.gui.widgets.review_chooser import CHOOSER_TITLE
 from readingroom.passphrases import PassphraseSource
 from readingroom.review_folder import DAMAGED_TEXT, NO_FOLDER_TEXT
@@ -47,17 +47,25 @@ class KioskRunner:
         self.kiosks.append(kiosk)
         kiosk.start()
         self.qtbot.waitExposed(kiosk.chooser)
+        if kiosk.launcher is not None:
+            self.settle(kiosk.launcher)
         return kiosk
+
+    def settle(self, launcher: ViewerLauncher) -> None:
+        """Let the launcher's worker finish its step (opening, or an unlock attempt)."""
+        self.qtbot.waitUntil(lambda: not launcher.is_busy(), timeout=WAIT_MS)
 
     def read(self, kiosk: ReadingRoomKiosk, path: Path) -> ViewerWindow:
         """Choose ``path`` in the chooser, type the passphrase, acknowledge the notice."""
         kiosk.chooser.choose(path)
         launcher = kiosk.launcher
         assert launcher is not None
+        self.settle(launcher)
         dialog = launcher.unlock_dialog
         assert dialog is not None and dialog.isVisible()
         dialog.set_passphrase(PASSPHRASE.decode())
         dialog.try_unlock()
+        self.settle(launcher)
         assert launcher.notice_dialog is not None
         launcher.notice_dialog.accept()
         window = launcher.window
@@ -236,7 +244,9 @@ def test_cancelling_the_unlock_returns_to_the_chooser(
     kiosk = kiosks.start(rr_home)
     kiosk.chooser.choose(sealed.path)
     launcher = kiosk.launcher
-    assert launcher is not None and launcher.unlock_dialog is not None
+    assert launcher is not None
+    kiosks.settle(launcher)
+    assert launcher.unlock_dialog is not None
     # The dialog belongs to the chooser, so it stays above the full-screen window.
     assert launcher.unlock_dialog.parent() is kiosk.chooser
     with qtbot.waitSignal(kiosk.chooser_returned, timeout=WAIT_MS):

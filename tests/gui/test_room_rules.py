@@ -168,11 +168,9 @@ def test_idle_lock_asks_for_the_passphrase_again(
     assert window.is_covered()
     dialog = window.relock_dialog()
     assert dialog is not None
-    dialog.set_passphrase("wrong")
-    dialog.try_unlock()
+    viewer.try_unlock(dialog, "wrong")
     assert window.is_covered()
-    dialog.set_passphrase(PASSPHRASE.decode())
-    dialog.try_unlock()
+    viewer.try_unlock(dialog, PASSPHRASE.decode())
     assert window.relock_dialog() is None
     names = [str(r["event"]) for r in events(sealed.config)]
     assert "idle_locked" in names
@@ -200,7 +198,7 @@ def test_cancelling_the_idle_lock_ends_the_session(
 def _break_the_log_underneath(viewer: Viewer) -> None:
     # A real fault: the log's segment file descriptor now points at /dev/full, so the next
     # write fails with ENOSPC exactly as on a full disk.
-    audit = viewer.launchers[-1]._audit
+    audit = viewer.launchers[-1]._opener.audit
     assert audit is not None
     full = os.open("/dev/full", os.O_WRONLY)
     os.dup2(full, audit._writer._fd)

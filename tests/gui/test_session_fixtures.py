@@ -13,6 +13,7 @@ from typing import Any
 from pytestqt.qtbot import QtBot
 
 from readingroom.config import CONFIG_FILE_NAME, WorkstationConfig, load_config
+from readingroom.gui.dialogs.unlock_dialog import UnlockDialog
 from readingroom.gui.main_window import ViewerWindow
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
 from readingroom.passphrases import PassphraseSource
@@ -93,9 +94,10 @@ class Viewer:
         *,
         with_passphrase_file: bool = True,
         tuning: ViewerTuning | None = None,
+        request: ViewRequest | None = None,
     ) -> ViewerLauncher:
-        """Start the launcher on ``sealed``; it runs up to its first dialog."""
-        request = ViewRequest(
+        """Start the launcher on ``sealed`` (or ``request``); it runs up to its first dialog."""
+        request = request or ViewRequest(
             path=sealed.path,
             passphrase=PassphraseSource(
                 file=sealed.passphrase_file if with_passphrase_file else None
@@ -106,13 +108,29 @@ class Viewer:
         )
         self.launchers.append(launcher)
         launcher.start()
+        self.settle(launcher)
         return launcher
 
+    def settle(self, launcher: ViewerLauncher) -> None:
+        """Let the launcher's worker finish its step (opening, or an unlock attempt)."""
+        self.qtbot.waitUntil(lambda: not launcher.is_busy(), timeout=WAIT_MS)
+
+    def try_unlock(self, dialog: UnlockDialog, passphrase: str) -> None:
+        """Type ``passphrase``, press Unlock and wait for the attempt to end."""
+        dialog.set_passphrase(passphrase)
+        dialog.try_unlock()
+        self.qtbot.waitUntil(lambda: not dialog.is_busy(), timeout=WAIT_MS)
+
     def open_window(
-        self, sealed: Sealed, *, tuning: ViewerTuning | None = None, activate: bool = True
+        self,
+        sealed: Sealed,
+        *,
+        tuning: ViewerTuning | None = None,
+        activate: bool = True,
+        request: ViewRequest | None = None,
     ) -> ViewerWindow:
-        """Go through unlock (passphrase file) and the notice to a shown window."""
-        launcher = self.launch(sealed, tuning=tuning)
+        """Go through unlock (passphrase file, or ``request``) and the notice to a window."""
+        launcher = self.launch(sealed, tuning=tuning, request=request)
         assert launcher.notice_dialog is not None
         launcher.notice_dialog.accept()
         window = launcher.window

@@ -77,14 +77,12 @@ def test_unlock_dialog_shows_the_safe_message_and_audits_each_failure(
     dialog = launcher.unlock_dialog
     assert dialog is not None and dialog.isVisible()
     for attempt in ("not it", "still not it"):
-        dialog.set_passphrase(attempt)
-        dialog.try_unlock()
+        viewer.try_unlock(dialog, attempt)
         error = dialog.findChild(QLabel, "unlockError")
         assert error is not None and error.text() == str(CannotUnlock())
     records = [r for r in events(sealed.config) if r["event"] == "unlock_failed"]
     assert [r["details"]["reason"] for r in records] == ["wrong passphrase"] * 2
-    dialog.set_passphrase(PASSPHRASE.decode())
-    dialog.try_unlock()
+    viewer.try_unlock(dialog, PASSPHRASE.decode())
     assert launcher.notice_dialog is not None
     assert event_names(sealed.config)[-1] == "session_started"
 
@@ -96,11 +94,11 @@ def test_repeated_failures_are_slowed_down(rr_home: Path, tmp_path: Path, viewer
     )
     dialog = launcher.unlock_dialog
     assert dialog is not None
-    dialog.set_passphrase("wrong")
-    dialog.try_unlock()
+    viewer.try_unlock(dialog, "wrong")
     assert dialog.is_held()
     dialog.set_passphrase(PASSPHRASE.decode())
     dialog.try_unlock()  # ignored while held
+    assert not dialog.is_busy()
     assert dialog.failures() == 1 and launcher.notice_dialog is None
 
 

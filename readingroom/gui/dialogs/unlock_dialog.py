@@ -1,24 +1,32 @@
-"""Asks for the reader's passphrase, tries it, and slows down repeated failures."""
+"""Asks for the reader's passphrase, tries it off the UI thread, and slows down failures."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
     QLabel,
     QLineEdit,
+    QProgressBar,
     QPushButton,
     QVBoxLayout,
     QWidget,
 )
 
 from readingroom.errors import CannotUnlock, ReadingRoomError
+from readingroom.gui.background_task import BackgroundTask
+from readingroom.viewing.open_session import Cancelled, Progress
 
 MAX_DELAY_SECONDS = 30.0
+# Below this a file opens too fast for a bar to mean anything; the step text is enough.
+BAR_MIN_BYTES = 4 * 1024 * 1024
+BAR_STEPS = 1000
+# Wide enough that the heading and the progress steps fit on a line or two, fully shown
+# (word-wrapped labels in a narrow dialog get too little height and are cut off).
+MIN_WIDTH = 460
 
 
 def growing_delay(failures: int) -> float:
@@ -28,15 +36,20 @@ def growing_delay(failures: int) -> float:
     return min(2.0 ** (failures - 1), MAX_DELAY_SECONDS)
 
 
-class UnlockDialog(QDialog):
-    """A passphrase prompt around an ``attempt`` callable that raises the core's errors.
+def _no_discard(_result: object) -> None:
+    return None
 
-    ``attempt(passphrase)`` does the real work (opening the review file, or checking the
-    passphrase again after an idle lock) and returns its result. A
+
+class UnlockDialog(QDialog):
+    """A passphrase prompt around an ``attempt`` that runs on a worker thread.
+
+    ``attempt(secret, progress)`` does the real work (opening the review file, or proving the
+    factor again after an idle lock), zeroes ``secret`` and returns its result; its progress is
+    shown under the field (a bar for large files) while the window stays responsive. A
     :class:`~readingroom.errors.CannotUnlock` is shown with its safe message, reported through
-    ``attempt_failed`` (for the audit log) and the Unlock button is held back for a growing
-    delay. Any other :class:`~readingroom.errors.ReadingRoomError` is final: ``refused`` is
-    emitted and the dialog closes.
+    ``attempt_failed`` and the Unlock button is held back for a growing delay. Any other failure
+    is final: ``refused`` is emitted and the dialog closes. Cancel during an attempt stops it at
+    its next progress report; a result that arrives anyway goes to ``discard``.
     """
 
     unlocked = Signal(object)  # what attempt() returned
@@ -45,62 +58,79 @@ class UnlockDialog(QDialog):
 
     def __init__(
         self,
-        attempt: Callable[[bytes], object],
+        attempt: Callable[[bytearray, Progress], object],
         *,
         heading: str,
         key_note: str = "",
         delay_for: Callable[[int], float] = growing_delay,
+        discard: Callable[[object], None] = _no_discard,
+        ask_secret: bool = True,
         parent: QWidget | None = None,
     ) -> None:
         """Build the dialog.
 
         Args:
-            attempt: called with the passphrase as UTF-8 bytes; raises ReadingRoomError.
+            attempt: called on a worker with the passphrase (UTF-8, zeroed by it) and a
+                progress callable; raises ReadingRoomError.
             heading: a fixed sentence (the viewer's own, or sanitised file text).
             key_note: a line saying which workstation key is used, if any.
             delay_for: seconds to hold the button after the n-th failure.
+            discard: receives a result that arrived after Cancel (to zero it).
+            ask_secret: False when there is nothing the reader could type (the heading says
+                why); only Close is offered.
             parent: the window to centre on.
         """
         super().__init__(parent)
         self.setWindowTitle("Unlock review file")
         self.setModal(True)
+        self.setMinimumWidth(MIN_WIDTH)
         self._attempt = attempt
         self._delay_for = delay_for
+        self._discard = discard
         self._failures = 0
-        self._heading = QLabel(heading, self)
-        self._heading.setTextFormat(Qt.TextFormat.PlainText)
-        self._heading.setWordWrap(True)
+        self._task: BackgroundTask | None = None
+        self._stopped = False
+        self._heading = _plain_label(heading, self)
         self._passphrase = QLineEdit(self)
         self._passphrase.setObjectName("passphrase")
         self._passphrase.setEchoMode(QLineEdit.EchoMode.Password)
         self._passphrase.setAccessibleName("Passphrase")
         self._passphrase.setPlaceholderText("Passphrase")
-        self._error = QLabel(self)
+        self._error = _plain_label("", self)
         self._error.setObjectName("unlockError")
-        self._error.setTextFormat(Qt.TextFormat.PlainText)
-        self._error.setWordWrap(True)
         self._error.setVisible(False)
+        self._status = _plain_label("", self)
+        self._status.setObjectName("unlockStatus")
+        self._status.setWordWrap(False)  # one short fixed step; it must not resize the dialog
+        self._status.setVisible(False)
+        self._bar = QProgressBar(self)
+        self._bar.setObjectName("unlockProgress")
+        self._bar.setRange(0, BAR_STEPS)
+        self._bar.setVisible(False)
         buttons = QDialogButtonBox(self)
         self._unlock = QPushButton("Unlock", self)
         self._unlock.setDefault(True)
         buttons.addButton(self._unlock, QDialogButtonBox.ButtonRole.AcceptRole)
-        buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         # AcceptRole would close the dialog; the unlock decides itself when to accept.
         buttons.accepted.connect(self.try_unlock)
         buttons.rejected.connect(self.reject)
         self._hold = QTimer(self)
         self._hold.setSingleShot(True)
         self._hold.timeout.connect(self._release)
+        self._lay_out(key_note, buttons)
+        if not ask_secret:
+            self._passphrase.setVisible(False)
+            self._unlock.setVisible(False)
+            cancel.setText("Close")
+
+    def _lay_out(self, key_note: str, buttons: QDialogButtonBox) -> None:
         layout = QVBoxLayout(self)
         layout.addWidget(self._heading)
         if key_note:
-            note = QLabel(key_note, self)
-            note.setTextFormat(Qt.TextFormat.PlainText)
-            note.setWordWrap(True)
-            layout.addWidget(note)
-        layout.addWidget(self._passphrase)
-        layout.addWidget(self._error)
-        layout.addWidget(buttons)
+            layout.addWidget(_plain_label(key_note, self))
+        for widget in (self._passphrase, self._error, self._status, self._bar, buttons):
+            layout.addWidget(widget)
 
     def failures(self) -> int:
         """How many attempts failed so far."""
@@ -110,39 +140,121 @@ class UnlockDialog(QDialog):
         """True while a failure delay keeps the Unlock button disabled."""
         return self._hold.isActive()
 
+    def is_busy(self) -> bool:
+        """True while an attempt runs on its worker."""
+        return self._task is not None
+
     def show_error(self, message: str) -> None:
         """Show a safe error message (``str(error)``) above the buttons."""
         self._error.setText(message)
         self._error.setVisible(True)
+
+    def status_text(self) -> str:
+        """The progress step shown now ("" when idle)."""
+        return self._status.text() if self._status.isVisible() else ""
 
     def set_passphrase(self, text: str) -> None:
         """Fill the field, as a reader typing would (tests, accessibility tools)."""
         self._passphrase.setText(text)
 
     def try_unlock(self) -> None:
-        """Try the passphrase in the field; the field is cleared whatever happens."""
-        if self.is_held():
+        """Start an attempt with the passphrase in the field; the field is cleared at once."""
+        if self.is_held() or self.is_busy():
             return
-        passphrase = self._passphrase.text().encode("utf-8")
+        # The QLineEdit's own text is an immutable string (best effort, as for any Qt field);
+        # the copy handed to the attempt is a buffer that the attempt zeroes.
+        secret = bytearray(self._passphrase.text(), "utf-8")
         self._passphrase.clear()
-        QGuiApplication.setOverrideCursor(Qt.CursorShape.WaitCursor)
-        try:
-            result = self._attempt(passphrase)
-        except CannotUnlock as error:
-            QGuiApplication.restoreOverrideCursor()
-            self._failed(error)
+        self._error.setVisible(False)
+        self._set_busy(True)
+        task = BackgroundTask(lambda progress: self._attempt(secret, progress), self)
+        task.progressed.connect(self._progressed)
+        task.succeeded.connect(self._succeeded)
+        task.failed.connect(self._attempt_ended_in_error)
+        self._task = task
+        task.start()
+
+    def reject(self) -> None:
+        """Cancel: stop a running attempt first (the dialog closes when it has stopped)."""
+        if self._task is not None:
+            self._task.cancel()
+            self._show_step("Cancelling\u2026", 0, 0)
             return
-        except ReadingRoomError as error:
-            QGuiApplication.restoreOverrideCursor()
-            self.refused.emit(error)
-            self.reject()
+        super().reject()
+
+    def stop_now(self) -> None:
+        """Cancel and wait for a running attempt (the viewer is being stopped), then close."""
+        self._stopped = True  # an outcome still queued from the worker is dropped
+        task = self._task
+        if task is not None:
+            task.cancel()
+            task.wait()
+            self._task = None
+            self._set_busy(False)
+        super().reject()
+
+    def _set_busy(self, busy: bool) -> None:
+        self._unlock.setEnabled(not busy)
+        self._passphrase.setEnabled(not busy)
+        if not busy:
+            self._status.setVisible(False)
+            self._bar.setVisible(False)
+
+    def _progressed(self, step: str, done: int, total: int) -> None:
+        if self._task is not None and not self._task.cancel_requested():
+            self._show_step(step, done, total)
+
+    def _show_step(self, step: str, done: int, total: int) -> None:
+        self._status.setText(step)
+        self._status.setVisible(True)
+        if total >= BAR_MIN_BYTES:
+            self._bar.setValue(int(BAR_STEPS * done / total))
+            self._bar.setVisible(True)
+
+    def _finished_task(self) -> bool:
+        """Forget the finished task; True when the reader had cancelled it."""
+        task, self._task = self._task, None
+        self._set_busy(False)
+        if task is not None:
+            task.wait()
+            task.deleteLater()
+        return task is not None and task.cancel_requested()
+
+    # The worker's outcome arrives as a queued call *on this dialog*; whoever receives our
+    # signals may drop the last reference to it, and a QObject must not be deleted inside its
+    # own event. So the outcome is handled one turn of the event loop later.
+
+    def _succeeded(self, result: object) -> None:
+        QTimer.singleShot(0, lambda: self._deliver_success(result))
+
+    def _attempt_ended_in_error(self, error: Exception) -> None:
+        QTimer.singleShot(0, lambda: self._deliver_error(error))
+
+    def _deliver_success(self, result: object) -> None:
+        cancelled = self._finished_task()
+        if self._stopped:
+            self._discard(result)
             return
-        except BaseException:
-            QGuiApplication.restoreOverrideCursor()
-            raise
-        QGuiApplication.restoreOverrideCursor()
+        if cancelled:
+            self._discard(result)
+            super().reject()
+            return
         self.unlocked.emit(result)
         self.accept()
+
+    def _deliver_error(self, error: Exception) -> None:
+        cancelled = self._finished_task()
+        if self._stopped:
+            return
+        if cancelled or isinstance(error, Cancelled):
+            super().reject()
+            return
+        if isinstance(error, CannotUnlock):
+            self._failed(error)
+            return
+        # Anything else is final; a bug is shown as the generic safe message, never its text.
+        self.refused.emit(error if isinstance(error, ReadingRoomError) else ReadingRoomError())
+        super().reject()
 
     def _failed(self, error: CannotUnlock) -> None:
         self._failures += 1
@@ -159,3 +271,10 @@ class UnlockDialog(QDialog):
         self._unlock.setEnabled(True)
         self._passphrase.setEnabled(True)
         self._passphrase.setFocus()
+
+
+def _plain_label(text: str, parent: QWidget) -> QLabel:
+    label = QLabel(text, parent)
+    label.setTextFormat(Qt.TextFormat.PlainText)
+    label.setWordWrap(True)
+    return label
