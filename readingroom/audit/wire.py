@@ -127,8 +127,7 @@ def parse_append(value: dict[str, Any]) -> AppendRequest:
         # Resetting a log is an administrator's action on the service's own account.
         raise ProtocolError("acknowledged is not a client event")
     for key, item in details.items():
-        items = item if isinstance(item, list) else [item]
-        if len(key) > 64 or not all(_is_scalar(part) for part in items):
+        if len(key) > 64 or not _is_detail(item):
             raise ProtocolError("bad detail")
     try:
         events.check_event(event, details)
@@ -155,6 +154,19 @@ def session_fields(session: SessionContext | None) -> dict[str, str | None] | No
     if session is None:
         return None
     return {name: getattr(session, name) for name in SESSION_FIELDS}
+
+
+def _is_detail(value: object) -> bool:
+    # What records.normalise_details accepts: a scalar, a list of scalars, or one level of named
+    # scalars (``capture = {"state": ..., "os": ...}``).
+    if isinstance(value, list):
+        return all(_is_scalar(part) for part in value)
+    if isinstance(value, dict):
+        return len(value) <= MAX_DETAILS and all(
+            isinstance(name, str) and len(name) <= 64 and _is_scalar(part)
+            for name, part in value.items()
+        )
+    return _is_scalar(value)
 
 
 def _is_scalar(value: object) -> bool:

@@ -85,7 +85,7 @@ BAD_FRAMES = {
     "forged acknowledgement": _append(event="acknowledged", details={"by": "admin"}),
     "forged client uid": _append(details={"client_uid": 0}),
     "NaN": _frame(b'{"op":"append","event":"focus_lost","session":null,"details":{"x":NaN}}'),
-    "nested detail": _append(details={"x": {"y": 1}}),
+    "nested detail": _append(details={"x": {"y": {"z": 1}}}),
     "bad session": _append(session={"session_id": 1}),
     "extra field": _append(extra=1),
     "cut short": struct.pack(">I", 100) + b"{",
