@@ -252,6 +252,7 @@ def _launch(viewer: Viewer, sealed: Sealed, capture: CaptureExclusion) -> Viewer
     )
     viewer.launchers.append(launcher)
     launcher.start()
+    viewer.settle(launcher)
     return launcher
 
 
