@@ -10,7 +10,6 @@ from PySide6.QtGui import QAction, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
 from readingroom.gui.reader_layout import restore_reader_layout, save_reader_layout
-from readingroom.gui.rendering.document_model import LinkArea
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
 from readingroom.gui.rendering.render_worker import (
@@ -27,6 +26,7 @@ from readingroom.gui.widgets.reader_actions import ReaderActions
 from readingroom.gui.widgets.search_bar import SearchBar
 from readingroom.gui.widgets.search_results_list import SearchResultsList
 from readingroom.gui.widgets.thumbnails_panel import ThumbnailsPanel
+from readingroom.viewing.document_model import LinkArea
 from readingroom.watermark import WatermarkSpec
 
 __all__ = ["RENDER_HANG_SECONDS", "RESIDENT_MEMORY_CAP_MB", "DocumentReader"]

@@ -13,7 +13,7 @@ from pytestqt.qtbot import QtBot
 
 from readingroom.gui.document_reader import DocumentReader
 from readingroom.gui.rendering.page_images import PageSamples, render_page_image
-from readingroom.gui.rendering.renderer_client import RendererClient
+from readingroom.viewing.renderer_client import RendererClient
 from readingroom.watermark import WatermarkSpec
 from tests.gui.test_render_page_images import _bare, changed_tile_fraction, reddish_pixels
 
@@ -24,7 +24,7 @@ LINUX = sys.platform.startswith("linux")
 def test_renderer_modules_import_without_qt() -> None:
     blocked = (
         "import sys; sys.modules['PySide6'] = None; sys.modules['shiboken6'] = None; "
-        "import readingroom.gui.rendering.render_process, readingroom.gui.rendering.renderer_client"
+        "import readingroom.viewing.render_process, readingroom.viewing.renderer_client"
     )
     subprocess.run([sys.executable, "-c", blocked], cwd=REPO, check=True, timeout=60)
 

@@ -22,7 +22,6 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from readingroom.gui.rendering.document_model import LinkArea
 from readingroom.gui.rendering.page_cache import DEFAULT_PAGE_CACHE_BYTES, PageCache, RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect
 from readingroom.gui.widgets.page_layout import (
@@ -33,6 +32,7 @@ from readingroom.gui.widgets.page_layout import (
     clamp_zoom,
     next_zoom_step,
 )
+from readingroom.viewing.document_model import LinkArea
 
 FIT_WIDTH = "fit_width"
 FIT_PAGE = "fit_page"
