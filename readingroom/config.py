@@ -14,6 +14,7 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     kiosk = false
     idle_minutes_max = 10
     review_folder = "/srv/reading-room/reviews"
+    require_sandbox = false
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class WorkstationConfig:
     review_folder: Path | None = None
     checkpoint_every_records: int = 100
     checkpoint_every_minutes: int = 10
+    # Refuse to show a document whose renderer process could not be sandboxed (Linux seccomp).
+    require_sandbox: bool = False
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -134,6 +137,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "review_folder",
         "checkpoint_every_records",
         "checkpoint_every_minutes",
+        "require_sandbox",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -181,6 +185,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         review_folder=path_value("review_folder", None),
         checkpoint_every_records=positive_int("checkpoint_every_records", 100) or 100,
         checkpoint_every_minutes=positive_int("checkpoint_every_minutes", 10) or 10,
+        require_sandbox=bool_value("require_sandbox"),
     )
 
 

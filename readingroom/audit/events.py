@@ -23,6 +23,7 @@ UNLOCKED = "unlocked"
 CLOCK_ROLLBACK = "clock_rollback"
 RECOVERED_TORN_TAIL = "recovered_torn_tail"
 ACKNOWLEDGED = "acknowledged"
+RENDERER_UNCONFINED = "renderer_unconfined"
 
 # Written by the log itself; callers of append() may not forge them.
 INTERNAL_EVENTS = frozenset({LOG_CREATED, CHECKPOINT, RECOVERED_TORN_TAIL, CLOCK_ROLLBACK})
@@ -40,6 +41,7 @@ CALLER_EVENTS = frozenset(
         IDLE_LOCKED,
         UNLOCKED,
         ACKNOWLEDGED,
+        RENDERER_UNCONFINED,
     }
 )
 

@@ -46,6 +46,8 @@ class DocumentReader(QWidget):
         searched = Signal(str)                    # the reader's query, when a search runs
         external_link_blocked = Signal(str)       # "uri", "mailto", "file", "launch", "remote"
         render_failed = Signal(int)               # page index that failed to render
+        renderer_unconfined = Signal()            # a renderer runs without its sandbox
+        renderer_confined() -> bool               # the current state, as the kernel reports it
         __init__(pdf: bytes | bytearray, watermark: WatermarkSpec, parent=None)
         page_count() -> int; current_page() -> int; go_to_page(index) -> None
         reading_actions() -> list[QAction]        # with shortcuts, for menus and toolbar
@@ -66,6 +68,7 @@ class DocumentReader(QWidget):
     searched = Signal(str)
     external_link_blocked = Signal(str)
     render_failed = Signal(int)
+    renderer_unconfined = Signal()  # a renderer process runs without its sandbox
 
     def __init__(
         self,
@@ -144,6 +147,7 @@ class DocumentReader(QWidget):
         )
         worker.page_rendered.connect(self._image_arrived)
         worker.page_failed.connect(self._render_failed)
+        worker.renderer_unconfined.connect(self.renderer_unconfined)
         worker.links_found.connect(view.set_links)
         worker.search_hits_found.connect(self._search_hits_found)
         worker.search_finished.connect(self._search_finished)
@@ -175,6 +179,10 @@ class DocumentReader(QWidget):
     def reading_actions(self) -> list[QAction]:
         """Navigation, zoom, search and history actions, with their shortcuts."""
         return self.actions_.all()
+
+    def renderer_confined(self) -> bool:
+        """Whether the renderer process runs in its sandbox (as the kernel reports it)."""
+        return self._worker.renderer_confined()
 
     def flush_page_time(self) -> None:
         """Emit ``page_viewed`` for the current page now and restart its timer."""

@@ -67,6 +67,10 @@ class SessionBridge(QObject):
         """Record a failed unlock after an idle lock (only the error's category is kept)."""
         self._guard(lambda: self._session.record_unlock_failed(error))
 
+    def record_renderer_unconfined(self) -> None:
+        """Record that the renderer runs without its sandbox."""
+        self._guard(self._session.record_renderer_unconfined)
+
     def limit_reached(self) -> EndReason | None:
         """Expiry or maximum length reached now, or None."""
         return self._session.limit_reached()
