@@ -79,17 +79,26 @@ class DocumentReader(QWidget):
         render_function: RenderFunction = render_page_image,
         clock: Callable[[], float] = time.monotonic,
         render_hang_seconds: float = RENDER_HANG_SECONDS,
+        worker: RenderWorker | None = None,
     ) -> None:
         """Open ``pdf`` on a new render worker and build the panels.
 
+        ``worker``: a render worker already started for this ``pdf`` and ``watermark``; after
+        its ``document_opened`` signal, nothing here waits for the renderer (the viewer's way).
+        Without it, this waits (up to a minute) for a new worker to open the document.
         ``render_function``, ``clock`` and ``render_hang_seconds`` exist for tests (a failing
         renderer, a fake clock, a hung renderer given up on sooner).
         """
         super().__init__(parent)
         self._clock = clock
-        self._worker = RenderWorker(
-            pdf, watermark, render_function, self, hang_seconds=render_hang_seconds
-        )
+        if worker is None:
+            worker = RenderWorker(
+                pdf, watermark, render_function, self, hang_seconds=render_hang_seconds
+            )
+            worker.start()
+        else:
+            worker.setParent(self)
+        self._worker = worker
         try:
             info = self._worker.wait_until_open()
         except Exception:

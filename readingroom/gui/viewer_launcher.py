@@ -18,6 +18,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
@@ -50,6 +51,10 @@ from readingroom.reading_session import (
 from readingroom.review_file import OpenedReview, UnlockKeys, open_review, verify_reader
 from readingroom.trust import TrustStore
 from readingroom.watermark import build_watermark
+
+if TYPE_CHECKING:
+    from readingroom.gui.rendering.render_worker import RenderWorker
+    from readingroom.watermark import WatermarkSpec
 
 MAX_REVIEW_FILE = 4 * 1024**3
 LAYOUT_FILE_NAME = "viewer-layout.ini"
@@ -124,6 +129,8 @@ class ViewerLauncher(QObject):
         self.notice_dialog: NoticeDialog | None = None
         self.window: ViewerWindow | None = None
         self.message_box: QMessageBox | None = None
+        # The render worker between its start and the window that takes it over.
+        self._pending_worker: RenderWorker | None = None
 
     def is_finished(self) -> bool:
         """True once ``finished`` was emitted (the audit log is closed)."""
@@ -308,11 +315,36 @@ class ViewerLauncher(QObject):
             self._session.end(EndReason.CLOSED)
             self._fail(error)
             return
-        # Imported here: the reading surface pulls in PyMuPDF and the render worker, which the
-        # unlock and notice steps do not need.
+        # Imported here: the render worker pulls in PyMuPDF, which the unlock and notice steps
+        # do not need.
+        from readingroom.gui.rendering.render_worker import RenderWorker  # noqa: PLC0415
+
+        # The render thread starts the renderer and waits for it to open the document; the UI
+        # thread does not wait: the window is built when ``document_opened`` arrives.
+        worker = RenderWorker(
+            self._opened.pdf, watermark, require_sandbox=self._config.require_sandbox
+        )
+        self._pending_worker = worker
+        worker.document_opened.connect(lambda _info: self._build_window(worker, watermark))
+        worker.document_failed.connect(lambda error: self._render_failed(worker, error))
+        worker.start()
+
+    def _render_failed(self, worker: RenderWorker, error: ReadingRoomError) -> None:
+        if worker is not self._pending_worker:
+            return
+        self._pending_worker = None
+        worker.shutdown()
+        self._fail(error)
+
+    def _build_window(self, worker: RenderWorker, watermark: WatermarkSpec) -> None:
+        if worker is not self._pending_worker or self._done:
+            return  # Stopped while the renderer was opening the document.
+        self._pending_worker = None
+        assert self._opened is not None and self._session is not None
+        manifest = self._opened.manifest
         from readingroom.gui.document_reader import DocumentReader  # noqa: PLC0415
 
-        reader = DocumentReader(self._opened.pdf, watermark)
+        reader = DocumentReader(self._opened.pdf, watermark, worker=worker)
         # The stricter of the file's policy and the workstation's idle_minutes_max.
         idle_minutes = max(1, self._session.idle_lock_minutes)
         window = ViewerWindow(
@@ -400,6 +432,9 @@ class ViewerLauncher(QObject):
             return
         self._done = True
         self.exit_code = code
+        if self._pending_worker is not None:
+            self._pending_worker.shutdown()
+            self._pending_worker = None
         if self._opened is not None:
             wipe(self._opened.pdf)
         self._data = b""

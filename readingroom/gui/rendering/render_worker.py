@@ -94,9 +94,10 @@ class RenderWorker(QObject):
         hang_seconds: float = RENDER_HANG_SECONDS,
         require_sandbox: bool = False,
     ) -> None:
-        """Start the thread, which starts the renderer and opens the document in it.
+        """Prepare the thread; :meth:`start` starts it (connect the signals first).
 
-        The UI thread does not wait: ``document_opened`` or ``document_failed`` follows.
+        The thread starts the renderer and opens the document in it; the UI thread does not
+        wait: ``document_opened`` or ``document_failed`` follows.
         ``render_function`` exists for tests (a parent-side renderer that fails or hangs).
         ``require_sandbox``: refuse to open the document in a renderer that cannot be confined.
         """
@@ -131,7 +132,11 @@ class RenderWorker(QObject):
         self._busy_since: float | None = None
         self._current_key: RenderKey | None = None
         self._thread = threading.Thread(target=self._run, name="readingroom-render", daemon=True)
-        self._thread.start()
+
+    def start(self) -> None:
+        """Start the render thread (once)."""
+        if not self._thread.is_alive() and not self._opened.is_set():
+            self._thread.start()
 
     def wait_until_open(self, timeout: float = OPEN_TIMEOUT_SECONDS) -> DocumentInfo:
         """Block until the document is open and return its layout information.
