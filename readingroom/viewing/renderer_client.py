@@ -93,13 +93,19 @@ class RendererClient:
         open_seconds: float,
         should_stop: Callable[[], bool],
         require_sandbox: bool = False,
+        command: Callable[[int], list[str]] | None = None,
     ) -> None:
-        """Remember what is needed to (re)start a renderer; nothing starts until :meth:`start`."""
+        """Remember what is needed to (re)start a renderer; nothing starts until :meth:`start`.
+
+        ``command`` builds the renderer's command line from its socket's descriptor (default
+        :func:`renderer_command`); tests use it to start renderers that misbehave.
+        """
         self._pdf: bytes | bytearray | None = pdf
         self._hang_seconds = hang_seconds
         self._open_seconds = open_seconds
         self._should_stop = should_stop
         self._require_sandbox = require_sandbox
+        self._command = command
         self._process: subprocess.Popen[bytes] | None = None
         self._connection: Connection | None = None
         self._page_sizes: tuple[tuple[float, float], ...] = ()
@@ -147,7 +153,7 @@ class RendererClient:
             ),
             deadline,
         )
-        samples = self._frame(header.body_length, deadline)
+        samples = self._body(header.body_length, deadline)
         stride = header.width * wire.CHANNELS
         return PageSamples(page, header.width, header.height, stride, header.scale, samples)
 
@@ -157,7 +163,7 @@ class RendererClient:
         self._send(wire.links_request(page))
         deadline = time.monotonic() + self._hang_seconds
         length = self._reply(lambda frame: wire.parse_links_header(frame, page=page), deadline)
-        body = self._frame(length, deadline)
+        body = self._body(length, deadline)
         return self._decode(lambda: wire.parse_links_body(body, pages=len(self._page_sizes)))
 
     def search(self, page: int, query: str) -> tuple[HighlightRect, ...]:
@@ -166,7 +172,7 @@ class RendererClient:
         self._send(*wire.search_request(page, query))
         deadline = time.monotonic() + self._hang_seconds
         length = self._reply(lambda frame: wire.parse_hits_header(frame, page=page), deadline)
-        body = self._frame(length, deadline)
+        body = self._body(length, deadline)
         return self._decode(lambda: wire.parse_hits_body(body))
 
     def close(self) -> None:
@@ -186,7 +192,7 @@ class RendererClient:
         parent, child = multiprocessing.connection.Pipe(duplex=True)
         try:
             process = subprocess.Popen(
-                renderer_command(child.fileno()),
+                (self._command or renderer_command)(child.fileno()),
                 env={},
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -207,7 +213,7 @@ class RendererClient:
             pages, entries, length = self._reply(wire.parse_opened_header, deadline)
         except RequestFailed as error:
             raise RendererError("pdf could not be opened") from error
-        body = self._frame(length, deadline)
+        body = self._body(length, deadline)
         info = self._decode(lambda: wire.parse_opened_body(body, pages, entries))
         self.confined = is_confined(process.pid)
         if self._require_sandbox and not self.confined:
@@ -261,8 +267,16 @@ class RendererClient:
             self._kill()
             raise RendererMisbehaved("malformed reply") from error
 
-    def _frame(self, exact_or_max: int, deadline: float) -> bytes:
-        """Receive one frame of at most ``exact_or_max`` bytes before ``deadline``.
+    def _body(self, length: int, deadline: float) -> bytes:
+        """Receive a body frame of exactly ``length`` bytes (as its header declared)."""
+        body = self._frame(length, deadline)
+        if len(body) != length:
+            self._kill()
+            raise RendererMisbehaved("body length differs from its header")
+        return body
+
+    def _frame(self, maxlength: int, deadline: float) -> bytes:
+        """Receive one frame of at most ``maxlength`` bytes before ``deadline``.
 
         A renderer that starts a frame and then stalls would block ``recv_bytes`` forever, so a
         watchdog kills it at the deadline (the read then ends with EOF).
@@ -276,7 +290,7 @@ class RendererClient:
         watchdog.daemon = True
         watchdog.start()
         try:
-            frame = connection.recv_bytes(max(exact_or_max, 1))
+            frame = connection.recv_bytes(max(maxlength, 1))
         except (EOFError, OSError) as error:  # Died (a segfault in MuPDF), or oversized.
             self._kill()
             if isinstance(error, OSError) and str(error) == "bad message length":
