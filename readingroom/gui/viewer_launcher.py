@@ -5,7 +5,9 @@
    recorded as ``unlock_failed``.
 3. Write ``session_started`` durably.
 4. Show the notice; the reader acknowledges it.
-5. Only then build the reading surface, which draws page 1.
+5. Only then start the render worker; when its renderer has opened the document (on the
+   render thread: the UI thread never waits for it), build the reading surface, which draws
+   page 1.
 
 Every step is asynchronous (dialogs are opened, not exec'd), so tests drive the same path a
 reader does, and every way out runs :meth:`ViewerLauncher._finish` exactly once.
