@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import argparse
 import importlib
-import multiprocessing
 import os
 import sys
 import traceback
@@ -60,9 +59,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line and return the process exit code."""
-    # For a frozen bundle whose entry point calls main() directly: a spawned renderer process
-    # (gui/rendering/render_process.py) runs here and exits. A no-op when not frozen.
-    multiprocessing.freeze_support()
     parser = build_parser()
     args = parser.parse_args(argv)
     handler = getattr(args, "run", None)

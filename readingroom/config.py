@@ -20,6 +20,7 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     audit_socket = "/run/readingroom-audit/audit.sock"   # use the audit service
     audit_service_user = "readingroom-audit"             # who must own that socket
     allow_unprotected_reader_keys = false
+    require_sandbox = false
 """
 
 from __future__ import annotations
@@ -92,6 +93,8 @@ class WorkstationConfig:
     # A reader key file without a passphrase proves only that someone copied a file: off by
     # default, so `view --identity` needs a protected key (docs/threat-model.md).
     allow_unprotected_reader_keys: bool = False
+    # Refuse to show a document whose renderer process could not be sandboxed (Linux seccomp).
+    require_sandbox: bool = False
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -162,6 +165,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "audit_socket",
         "audit_service_user",
         "allow_unprotected_reader_keys",
+        "require_sandbox",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -216,4 +220,5 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         audit_socket=path_value("audit_socket", None),
         audit_service_user=service_user.strip(),
         allow_unprotected_reader_keys=bool_value("allow_unprotected_reader_keys"),
+        require_sandbox=bool_value("require_sandbox"),
     )

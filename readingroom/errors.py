@@ -176,6 +176,15 @@ class FactorNotRenewable(PolicyRefused):
     )
 
 
+class RendererNotContained(PolicyRefused):
+    """The workstation requires the renderer's sandbox (``require_sandbox``) and it failed."""
+
+    message = (
+        "This workstation requires documents to be opened in a sandbox, and the sandbox could "
+        "not be set up. The document was not opened."
+    )
+
+
 class AuditUnavailable(ReadingRoomError):
     """The audit log could not be written durably. Callers fail closed."""
 

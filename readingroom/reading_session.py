@@ -290,6 +290,10 @@ class ReadingSession:
         """Record a failed attempt to unlock an idle-locked session."""
         self._append("unlock_failed", reason=unlock_failure_reason(error))
 
+    def record_renderer_unconfined(self) -> None:
+        """Record that the document is rendered by a process without its sandbox."""
+        self._append("renderer_unconfined")
+
     def limit_reached(self) -> EndReason | None:
         """The reason the session must end now (expiry or maximum length), or None."""
         policy = self._opened.manifest.policy

@@ -13,7 +13,8 @@
 #   4. Only where Xvfb, xdotool and ImageMagick's import exist (required when
 #      READINGROOM_REQUIRE_DESKTOP_TOOLS=1): the same on a real X server with the bundled xcb
 #      plugin; the notice is acknowledged with Return, the document window must appear, and a
-#      screenshot is kept in build/smoke/viewer-x11.png for a person to look at.
+#      screenshot is kept in build/smoke/viewer-x11.png for a person to look at; the audit log
+#      must hold no renderer_unconfined record (the bundled renderer's sandbox works).
 # Only the test PDF is made outside the bundle (by build/venv's PyMuPDF), because the bundle
 # deliberately has no command that writes a PDF.
 #
@@ -164,5 +165,10 @@ if grep -E -q 'Traceback|Could not load the Qt platform plugin' "$work/x11.err";
     cat "$work/x11.err" >&2
     exit 1
 fi
-step "document window shown on X11; screenshot in build/smoke/viewer-x11.png"
+# The bundled renderer confined itself (bundled pyseccomp + libseccomp): no such record.
+if grep -q '"event":"renderer_unconfined"' "$READINGROOM_HOME"/audit/*.jsonl; then
+    echo "the bundled renderer ran without its sandbox (renderer_unconfined)" >&2
+    exit 1
+fi
+step "document window shown on X11, renderer confined; screenshot in build/smoke/viewer-x11.png"
 step "PASSED"

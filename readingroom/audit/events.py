@@ -24,6 +24,7 @@ CLOCK_ROLLBACK = "clock_rollback"
 RECOVERED_TORN_TAIL = "recovered_torn_tail"
 ACKNOWLEDGED = "acknowledged"
 CAPTURE_CHANGED = "capture_changed"
+RENDERER_UNCONFINED = "renderer_unconfined"
 
 # Written by the log itself; callers of append() may not forge them.
 INTERNAL_EVENTS = frozenset({LOG_CREATED, CHECKPOINT, RECOVERED_TORN_TAIL, CLOCK_ROLLBACK})
@@ -42,6 +43,7 @@ CALLER_EVENTS = frozenset(
         UNLOCKED,
         ACKNOWLEDGED,
         CAPTURE_CHANGED,
+        RENDERER_UNCONFINED,
     }
 )
 

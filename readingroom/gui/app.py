@@ -14,7 +14,7 @@ from readingroom.gui.kiosk import ReadingRoomKiosk
 from readingroom.gui.resources import APP_ICON, load_icon, load_style_sheet
 from readingroom.gui.stop_signals import StopSignals
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
-from readingroom.hardening import disable_core_dumps
+from readingroom.hardening import disable_core_dumps, make_undumpable
 
 # The Wayland app id and the name of packaging/linux/io.github.readingroom.ReadingRoom.desktop:
 # the compositor matches the two to show the right icon and name for our windows.
@@ -58,6 +58,7 @@ def run_viewer(
             stderr and exits with its code. Later failures are shown in the viewer.
     """
     disable_core_dumps()
+    make_undumpable()
     app = application()
     try:
         config = config or load_config()

@@ -50,6 +50,8 @@ _DENIED_TEXT = {
     DeniedAction.EXTERNAL_LINK: "Links to outside the document are not opened.",
 }
 
+UNCONFINED_TEXT = "Reduced protection: the document renderer runs without its sandbox."
+
 KIOSK_CLOSE_TEXT = "The reading room stays open. To finish, choose Document \u2192 End session."
 
 _ENDED_TEXT = {
@@ -143,6 +145,10 @@ class ViewerWindow(QMainWindow):
         reader.external_link_blocked.connect(bridge.record_external_link)
         reader.external_link_blocked.connect(lambda _kind: self._tell(DeniedAction.EXTERNAL_LINK))
         bridge.audit_failed.connect(self._audit_failed)
+        self._unconfined_reported = False
+        reader.renderer_unconfined.connect(self._renderer_unconfined)
+        if not reader.renderer_confined():
+            self._renderer_unconfined()
         self._restore_layout()
         self._idle.restart()
         self._limits.start()
@@ -258,6 +264,17 @@ class ViewerWindow(QMainWindow):
         if not self._focus_given:
             self._focus_given = True
             self._reader.view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+
+    def _renderer_unconfined(self) -> None:
+        """Say so for the rest of the session, and record it once (workstations that cannot
+        accept this set ``require_sandbox``, and then the document never opens)."""
+        if self._unconfined_reported:
+            return
+        self._unconfined_reported = True
+        label = QLabel(UNCONFINED_TEXT, self)
+        label.setObjectName("rendererUnconfined")
+        self.statusBar().addPermanentWidget(label)
+        self._bridge.record_renderer_unconfined()
 
     def _reader_left(self) -> None:
         # Leaving after the session is over is not worth a record (closing hides the window).

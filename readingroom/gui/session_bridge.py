@@ -72,6 +72,10 @@ class SessionBridge(QObject):
         """Record a change of the screen-capture state during the session."""
         self._guard(lambda: self._session.record_capture(capture))
 
+    def record_renderer_unconfined(self) -> None:
+        """Record that the renderer runs without its sandbox."""
+        self._guard(self._session.record_renderer_unconfined)
+
     def limit_reached(self) -> EndReason | None:
         """Expiry or maximum length reached now, or None."""
         return self._session.limit_reached()

@@ -10,7 +10,9 @@ worker (:class:`~readingroom.gui.background_task.BackgroundTask`), showing their
    ``unlock_failed`` by the use case).
 3. Write ``session_started`` durably.
 4. Show the notice; the reader acknowledges it.
-5. Only then build the reading surface, which draws page 1.
+5. Only then start the render worker; when its renderer has opened the document (on the
+   render thread: the UI thread never waits for it), build the reading surface, which draws
+   page 1.
 
 Every step is asynchronous (dialogs are opened, not exec'd; the work runs on a worker), so the
 window keeps painting and tests drive the same path a reader does, and every way out runs
@@ -23,6 +25,7 @@ import contextlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
@@ -53,6 +56,9 @@ from readingroom.viewing.open_session import (
 )
 from readingroom.viewing.reader_factor import FactorKind
 
+if TYPE_CHECKING:
+    from readingroom.gui.rendering.render_worker import RenderWorker
+    from readingroom.watermark import WatermarkSpec
 LAYOUT_FILE_NAME = "viewer-layout.ini"
 PROGRESS_DELAY_MS = 300
 
@@ -110,6 +116,8 @@ class ViewerLauncher(QObject):
         self.notice_dialog: NoticeDialog | None = None
         self.window: ViewerWindow | None = None
         self.message_box: QMessageBox | None = None
+        # The render worker between its start and the window that takes it over.
+        self._pending_worker: RenderWorker | None = None
 
     def is_finished(self) -> bool:
         """True once ``finished`` was emitted (the audit log is closed)."""
@@ -286,18 +294,42 @@ class ViewerLauncher(QObject):
     def _show_window(self) -> None:
         assert self._opened is not None and self._session is not None
         self.notice_dialog = None
-        manifest = self._opened.manifest
         try:
             watermark = self._opener.watermark(self._opened, self._session)
         except ReadingRoomError as error:
             self._session.end(EndReason.CLOSED)
             self._fail(error)
             return
-        # Imported here: the reading surface pulls in PyMuPDF and the render worker, which the
-        # unlock and notice steps do not need.
+        # Imported here: the render worker pulls in PyMuPDF, which the unlock and notice steps
+        # do not need.
+        from readingroom.gui.rendering.render_worker import RenderWorker  # noqa: PLC0415
+
+        # The render thread starts the renderer and waits for it to open the document; the UI
+        # thread does not wait: the window is built when ``document_opened`` arrives.
+        worker = RenderWorker(
+            self._opened.pdf, watermark, require_sandbox=self._config.require_sandbox
+        )
+        self._pending_worker = worker
+        worker.document_opened.connect(lambda _info: self._build_window(worker, watermark))
+        worker.document_failed.connect(lambda error: self._render_failed(worker, error))
+        worker.start()
+
+    def _render_failed(self, worker: RenderWorker, error: ReadingRoomError) -> None:
+        if worker is not self._pending_worker:
+            return
+        self._pending_worker = None
+        worker.shutdown()
+        self._fail(error)
+
+    def _build_window(self, worker: RenderWorker, watermark: WatermarkSpec) -> None:
+        if worker is not self._pending_worker or self._done:
+            return  # Stopped while the renderer was opening the document.
+        self._pending_worker = None
+        assert self._opened is not None and self._session is not None
+        manifest = self._opened.manifest
         from readingroom.gui.reader.document_reader import DocumentReader  # noqa: PLC0415
 
-        reader = DocumentReader(self._opened.pdf, watermark)
+        reader = DocumentReader(self._opened.pdf, watermark, worker=worker)
         # The stricter of the file's policy and the workstation's idle_minutes_max.
         idle_minutes = max(1, self._session.idle_lock_minutes)
         window = ViewerWindow(
@@ -394,5 +426,8 @@ class ViewerLauncher(QObject):
             return
         self._done = True
         self.exit_code = code
+        if self._pending_worker is not None:
+            self._pending_worker.shutdown()
+            self._pending_worker = None
         self._opener.close()
         self.finished.emit(code)

@@ -68,6 +68,7 @@ class KioskRunner:
         self.settle(launcher)
         assert launcher.notice_dialog is not None
         launcher.notice_dialog.accept()
+        self.qtbot.waitUntil(lambda: launcher.window is not None, timeout=20_000)
         window = launcher.window
         assert window is not None
         self.qtbot.waitExposed(window)

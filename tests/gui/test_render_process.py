@@ -7,13 +7,17 @@ import subprocess
 import sys
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from pytestqt.qtbot import QtBot
 
 from readingroom.gui.reader.document_reader import DocumentReader
 from readingroom.gui.rendering.page_images import PageSamples, render_page_image
-from readingroom.gui.rendering.renderer_client import RendererClient
+from readingroom.gui.rendering.render_worker import RenderWorker
+from readingroom.viewing import renderer_client
+from readingroom.viewing.document_model import DocumentInfo
+from readingroom.viewing.renderer_client import RendererClient
 from readingroom.watermark import WatermarkSpec
 from tests.gui.test_render_page_images import _bare, changed_tile_fraction, reddish_pixels
 
@@ -24,7 +28,7 @@ LINUX = sys.platform.startswith("linux")
 def test_renderer_modules_import_without_qt() -> None:
     blocked = (
         "import sys; sys.modules['PySide6'] = None; sys.modules['shiboken6'] = None; "
-        "import readingroom.gui.rendering.render_process, readingroom.gui.rendering.renderer_client"
+        "import readingroom.viewing.render_process, readingroom.viewing.renderer_client"
     )
     subprocess.run([sys.executable, "-c", blocked], cwd=REPO, check=True, timeout=60)
 
@@ -92,3 +96,31 @@ def test_reader_search_and_links_go_through_the_renderer(
     reader.run_search("the")
     qtbot.waitUntil(lambda: "hit" in reader.search_bar.status_label.text(), timeout=20_000)
     assert reader._worker.renderer_pid() is not None
+
+
+def test_the_ui_thread_does_not_wait_for_the_renderer(
+    qtbot: QtBot, test_pdf: bytes, watermark: WatermarkSpec, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The renderer is held back until the test lets it go; meanwhile the UI thread runs."""
+    gate = tmp_path / "go"
+    code = (
+        "import os, time\n"
+        f"while not os.path.exists({str(gate)!r}): time.sleep(0.02)\n"
+        "from readingroom.viewing.render_process import main; main()"
+    )
+
+    def held_back(fd: int) -> list[str]:
+        return [sys.executable, "-I", "-c", code, str(fd), str(os.getpid())]
+
+    monkeypatch.setattr(renderer_client, "renderer_command", held_back)
+    worker = RenderWorker(test_pdf, watermark)
+    opened: list[object] = []
+    worker.document_opened.connect(opened.append)
+    worker.start()  # returns at once; the render thread waits for the renderer
+    qtbot.wait(300)  # the event loop runs while the renderer is held back
+    assert opened == []
+    gate.touch()
+    qtbot.waitUntil(lambda: opened != [], timeout=60_000)
+    assert isinstance(opened[0], DocumentInfo) and len(opened[0].page_sizes) > 0
+    assert worker.wait_until_open(0) is opened[0]  # no waiting once opened
+    worker.shutdown()

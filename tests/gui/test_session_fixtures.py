@@ -133,6 +133,8 @@ class Viewer:
         launcher = self.launch(sealed, tuning=tuning, request=request)
         assert launcher.notice_dialog is not None
         launcher.notice_dialog.accept()
+        # The window follows once the renderer has opened the document (off the UI thread).
+        self.qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
         window = launcher.window
         assert window is not None
         self.qtbot.waitExposed(window)

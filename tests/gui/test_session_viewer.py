@@ -46,6 +46,8 @@ def test_passphrase_file_skips_the_prompt_but_not_the_notice(
     assert notice.width() >= NOTICE_MIN_WIDTH
 
     qtbot.keyClick(notice, "\r")  # Enter acknowledges
+    # The window follows once the renderer has opened the document (the UI thread never waits).
+    qtbot.waitUntil(lambda: launcher.window is not None, timeout=WAIT_MS)
     window = launcher.window
     assert window is not None
     qtbot.waitExposed(window)

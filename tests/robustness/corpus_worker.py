@@ -30,7 +30,6 @@ from PySide6.QtGui import QColor, QGuiApplication, QImage
 from readingroom.age import ScryptRecipient
 from readingroom.config import load_config
 from readingroom.errors import ReadingRoomError
-from readingroom.gui.rendering.document_model import link_areas, read_document_info
 from readingroom.gui.rendering.page_images import (
     BAND_HEIGHT_PT,
     _overlay_image,
@@ -43,6 +42,7 @@ from readingroom.policy import Policy
 from readingroom.prepare import PrepareOptions, prepare_pdf
 from readingroom.review_file import UnlockKeys, open_review, seal_review
 from readingroom.trust import TrustStore
+from readingroom.viewing.document_model import link_areas, read_document_info
 from readingroom.watermark import DEFAULT_WATERMARK_TEMPLATE, WatermarkSpec, build_watermark
 from tests.factories import FAST_LOG_N, PASSPHRASE, READER
 

@@ -20,7 +20,6 @@ from readingroom.gui.reader.reader_layout import (
 from readingroom.gui.reader.search_bar import SearchBar
 from readingroom.gui.reader.search_results_list import SearchResultsList
 from readingroom.gui.reader.thumbnails_panel import ThumbnailsPanel
-from readingroom.gui.rendering.document_model import LinkArea
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
 from readingroom.gui.rendering.render_worker import (
@@ -30,6 +29,7 @@ from readingroom.gui.rendering.render_worker import (
     RenderFunction,
     RenderWorker,
 )
+from readingroom.viewing.document_model import LinkArea
 from readingroom.viewing.navigation_history import NavigationHistory, Place
 from readingroom.watermark import WatermarkSpec
 
@@ -50,6 +50,8 @@ class DocumentReader(QWidget):
         searched = Signal(str)                    # the reader's query, when a search runs
         external_link_blocked = Signal(str)       # "uri", "mailto", "file", "launch", "remote"
         render_failed = Signal(int)               # page index that failed to render
+        renderer_unconfined = Signal()            # a renderer runs without its sandbox
+        renderer_confined() -> bool               # the current state, as the kernel reports it
         __init__(pdf: bytes | bytearray, watermark: WatermarkSpec, parent=None)
         page_count() -> int; current_page() -> int; go_to_page(index) -> None
         reading_actions() -> list[QAction]        # with shortcuts, for menus and toolbar
@@ -70,6 +72,7 @@ class DocumentReader(QWidget):
     searched = Signal(str)
     external_link_blocked = Signal(str)
     render_failed = Signal(int)
+    renderer_unconfined = Signal()  # a renderer process runs without its sandbox
 
     def __init__(
         self,
@@ -80,17 +83,26 @@ class DocumentReader(QWidget):
         render_function: RenderFunction = render_page_image,
         clock: Callable[[], float] = time.monotonic,
         render_hang_seconds: float = RENDER_HANG_SECONDS,
+        worker: RenderWorker | None = None,
     ) -> None:
         """Open ``pdf`` on a new render worker and build the panels.
 
+        ``worker``: a render worker already started for this ``pdf`` and ``watermark``; after
+        its ``document_opened`` signal, nothing here waits for the renderer (the viewer's way).
+        Without it, this waits (up to a minute) for a new worker to open the document.
         ``render_function``, ``clock`` and ``render_hang_seconds`` exist for tests (a failing
         renderer, a fake clock, a hung renderer given up on sooner).
         """
         super().__init__(parent)
         self._clock = clock
-        self._worker = RenderWorker(
-            pdf, watermark, render_function, self, hang_seconds=render_hang_seconds
-        )
+        if worker is None:
+            worker = RenderWorker(
+                pdf, watermark, render_function, self, hang_seconds=render_hang_seconds
+            )
+            worker.start()
+        else:
+            worker.setParent(self)
+        self._worker = worker
         try:
             info = self._worker.wait_until_open()
         except Exception:
@@ -169,6 +181,7 @@ class DocumentReader(QWidget):
         )
         worker.page_rendered.connect(self._image_arrived)
         worker.page_failed.connect(self._render_failed)
+        worker.renderer_unconfined.connect(self.renderer_unconfined)
         worker.links_found.connect(view.set_links)
         worker.search_hits_found.connect(self._search_hits_found)
         worker.search_finished.connect(self._search_finished)
@@ -200,6 +213,10 @@ class DocumentReader(QWidget):
     def reading_actions(self) -> list[QAction]:
         """Navigation, zoom, search and history actions, with their shortcuts."""
         return self.actions_.all()
+
+    def renderer_confined(self) -> bool:
+        """Whether the renderer process runs in its sandbox (as the kernel reports it)."""
+        return self._worker.renderer_confined()
 
     def flush_page_time(self) -> None:
         """Emit ``page_viewed`` for the current page now and restart its timer."""

@@ -22,7 +22,7 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QStyle, QStyledItemDelegate, QStyleOptionViewItem, QTreeView, QWidget
 
-from readingroom.gui.rendering.document_model import OutlineEntry
+from readingroom.viewing.document_model import OutlineEntry
 from readingroom.watermark import sanitise_value
 
 IMAGE_ROLE = Qt.ItemDataRole.UserRole + 1

@@ -22,9 +22,9 @@ from PySide6.QtGui import (
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
-from readingroom.gui.rendering.document_model import LinkArea
 from readingroom.gui.rendering.page_cache import DEFAULT_PAGE_CACHE_BYTES, PageCache, RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect
+from readingroom.viewing.document_model import LinkArea
 from readingroom.viewing.page_layout import (
     MAX_ZOOM,
     MIN_FIT_ZOOM,

@@ -18,12 +18,9 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
-from readingroom.gui.rendering.document_model import HighlightRect
-from readingroom.gui.rendering.render_process import (
-    MAX_IMAGE_PIXELS,
-    PageSamples,
-    rasterize_page,
-)
+from readingroom.viewing.document_model import HighlightRect
+from readingroom.viewing.render_process import PageSamples, rasterize_page
+from readingroom.viewing.wire import MAX_IMAGE_PIXELS
 from readingroom.watermark import WatermarkSpec
 
 __all__ = ["MAX_IMAGE_PIXELS", "HighlightRect", "PageSamples", "burn_in", "render_page_image"]

@@ -28,18 +28,20 @@ from collections.abc import Callable, Sequence
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtGui import QImage
 
-from readingroom.errors import DamagedFile
-from readingroom.gui.rendering.document_model import DocumentInfo, HighlightRect
+from readingroom.errors import DamagedFile, ReadingRoomError, RendererNotContained
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.page_images import PageSamples, render_page_image
-from readingroom.gui.rendering.render_process import MAX_HITS_PER_PAGE
-from readingroom.gui.rendering.renderer_client import (
+from readingroom.viewing.document_model import DocumentInfo, HighlightRect
+from readingroom.viewing.renderer_client import (
     RendererClient,
     RendererError,
     RendererHung,
     RendererLost,
+    RendererMisbehaved,
     RendererStopped,
+    RendererUnconfined,
 )
+from readingroom.viewing.wire import MAX_HITS_PER_PAGE
 from readingroom.watermark import WatermarkSpec
 
 # Runs in the viewer process: bare samples from the renderer in, a watermarked QImage out.
@@ -76,6 +78,11 @@ class RenderWorker(QObject):
     links_found = Signal(int, object)  # page, tuple[LinkArea, ...]
     search_hits_found = Signal(int, int, object)  # generation, page, tuple[HighlightRect, ...]
     search_finished = Signal(int)  # generation
+    # The document is open in a renderer (emitted once, from the render thread); or it is not.
+    document_opened = Signal(object)  # DocumentInfo
+    document_failed = Signal(object)  # ReadingRoomError, a safe message
+    # A renderer (the first, or a replacement) runs without its sandbox.
+    renderer_unconfined = Signal()
 
     def __init__(
         self,
@@ -85,10 +92,14 @@ class RenderWorker(QObject):
         parent: QObject | None = None,
         *,
         hang_seconds: float = RENDER_HANG_SECONDS,
+        require_sandbox: bool = False,
     ) -> None:
-        """Start the thread, which starts the renderer and opens the document in it.
+        """Prepare the thread; :meth:`start` starts it (connect the signals first).
 
+        The thread starts the renderer and opens the document in it; the UI thread does not
+        wait: ``document_opened`` or ``document_failed`` follows.
         ``render_function`` exists for tests (a parent-side renderer that fails or hangs).
+        ``require_sandbox``: refuse to open the document in a renderer that cannot be confined.
         """
         super().__init__(parent)
         self._renderer = RendererClient(
@@ -96,6 +107,7 @@ class RenderWorker(QObject):
             hang_seconds=hang_seconds,
             open_seconds=OPEN_TIMEOUT_SECONDS,
             should_stop=lambda: self._stopping,
+            require_sandbox=require_sandbox,
         )
         self._watermark = watermark
         self._render_function = render_function
@@ -104,6 +116,8 @@ class RenderWorker(QObject):
         self._stopping = False
         self._opened = threading.Event()
         self._info: DocumentInfo | None = None
+        self._open_error: ReadingRoomError | None = None
+        self._unconfined_reported = False
         # Search state, shared with the thread under the condition's lock.
         self._search_generation = 0
         self._search_query = ""
@@ -118,17 +132,33 @@ class RenderWorker(QObject):
         self._busy_since: float | None = None
         self._current_key: RenderKey | None = None
         self._thread = threading.Thread(target=self._run, name="readingroom-render", daemon=True)
-        self._thread.start()
+
+    def start(self) -> None:
+        """Start the render thread (once)."""
+        if not self._thread.is_alive() and not self._opened.is_set():
+            self._thread.start()
 
     def wait_until_open(self, timeout: float = OPEN_TIMEOUT_SECONDS) -> DocumentInfo:
         """Block until the document is open and return its layout information.
 
+        Returns at once once ``document_opened`` has been emitted; a window should wait for
+        that signal rather than call this on the UI thread before it.
+
         Raises:
+            RendererNotContained: the sandbox is required and could not be applied.
             DamagedFile: the PDF could not be opened (or opening it did not finish in time).
         """
-        if not self._opened.wait(timeout) or self._info is None:
+        if not self._opened.wait(timeout):
+            raise DamagedFile(reason="pdf could not be opened for rendering")
+        if self._open_error is not None:
+            raise self._open_error
+        if self._info is None:
             raise DamagedFile(reason="pdf could not be opened for rendering")
         return self._info
+
+    def renderer_confined(self) -> bool:
+        """Whether the current (or last) renderer runs in its sandbox, as the kernel reports."""
+        return self._renderer.confined
 
     def renderer_pid(self) -> int | None:
         """The renderer process's id right now (None between renderers or after shutdown)."""
@@ -192,18 +222,34 @@ class RenderWorker(QObject):
 
     def _run(self) -> None:
         try:
-            self._info = self._renderer.start()
-            self._page_count = len(self._info.page_sizes)
+            info = self._renderer.start()
+        except RendererUnconfined:
+            self._open_error = RendererNotContained(reason="renderer not confined")
         except RendererError:  # Any failure to open is one safe message for the UI.
+            self._open_error = DamagedFile(reason="pdf could not be opened for rendering")
+        else:
+            self._info = info
+            self._page_count = len(info.page_sizes)
+        self._opened.set()
+        if self._open_error is not None:
+            self.document_failed.emit(self._open_error)
+            self._renderer.close()
             return
-        finally:
-            self._opened.set()
+        self._report_confinement()
+        self.document_opened.emit(info)
         try:
             self._serve()
         except RendererStopped:
             pass
         finally:
             self._renderer.close()
+
+    def _report_confinement(self) -> None:
+        """Say once per document that a renderer runs unconfined (the first, or a replacement)."""
+        if self._unconfined_reported or self._renderer.pid is None or self._renderer.confined:
+            return
+        self._unconfined_reported = True
+        self.renderer_unconfined.emit()
 
     def _serve(self) -> None:
         while True:
@@ -227,6 +273,7 @@ class RenderWorker(QObject):
             finally:
                 self._busy_since = None
                 self._current_key = None
+            self._report_confinement()
 
     def _has_work(self) -> bool:
         if any(self._wanted.values()):
@@ -271,12 +318,13 @@ class RenderWorker(QObject):
         """Ask the renderer for ``key``; a renderer that *died* on it gets one more try.
 
         A death may not be the page's fault (the kernel's OOM killer, a kill from outside), so
-        a fresh renderer tries again; a page that kills two renderers, or hangs one (retrying
-        would cost another full hang limit), is given up on.
+        a fresh renderer tries again; a page that kills two renderers, hangs one (retrying
+        would cost another full hang limit) or makes one break the wire format (a renderer that
+        lies is not given a second chance to) is given up on.
         """
         try:
             return self._renderer.render(key.page, key.zoom, key.device_pixel_ratio)
-        except RendererHung:
+        except (RendererHung, RendererMisbehaved):
             raise
         except RendererLost:
             return self._renderer.render(key.page, key.zoom, key.device_pixel_ratio)

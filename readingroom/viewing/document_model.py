@@ -1,11 +1,11 @@
 """Plain data the render worker hands to the UI: page sizes, outline entries, link areas.
 
 These are produced in the renderer process (the only place that touches PyMuPDF, see
-render_process.py) and are immutable, picklable values, so they cross the pipe to the viewer
-and then to its UI thread safely. This module imports neither Qt nor PyMuPDF. Outline titles
-are document text: they live only here, in memory, and the outline panel turns them into
-images; no widget gets them as text. External link targets are dropped here, in the
-renderer process: only the link *kind* survives.
+render_process.py) and are immutable values: wire.py encodes them as framed bytes for the
+viewer, which checks every field before handing them to its UI thread. This module imports
+neither Qt nor PyMuPDF. Outline titles are document text: they live only here, in memory, and
+the outline panel turns them into images; no widget gets them as text. External link targets
+are dropped here, in the renderer process: only the link *kind* survives.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ HighlightRect = tuple[float, float, float, float]
 # A hostile PDF can carry a huge (or cyclic) outline; the tree never needs more than this.
 MAX_OUTLINE_ENTRIES = 5000
 MAX_OUTLINE_TITLE_CHARS = 200
+MAX_OUTLINE_DEPTH = 64
 
 # PyMuPDF link kinds (pymupdf.LINK_*), spelled out so this module needs no PyMuPDF import.
 _LINK_GOTO = 1
@@ -76,7 +77,11 @@ def read_document_info(document: Any) -> DocumentInfo:
         if not 0 <= target < len(sizes):
             target = -1
         outline.append(
-            OutlineEntry(int(level), str(title)[:MAX_OUTLINE_TITLE_CHARS], target),
+            OutlineEntry(
+                min(max(int(level), 1), MAX_OUTLINE_DEPTH),
+                str(title)[:MAX_OUTLINE_TITLE_CHARS],
+                target,
+            ),
         )
     return DocumentInfo(tuple(sizes), tuple(outline))
 
