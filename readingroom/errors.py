@@ -233,3 +233,22 @@ class UnverifiablePages(NotVerified):
         self.pages = pages
         listed = ", ".join(str(page) for page in pages)
         super().__init__(f"{self.message} Pages: {listed}.")
+
+
+class OcrUnavailable(InputFileError):
+    """A page needs OCR (a scan, or an image large enough to hold a word) and Tesseract's
+    English language data is not installed."""
+
+    message = (
+        "This PDF has scanned pages or images that must be read by OCR, and Tesseract is not "
+        "installed. Install the tesseract-ocr and tesseract-ocr-eng packages."
+    )
+
+
+class EngineUnavailable(InputFileError):
+    """The second PDF engine (qpdf, through pikepdf) that ``prepare`` verifies with is missing."""
+
+    message = (
+        "prepare needs the second PDF engine (pikepdf), which is not installed. "
+        "Install ReadingRoom with its 'publish' extra: pip install 'readingroom[publish]'."
+    )

@@ -12,6 +12,7 @@ rewritten as strings with the same matcher, so an original always becomes the sa
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from readingroom.prepare.matching import Matcher, Target
 from readingroom.prepare.mupdf import Document, Page, Rect, pymupdf
@@ -72,16 +73,23 @@ def replace_on_page(
     matcher: Matcher,
     report: PrepareReport,
     extra_rects: Sequence[Rect] = (),
+    *,
+    textpage: Any = None,
+    place: str = "page text",
 ) -> None:
-    """Remove every occurrence on ``page`` (and the ``extra_rects``), then write the labels."""
+    """Remove every occurrence on ``page`` (and the ``extra_rects``), then write the labels.
+
+    With an OCR ``textpage`` the words are found in the pixels; redaction overwrites the image
+    samples under them (and any line art they touch, since OCR words may be drawn as shapes).
+    """
     page_number = page.number + 1
-    page_text = extract_page_text(page)
+    page_text = extract_page_text(page, textpage)
     placements: list[tuple[LinePiece, Target]] = []
     for match in matcher.find(page_text.text):
         pieces = pieces_of(page_text.chars[match.start : match.end])
         if not pieces:
             continue
-        report.count(match.target, place="page text", page=page_number)
+        report.count(match.target, place=place, page=page_number)
         fill = (0.0, 0.0, 0.0) if match.target.is_redaction else None
         for piece in pieces:
             page.add_redact_annot(_redaction_rect(piece.rect), fill=fill, cross_out=False)
@@ -93,7 +101,11 @@ def replace_on_page(
         return
     page.apply_redactions(
         images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-        graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
+        graphics=(
+            pymupdf.PDF_REDACT_LINE_ART_NONE
+            if textpage is None
+            else pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED
+        ),
         text=pymupdf.PDF_REDACT_TEXT_REMOVE,
     )
     for piece, target in placements:

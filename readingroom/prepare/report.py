@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from readingroom.prepare import walk_qpdf
 from readingroom.prepare.matching import Target
+from readingroom.prepare.mupdf import pymupdf
 from readingroom.prepare.names import NameEntry, RedactionTerm, normalise
+
+if TYPE_CHECKING:
+    from readingroom.prepare.verify import Verification
 
 
 @dataclass
@@ -23,6 +29,35 @@ class Tally:
     occurrences: int = 0
     pages: set[int] = field(default_factory=set)
     places: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class PageRecord:
+    """What happened to one page: how names were looked for and how the result was checked."""
+
+    found_by: str = "text layer"
+    checked_by: list[str] = field(default_factory=list)
+    replaced: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: labels and reason stamps only, never originals."""
+        return {
+            "names_found_by": self.found_by,
+            "verified_by": list(self.checked_by),
+            "replaced": dict(sorted(self.replaced.items())),
+            "dropped": dict(sorted(self.dropped.items())),
+        }
+
+
+def engine_versions() -> dict[str, str]:
+    """The versions of the engines that prepare and verify (for the report)."""
+    versions = {"mupdf": f"MuPDF {pymupdf.VersionFitz} (PyMuPDF {pymupdf.VersionBind})"}
+    try:
+        versions["qpdf"] = walk_qpdf.engine_version()
+    except walk_qpdf.EngineMissing:
+        versions["qpdf"] = "not installed"
+    return versions
 
 
 @dataclass
@@ -36,6 +71,14 @@ class PrepareReport:
     sanitised: Counter[str] = field(default_factory=Counter)
     unverifiable_pages: list[int] = field(default_factory=list)
     verified: bool = False
+    pages: dict[int, PageRecord] = field(default_factory=dict)
+    engines: dict[str, str] = field(default_factory=dict)
+    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
+    """Called with the number of pages done while preparing (not part of the report)."""
+
+    def page(self, number: int) -> PageRecord:
+        """The record of page ``number`` (1-based), created on first use."""
+        return self.pages.setdefault(number, PageRecord())
 
     def count(self, target: Target, *, place: str, page: int | None = None) -> None:
         """Record one occurrence of ``target`` (``page`` is 1-based, None off the pages)."""
@@ -44,6 +87,13 @@ class PrepareReport:
         tally.places[place] += 1
         if page is not None:
             tally.pages.add(page)
+            self.page(page).replaced[target.replacement] += 1
+
+    def record_verification(self, verification: Verification) -> None:
+        """Keep how each page was verified and which pages could not be."""
+        self.unverifiable_pages = list(verification.unverifiable_pages)
+        for number, methods in verification.page_checks.items():
+            self.page(number).checked_by = list(methods)
 
     def _tally(self, key: str) -> Tally:
         return self.tallies.get(key, Tally())
@@ -102,6 +152,10 @@ class PrepareReport:
             "redactions": terms,
             "sanitised": dict(sorted(self.sanitised.items())),
             "unverifiable_pages": list(self.unverifiable_pages),
+            "per_page": {
+                str(number): self.pages[number].to_dict() for number in sorted(self.pages)
+            },
+            "engines": dict(sorted(self.engines.items())),
             "includes_originals": include_originals,
         }
 

@@ -82,14 +82,18 @@ def test_unverifiable_pages_refused_then_allowed(
         page.rect, pixmap=pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 8, 8), False)
     )
     (tmp_path / "scan.pdf").write_bytes(doc.tobytes())
+    (tmp_path / "names.csv").write_text("Jane Smith,Social Worker 1\n", encoding="utf-8")
     out = tmp_path / "out.pdf"
-    assert run(["prepare", str(tmp_path / "scan.pdf"), "-o", str(out)]) == 9
+    command = ["prepare", str(tmp_path / "scan.pdf"), "-o", str(out)]
+    # Without names there is nothing to find: a scan is prepared without any flag.
+    assert run(command) == 0
+    out.unlink()
+    # With names, a page OCR cannot read is refused unless allowed.
+    command += ["--names", str(tmp_path / "names.csv")]
+    assert run(command) == 9
     assert "Pages: 1" in capsys.readouterr().err
     assert not out.exists()
-    assert (
-        run(["prepare", str(tmp_path / "scan.pdf"), "-o", str(out), "--allow-unverifiable-pages"])
-        == 0
-    )
+    assert run([*command, "--allow-unverifiable-pages"]) == 0
     assert out.exists()
 
 
