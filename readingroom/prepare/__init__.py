@@ -116,8 +116,14 @@ def _pseudonymise_pages(doc: Document, matcher: Matcher, report: PrepareReport) 
         if matcher.targets and (not usable or ocr.has_word_sized_images(page)):
             # One OCR per page: with a usable text layer only the images are read, and their
             # words are merged with the page's own text, so one replacement pass covers both.
-            textpage = ocr.ocr_textpage(page, full=not usable)
+            rotation = int(page.rotation)
+            if usable:
+                page.set_rotation(0)
+                textpage = ocr.ocr_textpage(page, full=False)
+            else:
+                textpage = ocr.upright_textpage(page)
             replace_on_page(page, matcher, report, hidden, textpage=textpage, place="OCR")
+            page.set_rotation(rotation)
             report.page(number).found_by = "OCR" if not usable else "text layer and OCR"
         else:
             replace_on_page(page, matcher, report, hidden)

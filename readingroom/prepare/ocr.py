@@ -78,9 +78,43 @@ def ocr_textpage(page: Page, *, full: bool) -> Any:
     )
 
 
+_MIN_WORDS = 3
+
+
+def upright_textpage(page: Page) -> Any:
+    """OCR the whole page turned so its words read upright.
+
+    Tesseract reads only upright text, and a scan is often stored sideways with a ``/Rotate``
+    to show it upright (or not). The page is read unrotated first, then turned a quarter at a
+    time until OCR reads words; it is left turned that way, so the TextPage's coordinates
+    match the page (the caller restores the rotation it had).
+    """
+    textpage = None
+    best = (-1, 0)
+    for rotation in (0, 90, 270, 180):
+        page.set_rotation(rotation)
+        textpage = ocr_textpage(page, full=True)
+        # Sideways text reads as a scatter of one- and two-character "words"; upright text
+        # reads as words of letters.
+        words = sum(
+            1
+            for word in page.get_text("words", textpage=textpage)
+            if len(word[4]) >= 3 and str(word[4]).isalpha()
+        )
+        if words >= _MIN_WORDS:
+            return textpage
+        best = max(best, (words, rotation))
+    page.set_rotation(best[1])
+    return ocr_textpage(page, full=True) if best[1] != 180 else textpage
+
+
 def rendered_words(page: Page) -> str:
-    """The words OCR reads on the page as a reader would see it (rendered at 300 dpi), one
-    line of the page per line of text."""
-    textpage = ocr_textpage(page, full=True)
-    text = str(page.get_text("text", textpage=textpage))
+    """The words OCR reads on the page (rendered at 300 dpi, turned upright), one line of the
+    page per line of text."""
+    rotation = int(page.rotation)
+    try:
+        textpage = upright_textpage(page)
+        text = str(page.get_text("text", textpage=textpage))
+    finally:
+        page.set_rotation(rotation)
     return re.sub(r"[ \t]+", " ", text)

@@ -13,6 +13,7 @@ each. A false alarm costs a refusal; a missed reading costs a name, so every rea
 from __future__ import annotations
 
 import re
+import zlib
 from collections.abc import Iterator
 
 _ESCAPES = {
@@ -32,6 +33,9 @@ _NAME = re.compile(rb"/([^\s/\[\]()<>{}%]*)")
 _NAME_ESCAPE = re.compile(rb"#([0-9A-Fa-f]{2})")
 # PDFDocEncoding differs from Latin-1 only in 0x18-0x1F and 0x80-0x9F (typographic marks); the
 # letters of a name are the same in both, so Latin-1 stands in for it here.
+# A stream body inflating past this is a bomb, not text; the engines read what it holds.
+_MAX_INFLATE = 64 * 1024 * 1024
+_MAX_SYNTAX_SCAN = 4 * 1024 * 1024
 _BOMS = (b"\xfe\xff", b"\xff\xfe", b"\xef\xbb\xbf")
 
 
@@ -141,3 +145,27 @@ def readings_of_syntax(data: bytes) -> Iterator[str]:
     for token in string_tokens(data):
         yield from text_variants(token)
     yield from name_tokens(data)
+
+
+_STREAM_BODY = re.compile(rb"stream\r?\n(.*?)endstream", re.DOTALL)
+
+
+def raw_file_readings(pdf: bytes) -> Iterator[tuple[str, Iterator[str]]]:
+    """``(place, readings)`` of the file's bytes as they lie, whatever any cross-reference table
+    says: the whole file, and every ``stream ... endstream`` body inflated when it is Flate
+    data. This finds an object no engine lists (a body left outside every xref section)."""
+    if len(pdf) <= _MAX_SYNTAX_SCAN:
+        yield "the raw file bytes", readings_of_syntax(pdf)
+    else:  # a large file is mostly image data: its strings are read by the engines' walks
+        yield "the raw file bytes", iter((pdf.decode("latin-1"),))
+    for found in _STREAM_BODY.finditer(pdf):
+        try:
+            inflated = zlib.decompressobj().decompress(found.group(1), _MAX_INFLATE)
+        except zlib.error:
+            continue
+        place = f"the stream body at byte {found.start(1)} of the raw file"
+        if len(inflated) > _MAX_SYNTAX_SCAN:
+            # Megabytes of inflated data are image samples: read as bytes only.
+            yield place, iter((inflated.decode("latin-1"),))
+        else:
+            yield place, readings_of_syntax(inflated)

@@ -59,29 +59,35 @@ def _filter_stream(
     properties = resources.get("/Properties", pikepdf.Dictionary()) if resources else {}
     xobjects = resources.get("/XObject", pikepdf.Dictionary()) if resources else {}
     kept: list[Any] = []
-    depth_hidden = 0  # >0 while inside hidden marked content
-    depth = 0
+    # One entry per open BDC/BMC: True when that marker is optional content (its EMC goes
+    # too, the content stays: the layer is flattened).
+    markers: list[bool] = []
+    hidden_at = 0  # the marker depth at which hidden content began; 0 when not inside it
     changed = False
     for instruction in pikepdf.parse_content_stream(owner):
         operator = str(instruction.operator) if hasattr(instruction, "operator") else "INLINE"
         operands = list(instruction.operands) if hasattr(instruction, "operands") else []
         if operator in ("BDC", "BMC"):
-            depth += 1
-            if depth_hidden == 0 and operator == "BDC" and len(operands) == 2:
-                tag, marker = operands
-                if str(tag) == "/OC" and isinstance(marker, pikepdf.Name):
+            is_layer = operator == "BDC" and len(operands) == 2 and str(operands[0]) == "/OC"
+            markers.append(is_layer)
+            if is_layer and not hidden_at:
+                marker = operands[1]
+                if isinstance(marker, pikepdf.Name):
                     marker = properties.get(str(marker))
-                if str(tag) == "/OC" and _is_hidden(marker, hidden, pikepdf):
-                    depth_hidden = depth
+                if _is_hidden(marker, hidden, pikepdf):
+                    hidden_at = len(markers)
                     dropped["hidden layer content"] += 1
-        elif operator == "EMC":
-            if depth_hidden and depth == depth_hidden:
-                depth_hidden = 0
-                depth -= 1
+            if is_layer:
                 changed = True
                 continue
-            depth = max(0, depth - 1)
-        if depth_hidden:
+        elif operator == "EMC":
+            was_layer = markers.pop() if markers else False
+            if hidden_at and len(markers) + 1 == hidden_at:
+                hidden_at = 0
+                continue
+            if was_layer:
+                continue
+        if hidden_at:
             changed = True
             continue
         if operator == "Do" and operands:
@@ -130,11 +136,30 @@ def _flatten_layers(pdf: Any, pikepdf: Any, dropped: Counter[str]) -> None:
             if len(kept) != len(annots):
                 dropped["hidden layer annotations"] += len(annots) - len(kept)
                 page.obj.Annots = pikepdf.Array(kept)
+    _unmark_layers(pdf, pikepdf)
     if "/OCProperties" in pdf.Root:
         dropped["optional content layers (flattened)"] += len(
             pdf.Root.OCProperties.get("/OCGs", pikepdf.Array())
         )
         del pdf.Root["/OCProperties"]
+
+
+def _unmark_layers(pdf: Any, pikepdf: Any) -> None:
+    """Remove every remaining reference to a layer: ``/OC`` keys and layer properties."""
+    for obj in pdf.objects:
+        if not isinstance(obj, pikepdf.Dictionary | pikepdf.Stream):
+            continue
+        if "/OC" in obj:
+            del obj["/OC"]
+        properties = obj.get("/Properties")
+        if isinstance(properties, pikepdf.Dictionary):
+            for key in list(properties.keys()):
+                value = properties.get(key)
+                if isinstance(value, pikepdf.Dictionary) and str(value.get("/Type", "")) in (
+                    "/OCG",
+                    "/OCMD",
+                ):
+                    del properties[key]
 
 
 def prune_input(pdf: bytes) -> tuple[bytes, Counter[str]]:

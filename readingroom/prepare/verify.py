@@ -9,6 +9,8 @@ The check does not trust the preparation step. It reads the file three ways:
 * as a forensic tool would, with MuPDF: every object in the cross-reference table, reachable
   or not, every string and name in it in every encoding, every stream decompressed
   (:mod:`readingroom.prepare.walk_mupdf`);
+* the raw bytes of the file, with every Flate stream body inflated, whatever any
+  cross-reference table says (an object left outside every xref section is found too);
 * the same object walk with a second engine of another lineage, qpdf
   (:mod:`readingroom.prepare.walk_qpdf`), which also refuses a file it would have to repair.
 
@@ -27,6 +29,7 @@ from readingroom.errors import InputFileError
 from readingroom.prepare import ocr, walk_mupdf, walk_qpdf
 from readingroom.prepare.matching import Matcher, Target
 from readingroom.prepare.mupdf import Document, Page, pymupdf
+from readingroom.prepare.pdf_strings import raw_file_readings
 
 _TEXT_FLAGS: int = (
     pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES
@@ -211,6 +214,8 @@ def verify_pdf(
                 _check_walk(walk_mupdf.walk_trailer(doc), walk_mupdf.ENGINE, checker)
             except walk_mupdf.UnreadableObject as error:
                 checker.unreadable(f"{error.place}, read by {walk_mupdf.ENGINE}")
+    if targets:
+        _check_walk(raw_file_readings(pdf), "a byte scan", checker)
     try:
         if targets:
             _check_walk(walk_qpdf.walk_objects(pdf), walk_qpdf.ENGINE, checker)
