@@ -15,7 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from readingroom.prepare import NameEntry, verify_pdf
+from readingroom.errors import OcrUnavailable
+from readingroom.prepare import NameEntry, ocr, verify_pdf
 from readingroom.prepare.matching import build_targets
 
 
@@ -32,9 +33,6 @@ def require_tool(program: str, variable: str) -> str:
 
 def require_tesseract() -> None:
     """Skip (or, with READINGROOM_REQUIRE_TESSERACT=1, fail) without Tesseract's English data."""
-    from readingroom.errors import OcrUnavailable
-    from readingroom.prepare import ocr
-
     try:
         ocr.tessdata()
     except OcrUnavailable:

@@ -9,8 +9,8 @@ from pathlib import Path
 import pymupdf
 import pytest
 
-from readingroom.errors import NotVerified, TermsRemain
-from readingroom.prepare import NameEntry, PrepareOptions, PreparedDocument, prepare_pdf
+from readingroom.errors import NotVerified, ReadingRoomError, TermsRemain
+from readingroom.prepare import NameEntry, PreparedDocument, PrepareOptions, ocr, prepare_pdf
 from readingroom.prepare.matching import build_targets
 from readingroom.prepare.verify import verify_pdf
 
@@ -157,8 +157,6 @@ def test_scanned_page_is_pseudonymised_in_the_pixels(rotate: int, tmp_path: Path
     assert page["names_found_by"] == "OCR" and "OCR" in page["verified_by"]
     assert page["replaced"] == {"Child A": 1, "Social Worker 1": 1}
     assert_clean_everywhere(result.pdf, ORIGINALS, tmp_path)
-    from readingroom.prepare import ocr
-
     with pymupdf.open(stream=result.pdf, filetype="pdf") as doc:
         words = ocr.rendered_words(doc[0])
     if rotate == 0:
@@ -176,8 +174,6 @@ def test_bad_inputs_give_a_clean_file_or_one_line() -> None:
             assert "\n" not in str(error).split("\n  ")[0]
             continue
         except Exception as error:  # only the project's one-line errors may come out
-            from readingroom.errors import ReadingRoomError
-
             assert isinstance(error, ReadingRoomError)
             continue
         assert result.report.verified
