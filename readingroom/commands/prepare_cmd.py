@@ -7,6 +7,7 @@ again and verified; on any failure nothing is left behind. See docs/prepare.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
@@ -19,6 +20,7 @@ from readingroom.prepare import (
     load_redaction_terms,
     prepare_pdf,
 )
+from readingroom.progress import TerminalProgress
 
 MAX_PDF_BYTES = 2 * 1024**3
 
@@ -66,6 +68,7 @@ def options_from_args(args: argparse.Namespace) -> PrepareOptions:
         names=load_names_csv(args.names) if args.names else (),
         terms=load_redaction_terms(args.redact) if args.redact else (),
         allow_unverifiable_pages=bool(args.allow_unverifiable_pages),
+        report_includes_originals=bool(args.include_originals),
     )
 
 
@@ -75,18 +78,22 @@ def run(args: argparse.Namespace) -> int:
     check_output_path(args.output, force=args.force)
     if args.report is not None:
         check_output_path(args.report, force=args.force)
-    options = options_from_args(args)
+    progress = TerminalProgress()
+    options = dataclasses.replace(options_from_args(args), progress=progress)
     data = read_input_file(args.input, what="PDF", limit=MAX_PDF_BYTES)
+    progress.step("Preparing and verifying")
     try:
         result = prepare_pdf(data, options)
     except TermsRemain as error:
         if not args.include_originals:
             raise
         raise TermsRemain(error.places_with_originals) from error
+    finally:
+        progress.finish()
     write_atomically(args.output, result.pdf, force=args.force)
     if args.report is not None:
-        report = result.report.to_json(include_originals=args.include_originals)
-        write_atomically(args.report, report, force=args.force)
+        # The very bytes whose SHA-256 is stamped in the PDF's /ReadingRoomPrepared key.
+        write_atomically(args.report, result.report_json, force=args.force)
     for line in result.report.summary_lines(include_originals=args.include_originals):
         sys.stderr.write(line + "\n")
     sys.stderr.write(f"Wrote {args.output}.\n")

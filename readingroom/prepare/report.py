@@ -168,7 +168,9 @@ class PrepareReport:
         """Short human lines: one per label, per term, per kind removed, then warnings."""
         data = self.to_dict(include_originals=include_originals)
         lines: list[str] = []
-        for label, info in data["labels"].items():
+        for label, info in sorted(data["labels"].items()):
+            if not info["occurrences"]:
+                continue  # summed up in the one "did not occur" line below
             lines.append(
                 f"{label}: {_count(info['occurrences'], 'occurrence')} on "
                 f"{_count(len(info['pages']), 'page')}"
@@ -186,17 +188,28 @@ class PrepareReport:
             )
         for kind, number in data["sanitised"].items():
             lines.append(f"Removed: {kind} ({number})")
-        for missing in data["names_not_found"]:
-            who = f"'{missing['original']}'" if include_originals else "the original"
-            lines.append(
-                f"Not found: {who} on names file line {missing['names_file_line']} "
-                f"({missing['label']})"
+        missing = [str(row["names_file_line"]) for row in data["names_not_found"]]
+        if missing:
+            shown = ", ".join(missing[:_LINES_SHOWN]) + (
+                " …" if len(missing) > _LINES_SHOWN else ""
             )
+            rows = "row" if len(missing) == 1 else "rows"
+            lines.append(
+                f"{len(missing)} names-file {rows} did not occur: "
+                f"{'line' if len(missing) == 1 else 'lines'} {shown} (see the report)"
+            )
+        by_ocr = [n for n, p in sorted(self.pages.items()) if "OCR" in p.checked_by]
+        if by_ocr:
+            lines.append(f"Checked by OCR of the rendered page: {_count(len(by_ocr), 'page')}")
         if data["unverifiable_pages"]:
             pages = ", ".join(str(p) for p in data["unverifiable_pages"])
             lines.append(f"Pages without a text layer (not verifiable): {pages}")
         lines.append("Verified: no original or term remains." if self.verified else "Not verified.")
         return lines
+
+
+# How many line numbers of unmatched names-file rows the summary shows before "…".
+_LINES_SHOWN = 12
 
 
 def _count(number: int, noun: str) -> str:
