@@ -177,3 +177,16 @@ def test_bad_inputs_give_a_clean_file_or_one_line() -> None:
             assert isinstance(error, ReadingRoomError)
             continue
         assert result.report.verified
+
+
+@pytest.mark.slow
+def test_a_multi_page_scan_reports_progress_page_by_page(tmp_path: Path) -> None:
+    require_tesseract()
+    seen: list[tuple[int, int]] = []
+    options = PrepareOptions(names=NAMES, progress=lambda done, total: seen.append((done, total)))
+    result = prepare_pdf(places.scanned_pages(3), options)
+    assert [done for done, _ in seen] == list(range(1, 7))  # 3 prepared, then 3 verified
+    assert {total for _, total in seen} == {6}
+    pages = result.report.to_dict()["per_page"]
+    assert all(pages[str(n)]["names_found_by"] == "OCR" for n in (1, 2, 3))
+    assert_clean_everywhere(result.pdf, ORIGINALS, tmp_path)

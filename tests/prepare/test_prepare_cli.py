@@ -13,6 +13,7 @@ import pytest
 from readingroom import cli
 
 from .conftest import NAMES_CSV, TERMS_TXT
+from .hiding_places import scanned_pages
 
 
 @pytest.fixture
@@ -154,3 +155,23 @@ def test_summary_sorts_labels_and_sums_up_unmatched_rows(
     assert "18 names-file rows did not occur: lines 4, 5, 6, 7" in err
     assert "… (see the report)" in err
     assert "Absent" not in err
+
+
+def test_missing_tesseract_is_one_line_only_when_a_page_needs_it(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A real empty language-data folder: MuPDF's OCR finds no English data there.
+    empty = tmp_path / "tessdata"
+    empty.mkdir()
+    monkeypatch.setenv("TESSDATA_PREFIX", str(empty))
+    (tmp_path / "scan.pdf").write_bytes(scanned_pages(1))
+    (tmp_path / "names.csv").write_text("Jane Smith,Social Worker 1\n", encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    command = ["prepare", str(tmp_path / "scan.pdf"), "-o", str(out)]
+    assert run([*command, "--names", str(tmp_path / "names.csv")]) == 3
+    err = capsys.readouterr().err
+    assert "Tesseract is not installed" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    # Sanitise-only needs no OCR, so no Tesseract either.
+    assert run(command) == 0
