@@ -19,7 +19,7 @@ import io
 from collections import Counter
 from typing import Any
 
-from readingroom.prepare.walk_qpdf import _pikepdf
+from readingroom.prepare.walk_qpdf import load_pikepdf
 
 _MAX_FORM_DEPTH = 32
 
@@ -169,7 +169,7 @@ def prune_input(pdf: bytes) -> tuple[bytes, Counter[str]]:
     Returns:
         The pruned bytes and what was dropped, per kind.
     """
-    pikepdf = _pikepdf()
+    pikepdf = load_pikepdf()
     dropped: Counter[str] = Counter()
     with pikepdf.open(io.BytesIO(pdf)) as document:
         _flatten_layers(document, pikepdf, dropped)

@@ -22,7 +22,12 @@ class EngineMissing(Exception):
     """pikepdf is not installed (the ``publish`` extra)."""
 
 
-def _pikepdf() -> Any:
+def load_pikepdf() -> Any:
+    """pikepdf, imported on first use (it is the ``publish`` extra, not a viewer dependency).
+
+    Raises:
+        EngineMissing: it is not installed.
+    """
     try:
         import pikepdf  # noqa: PLC0415 - optional: only the prepare command needs it
     except ImportError as exc:
@@ -32,7 +37,7 @@ def _pikepdf() -> Any:
 
 def engine_version() -> str:
     """``"qpdf 12.4.2 (pikepdf 10.18.0)"``."""
-    pikepdf = _pikepdf()
+    pikepdf = load_pikepdf()
     return f"qpdf {pikepdf.__libqpdf_version__} (pikepdf {pikepdf.__version__})"
 
 
@@ -67,7 +72,7 @@ def _stream_data(stream: Any) -> tuple[bytes, bytes]:
 
 def open_strictly(pdf: bytes) -> Any:
     """Open ``pdf`` with qpdf, refusing anything qpdf had to repair."""
-    pikepdf = _pikepdf()
+    pikepdf = load_pikepdf()
     try:
         document = pikepdf.open(io.BytesIO(pdf))
     except Exception as exc:  # pikepdf raises PdfError and others
@@ -85,7 +90,7 @@ def walk_objects(pdf: bytes) -> Iterator[tuple[str, Iterator[str]]]:
         UnreadableObject: qpdf cannot open the file, had to repair it, or cannot read an object.
         EngineMissing: pikepdf is not installed.
     """
-    pikepdf = _pikepdf()
+    pikepdf = load_pikepdf()
     document = open_strictly(pdf)
     with document:
         for obj in document.objects:
