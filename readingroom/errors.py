@@ -286,6 +286,25 @@ class UnverifiablePages(NotVerified):
         super().__init__(f"{self.message} Pages: {listed}.")
 
 
+class OcrUnavailable(InputFileError):
+    """A page needs OCR (a scan, or an image large enough to hold a word) and Tesseract's
+    English language data is not installed."""
+
+    message = (
+        "This PDF has scanned pages or images that must be read by OCR, and Tesseract is not "
+        "installed. Install the tesseract-ocr and tesseract-ocr-eng packages."
+    )
+
+
+class EngineUnavailable(InputFileError):
+    """The second PDF engine (qpdf, through pikepdf) that ``prepare`` verifies with is missing."""
+
+    message = (
+        "prepare needs the second PDF engine (pikepdf), which is not installed. "
+        "Install ReadingRoom with its 'publish' extra: pip install 'readingroom[publish]'."
+    )
+
+
 def report_error(message: str) -> None:
     """Print one error line on stderr, the same way for the command line and the viewer."""
     sys.stderr.write(f"readingroom: error: {message}\n")

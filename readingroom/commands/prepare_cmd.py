@@ -7,10 +7,12 @@ again and verified; on any failure nothing is left behind. See docs/prepare.md.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import sys
 from pathlib import Path
 from typing import Any
 
+from readingroom.commands import names_cmd
 from readingroom.errors import TermsRemain
 from readingroom.fileio import check_output_path, read_input_file, write_atomically
 from readingroom.prepare import (
@@ -19,6 +21,7 @@ from readingroom.prepare import (
     load_redaction_terms,
     prepare_pdf,
 )
+from readingroom.progress import TerminalProgress
 
 MAX_PDF_BYTES = 2 * 1024**3
 
@@ -39,6 +42,7 @@ def register(subparsers: Any) -> None:
         "-o", "--output", required=True, type=Path, metavar="OUT.pdf", help="prepared PDF"
     )
     add_prepare_options(parser)
+    names_cmd.add_strict_names_option(parser)
     parser.add_argument("--report", type=Path, metavar="REPORT.json", help="write a report")
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     parser.set_defaults(run=run)
@@ -66,6 +70,7 @@ def options_from_args(args: argparse.Namespace) -> PrepareOptions:
         names=load_names_csv(args.names) if args.names else (),
         terms=load_redaction_terms(args.redact) if args.redact else (),
         allow_unverifiable_pages=bool(args.allow_unverifiable_pages),
+        report_includes_originals=bool(args.include_originals),
     )
 
 
@@ -75,19 +80,27 @@ def run(args: argparse.Namespace) -> int:
     check_output_path(args.output, force=args.force)
     if args.report is not None:
         check_output_path(args.report, force=args.force)
-    options = options_from_args(args)
+    progress = TerminalProgress()
+    options = dataclasses.replace(options_from_args(args), progress=progress)
     data = read_input_file(args.input, what="PDF", limit=MAX_PDF_BYTES)
+    progress.step("Looking for names the names file misses")
+    # Before anything is written: with --strict-names a likely missed name refuses (exit 9).
+    missed = names_cmd.missed_names_summary(data, options, args)
+    progress.step("Preparing and verifying")
     try:
         result = prepare_pdf(data, options)
     except TermsRemain as error:
         if not args.include_originals:
             raise
         raise TermsRemain(error.places_with_originals) from error
+    finally:
+        progress.finish()
     write_atomically(args.output, result.pdf, force=args.force)
     if args.report is not None:
-        report = result.report.to_json(include_originals=args.include_originals)
-        write_atomically(args.report, report, force=args.force)
+        # The very bytes whose SHA-256 is stamped in the PDF's /ReadingRoomPrepared key.
+        write_atomically(args.report, result.report_json, force=args.force)
     for line in result.report.summary_lines(include_originals=args.include_originals):
         sys.stderr.write(line + "\n")
+    sys.stderr.write(missed + "\n")
     sys.stderr.write(f"Wrote {args.output}.\n")
     return 0

@@ -11,11 +11,20 @@ only what it gets back can never leave an unverified file behind. See docs/prepa
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from readingroom.errors import InputFileError, NotVerified, TermsRemain, UnverifiablePages
-from readingroom.prepare.matching import Matcher, build_targets
+from readingroom.errors import (
+    EngineUnavailable,
+    InputFileError,
+    NotVerified,
+    OcrUnavailable,
+    TermsRemain,
+    UnverifiablePages,
+)
+from readingroom.prepare import ocr, walk_qpdf
+from readingroom.prepare.matching import Matcher, Target, build_targets
 from readingroom.prepare.mupdf import Document, pymupdf
 from readingroom.prepare.names import (
     NameEntry,
@@ -26,12 +35,14 @@ from readingroom.prepare.names import (
     parse_names_csv,
     parse_redaction_terms,
 )
+from readingroom.prepare.prune import prune_input
 from readingroom.prepare.pseudonymise import (
     replace_in_annotations,
     replace_in_outline,
     replace_on_page,
 )
-from readingroom.prepare.report import PrepareReport
+from readingroom.prepare.rebuild import rebuild
+from readingroom.prepare.report import PrepareReport, engine_versions
 from readingroom.prepare.sanitise import hidden_text_rects, sanitise_document
 from readingroom.prepare.verify import Verification, verify_pdf
 
@@ -60,6 +71,8 @@ class PrepareOptions:
     names: Sequence[NameEntry] = ()
     terms: Sequence[RedactionTerm] = ()
     allow_unverifiable_pages: bool = False
+    report_includes_originals: bool = False
+    """Whether the report whose hash is stamped into the PDF names the originals."""
     progress: Progress | None = field(default=None, compare=False)
     """Called as ``progress(done, total)``; total is twice the page count (prepare + verify)."""
 
@@ -70,6 +83,8 @@ class PreparedDocument:
 
     pdf: bytes
     report: PrepareReport
+    report_json: bytes
+    """The report as JSON: its SHA-256 is in the PDF's ``/ReadingRoomPrepared`` Info key."""
 
 
 def _open_input(pdf: bytes) -> Document:
@@ -88,10 +103,36 @@ def _open_input(pdf: bytes) -> Document:
     return doc
 
 
-def _transform(
-    doc: Document, matcher: Matcher, options: PrepareOptions, report: PrepareReport
-) -> bytes:
-    total = doc.page_count * 2
+def _pseudonymise_pages(doc: Document, matcher: Matcher, report: PrepareReport) -> None:
+    """Replace on every page, reading pixels where the text layer is missing or untrusted."""
+    for page in doc:
+        number = page.number + 1
+        hidden = hidden_text_rects(page)
+        if hidden:
+            report.sanitised["hidden text spans"] += len(hidden)
+            report.page(number).dropped["hidden text spans"] += len(hidden)
+        text = str(page.get_text("text"))
+        usable = ocr.has_usable_text_layer(page, text)
+        if matcher.targets and (not usable or ocr.has_word_sized_images(page)):
+            # One OCR per page: with a usable text layer only the images are read, and their
+            # words are merged with the page's own text, so one replacement pass covers both.
+            rotation = int(page.rotation)
+            if usable:
+                page.set_rotation(0)
+                textpage = ocr.ocr_textpage(page, full=False)
+            else:
+                textpage = ocr.upright_textpage(page)
+            replace_on_page(page, matcher, report, hidden, textpage=textpage, place="OCR")
+            page.set_rotation(rotation)
+            report.page(number).found_by = "OCR" if not usable else "text layer and OCR"
+        else:
+            replace_on_page(page, matcher, report, hidden)
+            report.page(number).found_by = "text layer" if text.strip() else "none needed"
+        if report.progress is not None:
+            report.progress(number)
+
+
+def _transform(doc: Document, matcher: Matcher, report: PrepareReport) -> bytes:
     metadata: dict[str, object] = dict(doc.metadata or {})
     for value in metadata.values():
         if isinstance(value, str) and value:
@@ -101,18 +142,49 @@ def _transform(
     report.sanitised.update(sanitise_document(doc))
     replace_in_outline(doc, matcher, report)
     replace_in_annotations(doc, matcher, report)
-    for page in doc:
-        hidden = hidden_text_rects(page)
-        if hidden:
-            report.sanitised["hidden text spans"] += len(hidden)
-        replace_on_page(page, matcher, report, hidden)
-        if options.progress is not None:
-            options.progress(page.number + 1, total)
-    # garbage=2 drops the replaced content streams and removed objects instead of leaving them
-    # orphaned in the file; a full rewrite (not incremental) drops earlier revisions. Not 3:
-    # merging duplicate objects is quadratic in MuPDF (minutes on a real 40,000-object PDF) and
-    # removes nothing more.
-    return bytes(doc.tobytes(garbage=2, deflate=True, clean=False))
+    _pseudonymise_pages(doc, matcher, report)
+    new = rebuild(doc, report.sanitised)
+    try:
+        _add_stamp_placeholder(new)
+        # garbage=2 writes only the objects the new document reaches; a full rewrite (not
+        # incremental) writes one revision. Not 3: merging duplicates is quadratic in MuPDF.
+        return bytes(new.tobytes(garbage=2, deflate=True, clean=False))
+    finally:
+        new.close()
+
+
+def _pruned_input(pdf: bytes, report: PrepareReport) -> Document:
+    """Open the input, let MuPDF repair it, drop hidden layers and unused resources (qpdf),
+    and open the result: the document the later steps work on."""
+    doc = _open_input(pdf)
+    try:
+        repaired = bytes(doc.tobytes(garbage=1))
+    finally:
+        doc.close()
+    pruned, dropped = prune_input(repaired)
+    report.sanitised.update(dropped)
+    return _open_input(pruned)
+
+
+# The Info dictionary is written with this placeholder; once the file is verified the zeros
+# become the report's hash, byte for byte in place, so no offset moves and nothing else changes.
+STAMP_KEY = "ReadingRoomPrepared"
+_PLACEHOLDER = "v1 sha256:" + "0" * 64
+
+
+def _add_stamp_placeholder(doc: Document) -> None:
+    info = doc.get_new_xref()
+    doc.update_object(info, f"<</{STAMP_KEY} ({_PLACEHOLDER})>>")
+    doc.xref_set_key(-1, "Info", f"{info} 0 R")
+
+
+def _stamp(pdf: bytes, report_json: bytes) -> bytes:
+    """Fill ``/ReadingRoomPrepared (v1 sha256:<hash of the report JSON>)`` in the Info dict."""
+    placeholder = f"({_PLACEHOLDER})".encode("ascii")
+    if pdf.count(placeholder) != 1:
+        raise NotVerified(reason="stamp placeholder not found once")
+    digest = hashlib.sha256(report_json).hexdigest()
+    return pdf.replace(placeholder, f"(v1 sha256:{digest})".encode("ascii"))
 
 
 def prepare_pdf(pdf: bytes, options: PrepareOptions) -> PreparedDocument:
@@ -136,38 +208,76 @@ def prepare_pdf(pdf: bytes, options: PrepareOptions) -> PreparedDocument:
     targets = build_targets(names, terms)
     matcher = Matcher(targets)
     report = PrepareReport(names=names, terms=terms)
-    doc = _open_input(pdf)
+    report.engines = engine_versions()
+    if targets:
+        # Fail early and in one line when a page will need OCR and there is no Tesseract.
+        report.engines["tesseract"] = _tesseract_if_present()
     try:
-        report.page_count = doc.page_count
-        prepared = _transform(doc, matcher, options, report)
+        doc = _pruned_input(pdf, report)
+    except InputFileError:
+        raise
+    except walk_qpdf.EngineMissing as exc:
+        raise EngineUnavailable from exc
+    except Exception as exc:  # hostile input can make either engine fail anywhere
+        raise InputFileError("The input PDF is too damaged or unusual to prepare safely.") from exc
+    pages = doc.page_count
+    report.page_count = pages
+
+    def progress(done: int) -> None:
+        if options.progress is not None:
+            options.progress(done, pages * 2)
+
+    report.progress = progress
+    try:
+        prepared = _transform(doc, matcher, report)
     except (InputFileError, TermsRemain):
         raise
     except Exception as exc:  # hostile input can make PyMuPDF fail anywhere in the rewrite
         raise InputFileError("The input PDF is too damaged or unusual to prepare safely.") from exc
     finally:
         doc.close()
+        report.progress = None
 
-    pages = report.page_count
+    verification = _verify(prepared, targets, lambda done: progress(pages + done))
+    report.record_verification(verification)
+    _refuse_unless_clean(verification, options)
+    report.verified = True
+    report_json = report.to_json(include_originals=options.report_includes_originals)
+    stamped = _stamp(prepared, report_json)
+    return PreparedDocument(pdf=stamped, report=report, report_json=report_json)
 
-    def verified_page(done: int) -> None:
-        if options.progress is not None:
-            options.progress(pages + done, pages * 2)
 
+def _tesseract_if_present() -> str:
     try:
-        verification = verify_pdf(prepared, targets, progress=verified_page)
-    except InputFileError:
+        return ocr.tesseract_version()
+    except OcrUnavailable:
+        return "not installed"
+
+
+def _verify(
+    pdf: bytes, targets: list[Target], progress: Callable[[int], None] | None
+) -> Verification:
+    try:
+        return verify_pdf(pdf, targets, progress=progress)
+    except (InputFileError, OcrUnavailable):
         raise
+    except walk_qpdf.EngineMissing as exc:
+        raise EngineUnavailable from exc
     except Exception as exc:  # a check that cannot run is a check that failed: fail closed
         raise NotVerified(reason="verification crashed") from exc
-    report.unverifiable_pages = verification.unverifiable_pages
+
+
+def _refuse_unless_clean(verification: Verification, options: PrepareOptions) -> None:
     if not verification.clean:
+        places = [
+            f"{place} could not be read, so it is not proven clean"
+            for place in verification.unreadable
+        ]
         raise TermsRemain(
-            tuple(f.describe() for f in verification.findings),
+            tuple(places + [f.describe() for f in verification.findings]),
             places_with_originals=tuple(
-                f.describe(include_originals=True) for f in verification.findings
+                places + [f.describe(include_originals=True) for f in verification.findings]
             ),
         )
     if verification.unverifiable_pages and not options.allow_unverifiable_pages:
         raise UnverifiablePages(tuple(verification.unverifiable_pages))
-    report.verified = True
-    return PreparedDocument(pdf=prepared, report=report)

@@ -41,9 +41,13 @@ class PageText:
     chars: list[PageChar | None]
 
 
-def extract_page_text(page: Page) -> PageText:
-    """Extract the page's characters with their positions, lines separated by ``\\n``."""
-    raw: dict[str, Any] = page.get_text("rawdict", flags=EXTRACT_FLAGS)
+def extract_page_text(page: Page, textpage: Any = None) -> PageText:
+    """Extract the page's characters with their positions, lines separated by ``\\n``.
+
+    ``textpage`` is an OCR TextPage (:mod:`readingroom.prepare.ocr`) to read instead of the
+    page's own text layer.
+    """
+    raw: dict[str, Any] = page.get_text("rawdict", flags=EXTRACT_FLAGS, textpage=textpage)
     pieces: list[str] = []
     chars: list[PageChar | None] = []
     line_index = 0

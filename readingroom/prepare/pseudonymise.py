@@ -11,12 +11,15 @@ rewritten as strings with the same matcher, so an original always becomes the sa
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
+from typing import Any
 
 from readingroom.prepare.matching import Matcher, Target
 from readingroom.prepare.mupdf import Document, Page, Rect, pymupdf
 from readingroom.prepare.page_text import LinePiece, color_tuple, extract_page_text, pieces_of
 from readingroom.prepare.report import PrepareReport
+from readingroom.prepare.walk_mupdf import stream_readings
 
 _FONT = "helv"
 _MIN_LABEL_SIZE = 3.0
@@ -72,16 +75,23 @@ def replace_on_page(
     matcher: Matcher,
     report: PrepareReport,
     extra_rects: Sequence[Rect] = (),
+    *,
+    textpage: Any = None,
+    place: str = "page text",
 ) -> None:
-    """Remove every occurrence on ``page`` (and the ``extra_rects``), then write the labels."""
+    """Remove every occurrence on ``page`` (and the ``extra_rects``), then write the labels.
+
+    With an OCR ``textpage`` the words are found in the pixels; redaction overwrites the image
+    samples under them (and any line art they touch, since OCR words may be drawn as shapes).
+    """
     page_number = page.number + 1
-    page_text = extract_page_text(page)
+    page_text = extract_page_text(page, textpage)
     placements: list[tuple[LinePiece, Target]] = []
     for match in matcher.find(page_text.text):
         pieces = pieces_of(page_text.chars[match.start : match.end])
         if not pieces:
             continue
-        report.count(match.target, place="page text", page=page_number)
+        report.count(match.target, place=place, page=page_number)
         fill = (0.0, 0.0, 0.0) if match.target.is_redaction else None
         for piece in pieces:
             page.add_redact_annot(_redaction_rect(piece.rect), fill=fill, cross_out=False)
@@ -93,7 +103,11 @@ def replace_on_page(
         return
     page.apply_redactions(
         images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
-        graphics=pymupdf.PDF_REDACT_LINE_ART_NONE,
+        graphics=(
+            pymupdf.PDF_REDACT_LINE_ART_NONE
+            if textpage is None
+            else pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED
+        ),
         text=pymupdf.PDF_REDACT_TEXT_REMOVE,
     )
     for piece, target in placements:
@@ -146,6 +160,47 @@ def replace_in_annotations(doc: Document, matcher: Matcher, report: PrepareRepor
                 doc.xref_set_key(annot_xref, "RC", "null")
                 report.sanitised["rich text annotation copies"] += 1
         _refresh_appearances(page)
+        _drop_annotations_drawing_originals(doc, page, matcher, report)
+
+
+def _normal_appearances(doc: Document, xref: int) -> list[int]:
+    """The streams of the annotation's normal appearance: one, or one per state."""
+    kind, value = doc.xref_get_key(xref, "AP/N")
+    if kind == "xref":
+        return [int(str(value).split()[0])]
+    if kind == "dict":
+        return [int(number) for number in re.findall(r"(\d+) 0 R", str(value))]
+    return []
+
+
+def _drop_annotations_drawing_originals(
+    doc: Document, page: Page, matcher: Matcher, report: PrepareReport
+) -> None:
+    """Remove an annotation whose drawing still shows an original or term.
+
+    Its texts were rewritten and text fields redrawn above; a drawing that still holds a name
+    (a stamp, an ink signature with a caption, a check box state drawn with a name) cannot be
+    rewritten safely, so the annotation goes and the report says so.
+    """
+    kept: list[int] = []
+    dropped = 0
+    for xref, _type, _id in page.annot_xrefs():
+        annot_xref = int(xref)
+        drawn = "\x00".join(
+            reading
+            for stream in _normal_appearances(doc, annot_xref)
+            if doc.xref_is_stream(stream)
+            for reading in stream_readings(bytes(doc.xref_stream(stream) or b""), is_image=False)
+        )
+        if drawn and any(True for _ in matcher.find(drawn)):
+            dropped += 1
+        else:
+            kept.append(annot_xref)
+    if dropped:
+        refs = " ".join(f"{xref} 0 R" for xref in kept)
+        doc.xref_set_key(page.xref, "Annots", f"[{refs}]")
+        report.sanitised["annotations whose drawing showed a name"] += dropped
+        report.page(page.number + 1).dropped["annotations whose drawing showed a name"] += dropped
 
 
 # Only these fields show their value as text. A check box or radio button shows a state; its

@@ -9,11 +9,17 @@ from __future__ import annotations
 
 import json
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from readingroom.prepare import walk_qpdf
 from readingroom.prepare.matching import Target
+from readingroom.prepare.mupdf import pymupdf
 from readingroom.prepare.names import NameEntry, RedactionTerm, normalise
+
+if TYPE_CHECKING:
+    from readingroom.prepare.verify import Verification
 
 
 @dataclass
@@ -23,6 +29,35 @@ class Tally:
     occurrences: int = 0
     pages: set[int] = field(default_factory=set)
     places: Counter[str] = field(default_factory=Counter)
+
+
+@dataclass
+class PageRecord:
+    """What happened to one page: how names were looked for and how the result was checked."""
+
+    found_by: str = "text layer"
+    checked_by: list[str] = field(default_factory=list)
+    replaced: Counter[str] = field(default_factory=Counter)
+    dropped: Counter[str] = field(default_factory=Counter)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready: labels and reason stamps only, never originals."""
+        return {
+            "names_found_by": self.found_by,
+            "verified_by": list(self.checked_by),
+            "replaced": dict(sorted(self.replaced.items())),
+            "dropped": dict(sorted(self.dropped.items())),
+        }
+
+
+def engine_versions() -> dict[str, str]:
+    """The versions of the engines that prepare and verify (for the report)."""
+    versions = {"mupdf": f"MuPDF {pymupdf.VersionFitz} (PyMuPDF {pymupdf.VersionBind})"}
+    try:
+        versions["qpdf"] = walk_qpdf.engine_version()
+    except walk_qpdf.EngineMissing:
+        versions["qpdf"] = "not installed"
+    return versions
 
 
 @dataclass
@@ -36,6 +71,14 @@ class PrepareReport:
     sanitised: Counter[str] = field(default_factory=Counter)
     unverifiable_pages: list[int] = field(default_factory=list)
     verified: bool = False
+    pages: dict[int, PageRecord] = field(default_factory=dict)
+    engines: dict[str, str] = field(default_factory=dict)
+    progress: Callable[[int], None] | None = field(default=None, compare=False, repr=False)
+    """Called with the number of pages done while preparing (not part of the report)."""
+
+    def page(self, number: int) -> PageRecord:
+        """The record of page ``number`` (1-based), created on first use."""
+        return self.pages.setdefault(number, PageRecord())
 
     def count(self, target: Target, *, place: str, page: int | None = None) -> None:
         """Record one occurrence of ``target`` (``page`` is 1-based, None off the pages)."""
@@ -44,6 +87,13 @@ class PrepareReport:
         tally.places[place] += 1
         if page is not None:
             tally.pages.add(page)
+            self.page(page).replaced[target.replacement] += 1
+
+    def record_verification(self, verification: Verification) -> None:
+        """Keep how each page was verified and which pages could not be."""
+        self.unverifiable_pages = list(verification.unverifiable_pages)
+        for number, methods in verification.page_checks.items():
+            self.page(number).checked_by = list(methods)
 
     def _tally(self, key: str) -> Tally:
         return self.tallies.get(key, Tally())
@@ -102,6 +152,10 @@ class PrepareReport:
             "redactions": terms,
             "sanitised": dict(sorted(self.sanitised.items())),
             "unverifiable_pages": list(self.unverifiable_pages),
+            "per_page": {
+                str(number): self.pages[number].to_dict() for number in sorted(self.pages)
+            },
+            "engines": dict(sorted(self.engines.items())),
             "includes_originals": include_originals,
         }
 
@@ -114,7 +168,9 @@ class PrepareReport:
         """Short human lines: one per label, per term, per kind removed, then warnings."""
         data = self.to_dict(include_originals=include_originals)
         lines: list[str] = []
-        for label, info in data["labels"].items():
+        for label, info in sorted(data["labels"].items()):
+            if not info["occurrences"]:
+                continue  # summed up in the one "did not occur" line below
             lines.append(
                 f"{label}: {_count(info['occurrences'], 'occurrence')} on "
                 f"{_count(len(info['pages']), 'page')}"
@@ -132,17 +188,28 @@ class PrepareReport:
             )
         for kind, number in data["sanitised"].items():
             lines.append(f"Removed: {kind} ({number})")
-        for missing in data["names_not_found"]:
-            who = f"'{missing['original']}'" if include_originals else "the original"
-            lines.append(
-                f"Not found: {who} on names file line {missing['names_file_line']} "
-                f"({missing['label']})"
+        missing = [str(row["names_file_line"]) for row in data["names_not_found"]]
+        if missing:
+            shown = ", ".join(missing[:_LINES_SHOWN]) + (
+                " …" if len(missing) > _LINES_SHOWN else ""
             )
+            rows = "row" if len(missing) == 1 else "rows"
+            lines.append(
+                f"{len(missing)} names-file {rows} did not occur: "
+                f"{'line' if len(missing) == 1 else 'lines'} {shown} (see the report)"
+            )
+        by_ocr = [n for n, p in sorted(self.pages.items()) if "OCR" in p.checked_by]
+        if by_ocr:
+            lines.append(f"Checked by OCR of the rendered page: {_count(len(by_ocr), 'page')}")
         if data["unverifiable_pages"]:
             pages = ", ".join(str(p) for p in data["unverifiable_pages"])
             lines.append(f"Pages without a text layer (not verifiable): {pages}")
         lines.append("Verified: no original or term remains." if self.verified else "Not verified.")
         return lines
+
+
+# How many line numbers of unmatched names-file rows the summary shows before "…".
+_LINES_SHOWN = 12
 
 
 def _count(number: int, noun: str) -> str:

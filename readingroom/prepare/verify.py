@@ -1,23 +1,35 @@
 """Proving a prepared PDF: open it again from its bytes and look for every original and term.
 
-The check does not trust the preparation step: it reads the file the way a reader would (text
-extraction of each page, outline, metadata, annotations, form fields, attachment names) and the
-way a forensic tool would (decompressed page content streams and annotation appearance
-streams). A place is named ("page 3", "outline entry 2", "metadata field Author") but the text
-found there is not, unless the caller renders the places with originals.
+The check does not trust the preparation step. It reads the file three ways:
 
-Pages with no text layer (scans) cannot be checked; they are listed separately.
+* as a reader would, with MuPDF: the text of every page with every optional-content layer
+  forced on, the outline, metadata, annotations, form fields and attachment names; and, for a
+  page whose text layer cannot be trusted (a scan, glyphs without Unicode, a Type3 font) or
+  that carries an image large enough to hold a word, an OCR of the page rendered at 300 dpi;
+* as a forensic tool would, with MuPDF: every object in the cross-reference table, reachable
+  or not, every string and name in it in every encoding, every stream decompressed
+  (:mod:`readingroom.prepare.walk_mupdf`);
+* the raw bytes of the file, with every Flate stream body inflated, whatever any
+  cross-reference table says (an object left outside every xref section is found too);
+* the same object walk with a second engine of another lineage, qpdf
+  (:mod:`readingroom.prepare.walk_qpdf`), which also refuses a file it would have to repair.
+
+A place is named ("page 3", "object 12 (XObject/Form stream)") but the text found there is
+not, unless the caller renders the places with originals. Pages that OCR cannot read are listed
+separately as unverifiable.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from readingroom.errors import InputFileError
+from readingroom.prepare import ocr, walk_mupdf, walk_qpdf
 from readingroom.prepare.matching import Matcher, Target
 from readingroom.prepare.mupdf import Document, Page, pymupdf
+from readingroom.prepare.pdf_strings import raw_file_readings
 
 _TEXT_FLAGS: int = (
     pymupdf.TEXT_PRESERVE_WHITESPACE | pymupdf.TEXT_PRESERVE_LIGATURES
@@ -50,11 +62,15 @@ class Verification:
 
     findings: list[Finding]
     unverifiable_pages: list[int]
+    page_checks: dict[int, list[str]] = field(default_factory=dict)
+    """Per page (1-based): how it was checked ("text layer", "OCR")."""
+    unreadable: list[str] = field(default_factory=list)
+    """Places an engine could not read: the check failed there, so the file is not clean."""
 
     @property
     def clean(self) -> bool:
-        """True when no original or term was found anywhere."""
-        return not self.findings
+        """True when no original or term was found anywhere and every engine read everything."""
+        return not self.findings and not self.unreadable
 
 
 def _normalised_page_text(text: str) -> str:
@@ -67,7 +83,11 @@ class _Checker:
     def __init__(self, targets: Sequence[Target]) -> None:
         self.matcher = Matcher(targets)
         self.findings: list[Finding] = []
+        self.unreadable_places: list[str] = []
         self._seen: set[tuple[str, str]] = set()
+
+    def unreadable(self, place: str) -> None:
+        self.unreadable_places.append(place)
 
     def check(self, text: str, place: str) -> None:
         for match in self.matcher.find(text):
@@ -75,18 +95,13 @@ class _Checker:
                 self._seen.add((match.target.key, place))
                 self.findings.append(Finding(match.target, place))
 
-    def check_bytes(self, data: bytes, place: str) -> None:
-        # Content streams are bytes; literal strings in simple encodings show up as Latin-1.
-        self.check(data.decode("latin-1"), place)
 
-
-def _check_page(doc: Document, page: Page, checker: _Checker) -> bool:
-    """Check one page; return False when it has no text layer to check."""
+def _check_page(doc: Document, page: Page, checker: _Checker) -> list[str]:
+    """Check one page; return how it was checked (empty when it could not be)."""
     number = page.number + 1
     text = str(page.get_text("text", flags=_TEXT_FLAGS))
     checker.check(text, f"page {number}")
     checker.check(_normalised_page_text(text), f"page {number}")
-    checker.check_bytes(bytes(page.read_contents()), f"the content stream of page {number}")
     for index, (xref, _type, _id) in enumerate(page.annot_xrefs(), start=1):
         _check_annotation(doc, int(xref), f"annotation {index} on page {number}", checker)
     for widget in page.widgets() or []:
@@ -96,8 +111,26 @@ def _check_page(doc: Document, page: Page, checker: _Checker) -> bool:
                 checker.check(value, place)
         for choice in widget.choice_values or []:
             checker.check(str(choice), place)
-    has_text = bool(text.strip())
-    return has_text or not (page.get_images(full=False) or page.get_drawings())
+    methods = ["text layer"] if text.strip() else []
+    usable = ocr.has_usable_text_layer(page, text)
+    if checker.matcher.targets and (not usable or ocr.has_word_sized_images(page)):
+        words = ocr.rendered_words(page)
+        checker.check(words, f"page {number} (OCR of the rendered page)")
+        checker.check(_normalised_page_text(words), f"page {number} (OCR of the rendered page)")
+        if words.strip():
+            methods.append("OCR")
+        elif not usable:
+            methods = []
+    elif not usable and (page.get_images(full=False) or page.get_drawings()):
+        # Nothing to look for (no names, no terms): the page needs no reading.
+        methods = ["nothing to find"] if not checker.matcher.targets else []
+    if (
+        not methods
+        and not text.strip()
+        and not (page.get_images(full=False) or page.get_drawings())
+    ):
+        methods = ["blank page"]
+    return methods
 
 
 def _check_annotation(doc: Document, xref: int, place: str, checker: _Checker) -> None:
@@ -105,11 +138,6 @@ def _check_annotation(doc: Document, xref: int, place: str, checker: _Checker) -
         kind, value = doc.xref_get_key(xref, key)
         if kind == "string":
             checker.check(str(value), place)
-    kind, ref = doc.xref_get_key(xref, "AP/N")
-    if kind == "xref":
-        stream_xref = int(str(ref).split()[0])
-        if doc.xref_is_stream(stream_xref):
-            checker.check_bytes(bytes(doc.xref_stream(stream_xref) or b""), place)
 
 
 def _check_document(doc: Document, checker: _Checker) -> None:
@@ -126,21 +154,40 @@ def _check_document(doc: Document, checker: _Checker) -> None:
             checker.check(str(info.get(key, "")), f"attachment {index}")
 
 
+def _check_walk(walk: Iterable[tuple[str, Iterable[str]]], engine: str, checker: _Checker) -> None:
+    for place, readings in walk:
+        # One search per place: the separator stops a match from spanning two readings (it is
+        # neither whitespace nor part of a word), and thousands of tiny searches cost seconds.
+        text = "\x00".join(readings)
+        if checker.matcher.might_occur_in(text):
+            checker.check(text, f"{place}, read by {engine}")
+
+
+def _layers_on(doc: Document) -> None:
+    """Force every optional-content layer on, so text in a hidden layer is extracted too."""
+    groups = doc.get_ocgs()
+    if groups:
+        doc.set_layer(-1, on=[int(xref) for xref in groups])
+
+
 def verify_pdf(
     pdf: bytes,
     targets: Sequence[Target],
     *,
     progress: Callable[[int], None] | None = None,
+    pages: bool = True,
 ) -> Verification:
-    """Look for every target in ``pdf`` and list the pages that have no text layer.
+    """Look for every target in ``pdf`` with both engines; list the pages no check could read.
 
     Args:
         pdf: the prepared document, exactly as it will be written.
         targets: originals and terms (see :func:`readingroom.prepare.matching.build_targets`).
         progress: called with the number of pages checked so far.
+        pages: False to walk the objects only (no page text, no OCR).
 
     Raises:
         InputFileError: the bytes do not open as a PDF.
+        OcrUnavailable: a page needs OCR and Tesseract is missing.
     """
     try:
         doc = pymupdf.open(stream=pdf, filetype="pdf")
@@ -148,14 +195,40 @@ def verify_pdf(
         raise InputFileError("The prepared document could not be opened again.") from exc
     checker = _Checker(targets)
     unverifiable: list[int] = []
+    page_checks: dict[int, list[str]] = {}
     with doc:
-        for page in doc:
-            if not _check_page(doc, page, checker):
+        if doc.is_repaired:
+            checker.unreadable("the file structure (MuPDF had to repair it)")
+        _layers_on(doc)
+        for page in doc if pages else ():
+            methods = _check_page(doc, page, checker)
+            page_checks[page.number + 1] = methods
+            if not methods:
                 unverifiable.append(page.number + 1)
             if progress is not None:
                 progress(page.number + 1)
         _check_document(doc, checker)
-    return Verification(findings=checker.findings, unverifiable_pages=unverifiable)
+        if targets:
+            try:
+                _check_walk(walk_mupdf.walk_objects(doc), walk_mupdf.ENGINE, checker)
+                _check_walk(walk_mupdf.walk_trailer(doc), walk_mupdf.ENGINE, checker)
+            except walk_mupdf.UnreadableObject as error:
+                checker.unreadable(f"{error.place}, read by {walk_mupdf.ENGINE}")
+    if targets:
+        _check_walk(raw_file_readings(pdf), "a byte scan", checker)
+    try:
+        if targets:
+            _check_walk(walk_qpdf.walk_objects(pdf), walk_qpdf.ENGINE, checker)
+        else:
+            walk_qpdf.open_strictly(pdf).close()
+    except walk_mupdf.UnreadableObject as error:
+        checker.unreadable(f"{error.place}, read by {walk_qpdf.ENGINE}")
+    return Verification(
+        findings=checker.findings,
+        unverifiable_pages=unverifiable,
+        page_checks=page_checks,
+        unreadable=checker.unreadable_places,
+    )
 
 
 def describe_findings(findings: Iterable[Finding], *, include_originals: bool = False) -> str:

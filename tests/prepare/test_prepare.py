@@ -156,11 +156,20 @@ def _scan_like_pdf() -> bytes:
     return doc.tobytes()
 
 
-def test_scanned_pages_are_refused_unless_allowed() -> None:
+def test_sanitise_only_prepare_of_a_scan_needs_no_flag() -> None:
+    # No names and no terms: nothing needs finding, so nothing needs reading.
+    result = prepare_pdf(_scan_like_pdf(), PrepareOptions())
+    assert result.report.verified
+    assert result.report.unverifiable_pages == []
+
+
+def test_unreadable_scanned_pages_are_refused_unless_allowed(names: list[NameEntry]) -> None:
+    # With names to find, a page OCR can read nothing on is not proven clean.
     with pytest.raises(UnverifiablePages) as caught:
-        prepare_pdf(_scan_like_pdf(), PrepareOptions())
+        prepare_pdf(_scan_like_pdf(), PrepareOptions(names=names))
     assert caught.value.pages == (1,)
-    result = prepare_pdf(_scan_like_pdf(), PrepareOptions(allow_unverifiable_pages=True))
+    allowed = PrepareOptions(names=names, allow_unverifiable_pages=True)
+    result = prepare_pdf(_scan_like_pdf(), allowed)
     assert result.report.unverifiable_pages == [1]
 
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import json
+import re
 from pathlib import Path
 
 import pymupdf
@@ -11,6 +13,7 @@ import pytest
 from readingroom import cli
 
 from .conftest import NAMES_CSV, TERMS_TXT
+from .hiding_places import scanned_pages
 
 
 @pytest.fixture
@@ -82,14 +85,18 @@ def test_unverifiable_pages_refused_then_allowed(
         page.rect, pixmap=pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 8, 8), False)
     )
     (tmp_path / "scan.pdf").write_bytes(doc.tobytes())
+    (tmp_path / "names.csv").write_text("Jane Smith,Social Worker 1\n", encoding="utf-8")
     out = tmp_path / "out.pdf"
-    assert run(["prepare", str(tmp_path / "scan.pdf"), "-o", str(out)]) == 9
+    command = ["prepare", str(tmp_path / "scan.pdf"), "-o", str(out)]
+    # Without names there is nothing to find: a scan is prepared without any flag.
+    assert run(command) == 0
+    out.unlink()
+    # With names, a page OCR cannot read is refused unless allowed.
+    command += ["--names", str(tmp_path / "names.csv")]
+    assert run(command) == 9
     assert "Pages: 1" in capsys.readouterr().err
     assert not out.exists()
-    assert (
-        run(["prepare", str(tmp_path / "scan.pdf"), "-o", str(out), "--allow-unverifiable-pages"])
-        == 0
-    )
+    assert run([*command, "--allow-unverifiable-pages"]) == 0
     assert out.exists()
 
 
@@ -100,3 +107,71 @@ def test_damaged_pdf_is_a_clear_error(
     assert run(["prepare", str(tmp_path / "bad.pdf"), "-o", str(tmp_path / "o.pdf")]) == 3
     err = capsys.readouterr().err
     assert "Traceback" not in err and "error:" in err
+
+
+def _stamp(pdf: Path) -> str:
+    with pymupdf.open(pdf) as doc:
+        kind, value = doc.xref_get_key(-1, "Info/ReadingRoomPrepared")
+    assert kind == "string"
+    return str(value)
+
+
+@pytest.mark.parametrize("originals", [False, True])
+def test_prepared_pdf_carries_the_hash_of_its_report(
+    run, tmp_path: Path, fixture_pdf: bytes, originals: bool
+) -> None:
+    (tmp_path / "in.pdf").write_bytes(fixture_pdf)
+    (tmp_path / "names.csv").write_text(NAMES_CSV)
+    out, report = tmp_path / "out.pdf", tmp_path / "report.json"
+    command = ["prepare", str(tmp_path / "in.pdf"), "-o", str(out), "--report", str(report)]
+    command += ["--names", str(tmp_path / "names.csv")]
+    assert run(command + (["--include-originals"] if originals else [])) == 0
+    digest = hashlib.sha256(report.read_bytes()).hexdigest()
+    assert _stamp(out) == f"v1 sha256:{digest}"
+    data = json.loads(report.read_bytes())
+    assert data["per_page"]["1"]["names_found_by"] == "text layer"
+    assert data["per_page"]["1"]["verified_by"] == ["text layer"]
+    assert set(data["engines"]) >= {"mupdf", "qpdf", "tesseract"}
+    # Without --report the key is there all the same.
+    out.unlink()
+    assert run(["prepare", str(tmp_path / "in.pdf"), "-o", str(out)]) == 0
+    assert re.fullmatch(r"v1 sha256:[0-9a-f]{64}", _stamp(out))
+
+
+def test_summary_sorts_labels_and_sums_up_unmatched_rows(
+    run, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    doc = pymupdf.open()
+    doc.new_page().insert_text((72, 72), "Zoe met Adam and Mia.", fontsize=12)
+    (tmp_path / "in.pdf").write_bytes(doc.tobytes())
+    rows = ["Zoe,Person Z", "Adam,Person A", "Mia,Person M"]
+    rows += [f"Absent{index},Person {index}" for index in range(18)]
+    (tmp_path / "names.csv").write_text("\n".join(rows) + "\n")
+    command = ["prepare", str(tmp_path / "in.pdf"), "-o", str(tmp_path / "out.pdf")]
+    assert run([*command, "--names", str(tmp_path / "names.csv")]) == 0
+    err = capsys.readouterr().err
+    labels = [line.split(":")[0] for line in err.splitlines() if line.startswith("Person ")]
+    assert labels == ["Person A", "Person M", "Person Z"]
+    assert "18 names-file rows did not occur: lines 4, 5, 6, 7" in err
+    assert "… (see the report)" in err
+    assert "Absent" not in err
+
+
+def test_missing_tesseract_is_one_line_only_when_a_page_needs_it(
+    run, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    # A real empty language-data folder: MuPDF's OCR finds no English data there.
+    empty = tmp_path / "tessdata"
+    empty.mkdir()
+    monkeypatch.setenv("TESSDATA_PREFIX", str(empty))
+    (tmp_path / "scan.pdf").write_bytes(scanned_pages(1))
+    (tmp_path / "names.csv").write_text("Jane Smith,Social Worker 1\n", encoding="utf-8")
+    out = tmp_path / "out.pdf"
+    command = ["prepare", str(tmp_path / "scan.pdf"), "-o", str(out)]
+    assert run([*command, "--names", str(tmp_path / "names.csv")]) == 3
+    err = capsys.readouterr().err
+    assert "Tesseract is not installed" in err and "Traceback" not in err
+    assert len(err.strip().splitlines()) == 1
+    assert not out.exists()
+    # Sanitise-only needs no OCR, so no Tesseract either.
+    assert run(command) == 0

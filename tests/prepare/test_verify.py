@@ -60,6 +60,7 @@ def test_clean_document_and_scans_listed() -> None:
     doc.new_page().insert_text((72, 100), "Nothing here.", fontsize=11)
     scan = doc.new_page()
     pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 10, 10), False)
+    pix.clear_with(200)
     scan.insert_image(scan.rect, pixmap=pix)
     result = verify_pdf(doc.tobytes(), build_targets([NameEntry("Jane", "P 1", 1)], []))
     assert result.clean
