@@ -70,7 +70,7 @@ def run(args: argparse.Namespace) -> int:
     return 0
 
 
-def _key_passphrase(args: argparse.Namespace) -> bytes | None:
+def _key_passphrase(args: argparse.Namespace) -> bytes | bytearray | None:
     source = source_from_args(args, "key-passphrase")
     if source.is_given():
         return read_passphrase(source)

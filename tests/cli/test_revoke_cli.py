@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+import os
 from pathlib import Path
 
 from readingroom.errors import ExitCode
@@ -71,3 +73,26 @@ def test_a_damaged_list_is_not_overwritten(workspace: Path, run: Run) -> None:
                      ws / "kp", "--reader", "r", "--list", listing)  # fmt: skip
     assert code == ExitCode.DAMAGED
     assert listing.read_bytes() == b"not a list"
+
+
+def test_inspect_says_whether_the_file_is_revoked_here(workspace: Path, run: Run) -> None:
+    ws = workspace
+    code, _, err = run(*seal_args(ws, "--passphrase-file", ws / "rp", "-o", ws / "doc.rrf"))
+    assert code == 0, err
+    run("trust", "add", ws / "pub.txt", "--name", "Westmoor SCP")
+    code, out, _ = run("inspect", ws / "doc.rrf", "--json")
+    assert json.loads(out)["revoked"] is False
+
+    folder = ws / "revocations"
+    folder.mkdir()
+    home = Path(os.environ["READINGROOM_HOME"])
+    (home / "workstation.toml").write_text(f'revocation_dir = "{folder}"\n')
+    code, _, err = run("revoke", "--publisher-key", ws / "pub.key", "--key-passphrase-file",
+                       ws / "kp", "--reader", "alex@example.gov.uk",
+                       "--list", folder / "westmoor.rrl")  # fmt: skip
+    assert code == 0, err
+    # Without the passphrase only the file itself can be matched: a reader entry cannot.
+    code, out, _ = run("inspect", ws / "doc.rrf")
+    assert "Revoked here:    not this file" in out
+    code, out, _ = run("inspect", ws / "doc.rrf", "--passphrase-file", ws / "rp", "--json")
+    assert code == 0 and json.loads(out)["revoked"] is True
