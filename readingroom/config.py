@@ -16,6 +16,7 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     kiosk = false
     idle_minutes_max = 10
     review_folder = "/srv/reading-room/reviews"
+    revocation_dir = "/etc/readingroom/revocations"
     require_capture_exclusion = false
     audit_socket = "/run/readingroom-audit/audit.sock"   # use the audit service
     audit_service_user = "readingroom-audit"             # who must own that socket
@@ -84,6 +85,8 @@ class WorkstationConfig:
     review_folder: Path | None = None
     checkpoint_every_records: int = 100
     checkpoint_every_minutes: int = 10
+    # Signed revocation lists (.rrl) distributed to this workstation (see readingroom.revocation).
+    revocation_dir: Path | None = None
     # Refuse to open documents unless the OS enforces screen-capture exclusion (see
     # readingroom.capture_state): meaningful on Windows 10 2004+, refuses everything elsewhere.
     require_capture_exclusion: bool = False
@@ -161,6 +164,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "review_folder",
         "checkpoint_every_records",
         "checkpoint_every_minutes",
+        "revocation_dir",
         "require_capture_exclusion",
         "audit_socket",
         "audit_service_user",
@@ -216,6 +220,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         review_folder=path_value("review_folder", None),
         checkpoint_every_records=positive_int("checkpoint_every_records", 100) or 100,
         checkpoint_every_minutes=positive_int("checkpoint_every_minutes", 10) or 10,
+        revocation_dir=path_value("revocation_dir", None),
         require_capture_exclusion=bool_value("require_capture_exclusion"),
         audit_socket=path_value("audit_socket", None),
         audit_service_user=service_user.strip(),

@@ -37,6 +37,7 @@ from readingroom.errors import (
     KeyFileLocked,
     NotYetValid,
     ReadingRoomError,
+    Revoked,
     UntrustedPublisher,
     WorkstationRefused,
 )
@@ -72,11 +73,14 @@ class EndReason(StrEnum):
     AUDIT_FAILURE = "audit failure"
     # require_capture_exclusion, and a window's capture exclusion is no longer enforced.
     CAPTURE_NOT_ENFORCED = "capture not enforced"
+    # A revocation list withdrawing the file arrived during the session.
+    REVOKED = "revoked"
 
 
 # Most specific first: KeyFileLocked is a CannotUnlock, Expired a PolicyRefused...
 _UNLOCK_CATEGORIES: tuple[tuple[type[ReadingRoomError], str], ...] = (
     (KeyFileLocked, "wrong passphrase"),
+    (Revoked, "revoked"),
     (WorkstationRefused, "not for this workstation"),
     (UntrustedPublisher, "untrusted publisher"),
     (ClockRolledBack, "clock rolled back"),

@@ -25,6 +25,8 @@ RECOVERED_TORN_TAIL = "recovered_torn_tail"
 ACKNOWLEDGED = "acknowledged"
 CAPTURE_CHANGED = "capture_changed"
 RENDERER_UNCONFINED = "renderer_unconfined"
+# A revocation list in revocation_dir was not used (older than one seen, untrusted, damaged).
+REVOCATION_LIST_IGNORED = "revocation_list_ignored"
 
 # Written by the log itself; callers of append() may not forge them.
 INTERNAL_EVENTS = frozenset({LOG_CREATED, CHECKPOINT, RECOVERED_TORN_TAIL, CLOCK_ROLLBACK})
@@ -44,6 +46,7 @@ CALLER_EVENTS = frozenset(
         ACKNOWLEDGED,
         CAPTURE_CHANGED,
         RENDERER_UNCONFINED,
+        REVOCATION_LIST_IGNORED,
     }
 )
 
@@ -61,6 +64,8 @@ UNLOCK_FAILURE_REASONS = frozenset(
         "clock rolled back",
         # The workstation requires screen-capture exclusion and it is not enforced here.
         "capture not enforced",
+        # A revocation list of the file's publisher withdraws it (document, file or reader).
+        "revoked",
     }
 )
 
@@ -73,6 +78,7 @@ SESSION_END_REASONS = frozenset(
         "audit failure",
         "crash recovery",
         "capture not enforced",
+        "revoked",
     }
 )
 

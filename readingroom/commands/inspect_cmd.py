@@ -16,16 +16,23 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from readingroom.config import load_config
+from readingroom.config import WorkstationConfig, load_config
 from readingroom.display_text import display_text
-from readingroom.errors import ExitCode, NotAReviewFile
+from readingroom.errors import ExitCode, NotAReviewFile, Revoked
 from readingroom.file_kind import is_review_file, kind_of_other_file
 from readingroom.fileio import read_input_file
 from readingroom.keys import load_identity_file, load_workstation_identities, short_fingerprint
 from readingroom.manifest import Manifest
 from readingroom.passphrases import add_passphrase_options, read_passphrase, source_from_args
-from readingroom.review_file import UnlockKeys, open_review, read_public_info
+from readingroom.review_file import (
+    PublicInfo,
+    UnlockKeys,
+    open_review,
+    read_public_info,
+    signature_hash,
+)
 from readingroom.review_header import format_time
+from readingroom.revocation import load_workstation_revocations
 from readingroom.trust import TrustStore
 
 MAX_REVIEW_FILE = 4 * 1024**3
@@ -86,8 +93,37 @@ def run(args: argparse.Namespace) -> int:
         )
         result.update(_manifest_fields(opened.manifest))
         opened.pdf[:] = b""
+    result["revoked"] = _revoked_here(data, info, result, config, trust)
     _print(result, as_json=args.json)
     return ExitCode.OK if info.signature_valid else ExitCode.DAMAGED
+
+
+def _revoked_here(
+    data: bytes,
+    info: PublicInfo,
+    result: dict[str, Any],
+    config: WorkstationConfig,
+    trust: TrustStore,
+) -> bool | None:
+    # Without a key only a list naming this very file can be matched: the document id and the
+    # reader are inside the encrypted manifest. None: the file is damaged, nothing to match.
+    if not info.signature_valid:
+        return None
+    revocations = load_workstation_revocations(config, trust, warn=_warn)
+    try:
+        revocations.check(
+            info.publisher_fingerprint,
+            result.get("document_id", ""),
+            signature_hash(data),
+            result.get("reader", {}).get("id", ""),
+        )
+    except Revoked:
+        return True
+    return False
+
+
+def _warn(message: str) -> None:
+    sys.stderr.write(message + "\n")
 
 
 def _manifest_fields(manifest: Manifest) -> dict[str, Any]:
@@ -133,6 +169,14 @@ def _print(result: dict[str, Any], *, as_json: bool) -> None:
             f"Period (public): {result['public_not_before'] or 'no start date'} to "
             f"{result['public_not_after'] or 'no expiry'}{period}",
         ]
+    if result["revoked"] is not None:
+        if result["revoked"]:
+            revoked = "YES: withdrawn by its publisher; it will not open on this workstation"
+        elif "title" in result:
+            revoked = "no"
+        else:
+            revoked = "not this file (give the passphrase to check its document and reader)"
+        lines.append(f"Revoked here:    {revoked}")
     if "title" in result:
         reader = result["reader"]
         org = f", {reader['organisation']}" if reader["organisation"] else ""

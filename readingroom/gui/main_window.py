@@ -63,6 +63,9 @@ _ENDED_TEXT = {
         "Screen capture is not blocked on this window, which this workstation requires. "
         "The reading session has ended."
     ),
+    EndReason.REVOKED: (
+        "The publisher has withdrawn this review file. The reading session has ended."
+    ),
 }
 
 

@@ -44,6 +44,7 @@ from readingroom.gui.capture_exclusion import CaptureExclusion, session_capture_
 from readingroom.gui.dialogs.notice_dialog import NoticeDialog, notice_text
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog, growing_delay
 from readingroom.gui.main_window import LIMIT_CHECK_MS, ViewerWindow
+from readingroom.gui.revocation_watch import RevocationWatch
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.reading_session import EndReason, ReadingSession, utc_now
 from readingroom.review_file import OpenedReview
@@ -116,6 +117,7 @@ class ViewerLauncher(QObject):
         self.notice_dialog: NoticeDialog | None = None
         self.window: ViewerWindow | None = None
         self.message_box: QMessageBox | None = None
+        self.revocation_watch: RevocationWatch | None = None
         # The render worker between its start and the window that takes it over.
         self._pending_worker: RenderWorker | None = None
 
@@ -346,6 +348,11 @@ class ViewerLauncher(QObject):
             self._capture.status_changed.connect(window.set_capture_status)
         window.session_finished.connect(self._finish)
         self.window = window
+        if self._config.revocation_dir is not None:
+            watch = RevocationWatch(self._config.revocation_dir, self._opener.is_revoked_now, self)
+            watch.revoked.connect(lambda: window.end_session(EndReason.REVOKED))
+            window.session_finished.connect(lambda _code: watch.stop())
+            self.revocation_watch = watch
         if self._kiosk:
             window.showFullScreen()
         else:

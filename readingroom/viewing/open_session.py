@@ -37,12 +37,14 @@ from readingroom.errors import (
     DamagedFile,
     FactorNotRenewable,
     PolicyRefused,
+    Revoked,
 )
 from readingroom.fileio import read_input_file
 from readingroom.keys import load_workstation_identities
 from readingroom.passphrases import PassphraseSource
 from readingroom.reading_session import ReadingSession, record_unlock_failed, utc_now
 from readingroom.review_file import OpenedReview, open_review, verify_reader
+from readingroom.revocation import LoadedRevocations, load_workstation_revocations
 from readingroom.secure_memory import wipe
 from readingroom.trust import TrustStore
 from readingroom.viewing.reader_factor import ReaderFactor
@@ -166,6 +168,7 @@ class SessionOpener:
                 self._data, keys, config=self._config, trust=self._trust, now=self._clock(),
                 clock_rolled_back=self._audit.clock_rolled_back, progress=progress,
             )  # fmt: skip
+            self._refuse_if_revoked(opened)
         except (CannotUnlock, DamagedFile, PolicyRefused) as error:
             record_unlock_failed(
                 self._audit, error, session=self._context, file=self._request.path.name
@@ -180,6 +183,32 @@ class SessionOpener:
             raise
         self._opened = opened
         return opened
+
+    def _refuse_if_revoked(self, opened: OpenedReview) -> None:
+        # The document id and reader are in the encrypted manifest, so this runs after
+        # decryption, before anything is shown; the plaintext is zeroed on refusal. Lists that
+        # were not used (older than one already seen, untrusted, damaged) are recorded.
+        assert self._audit is not None and self._trust is not None
+        revocations = load_workstation_revocations(self._config, self._trust)
+        for name, why in revocations.ignored:
+            self._audit.append("revocation_list_ignored", session=self._context, file=name, why=why)
+        try:
+            _check_not_revoked(revocations, opened)
+        except Revoked:
+            wipe(opened.pdf)
+            raise
+
+    def is_revoked_now(self) -> bool:
+        """Read the revocation lists again: has the open file been withdrawn since it opened?"""
+        if self._opened is None or self._trust is None:
+            return False
+        try:
+            _check_not_revoked(
+                load_workstation_revocations(self._config, self._trust), self._opened
+            )
+        except Revoked:
+            return True
+        return False
 
     def start_session(self, opened: OpenedReview) -> ReadingSession:
         """Write ``session_started`` durably and return the started session.
@@ -239,3 +268,12 @@ class SessionOpener:
         if self._audit is not None:
             with contextlib.suppress(AuditUnavailable):
                 self._audit.close()
+
+
+def _check_not_revoked(revocations: LoadedRevocations, opened: OpenedReview) -> None:
+    revocations.check(
+        opened.publisher_fingerprint,
+        opened.manifest.document_id,
+        opened.signature_hash,
+        opened.manifest.policy.reader.id,
+    )
