@@ -31,6 +31,7 @@ COMMAND_MODULES = (
     "readingroom.commands.view_cmd",
     "readingroom.commands.audit_cmd",
     "readingroom.commands.trace_cmd",
+    "readingroom.commands.revoke_cmd",
 )
 
 

@@ -14,6 +14,7 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     kiosk = false
     idle_minutes_max = 10
     review_folder = "/srv/reading-room/reviews"
+    revocation_dir = "/etc/readingroom/revocations"
 """
 
 from __future__ import annotations
@@ -77,6 +78,8 @@ class WorkstationConfig:
     review_folder: Path | None = None
     checkpoint_every_records: int = 100
     checkpoint_every_minutes: int = 10
+    # Signed revocation lists (.rrl) distributed to this workstation (see readingroom.revocation).
+    revocation_dir: Path | None = None
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -134,6 +137,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "review_folder",
         "checkpoint_every_records",
         "checkpoint_every_minutes",
+        "revocation_dir",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -181,6 +185,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         review_folder=path_value("review_folder", None),
         checkpoint_every_records=positive_int("checkpoint_every_records", 100) or 100,
         checkpoint_every_minutes=positive_int("checkpoint_every_minutes", 10) or 10,
+        revocation_dir=path_value("revocation_dir", None),
     )
 
 

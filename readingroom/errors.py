@@ -125,6 +125,13 @@ class WorkstationRefused(PolicyRefused):
     message = "This review file may not be opened on this workstation."
 
 
+class Revoked(PolicyRefused):
+    message = (
+        "This review file has been withdrawn by its publisher and can no longer be opened. "
+        "Ask the custodian if you still need to read it."
+    )
+
+
 class ClockRolledBack(PolicyRefused):
     message = (
         "The workstation clock has been set back, so files with an expiry date cannot be "

@@ -336,3 +336,12 @@ def _parse(data: bytes) -> _Parsed:
         raise damaged("signature encoding")
     view = memoryview(data)
     return _Parsed(publisher, lock, view[body_start:body_end], view[:body_end], signature)
+
+
+def signature_hash_of(data: bytes) -> str:
+    """Hex SHA-256 of the file's signature: how ``inspect`` and revocation lists name one file.
+
+    Raises:
+        DamagedFile: not a review file with a well-formed signature line.
+    """
+    return hashlib.sha256(_parse(data).signature).hexdigest()
