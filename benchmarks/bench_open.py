@@ -27,7 +27,7 @@ from PySide6.QtWidgets import QApplication
 from benchmarks.bench_render import PaintWatcher, text_pdf, watermark
 from readingroom.age import ScryptIdentity, ScryptRecipient, X25519Identity, decrypt, encrypt
 from readingroom.config import load_config
-from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.reader.document_reader import DocumentReader
 from readingroom.keys import PublisherKey
 from readingroom.manifest import Manifest
 from readingroom.policy import Policy, ReaderIdentity

@@ -37,7 +37,7 @@ from PySide6.QtCore import QElapsedTimer, QEventLoop, Qt
 from PySide6.QtGui import QKeyEvent
 from PySide6.QtWidgets import QApplication
 
-from readingroom.gui.document_reader import RESIDENT_MEMORY_CAP_MB, DocumentReader
+from readingroom.gui.reader.document_reader import RESIDENT_MEMORY_CAP_MB, DocumentReader
 from readingroom.gui.rendering.page_images import render_page_image
 from readingroom.gui.rendering.renderer_client import RendererClient
 from readingroom.watermark import DEFAULT_WATERMARK_TEMPLATE, WatermarkSpec, build_watermark

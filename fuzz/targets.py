@@ -36,8 +36,11 @@ from pathlib import Path
 from readingroom.age import X25519Identity
 from readingroom.audit import AuditLog, scan_log
 from readingroom.audit.records import GENESIS, chain_hash
-from readingroom.audit.report import render_csv, render_json, render_text
-from readingroom.audit.sessions import summarise_log
+from readingroom.audit.report import render_json, render_text
+from readingroom.audit.report_csv import render_csv, render_csv_views
+from readingroom.audit.report_html import render_html
+from readingroom.audit.report_model import build_report
+from readingroom.audit.sessions import Filters, summarise_log
 from readingroom.audit.storage import SEGMENT_NAME
 from readingroom.config import WorkstationConfig, load_config
 from readingroom.errors import AuditTampered, AuditUnavailable, DamagedFile, ReadingRoomError
@@ -148,9 +151,9 @@ def audit_log_target(data: bytes, *, open_for_writing: bool = True) -> None:
             scan.problem.describe()
         scan_log(directory, allow_torn_tail=True)
         summary = summarise_log(directory)
-        render_text(summary, summary.sessions)
-        render_csv(summary.sessions)
-        render_json(summary, summary.sessions)
+        report = build_report(summary, Filters())
+        for render in (render_text, render_csv, render_csv_views, render_json, render_html):
+            render(report)
         if not open_for_writing:
             return
         try:

@@ -18,7 +18,7 @@ import traceback
 from collections.abc import Sequence
 
 from readingroom import __version__
-from readingroom.errors import ExitCode, ReadingRoomError
+from readingroom.errors import ExitCode, ReadingRoomError, report_error
 
 # Order is the order of ``readingroom --help``. ``view`` imports Qt only when it runs, so the
 # core commands work where PySide6 is absent.
@@ -26,6 +26,7 @@ COMMAND_MODULES = (
     "readingroom.commands.keys_cmd",
     "readingroom.commands.trust_cmd",
     "readingroom.commands.prepare_cmd",
+    "readingroom.commands.names_cmd",
     "readingroom.commands.seal_cmd",
     "readingroom.commands.inspect_cmd",
     "readingroom.commands.view_cmd",
@@ -82,8 +83,3 @@ def main(argv: Sequence[str] | None = None) -> int:
             traceback.print_exc()
         report_error("An unexpected internal error occurred. No file was written.")
         return ExitCode.INTERNAL
-
-
-def report_error(message: str) -> None:
-    """Print one error line on stderr, the same way for every command."""
-    sys.stderr.write(f"readingroom: error: {message}\n")

@@ -15,6 +15,7 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     idle_minutes_max = 10
     review_folder = "/srv/reading-room/reviews"
     revocation_dir = "/etc/readingroom/revocations"
+    require_capture_exclusion = false
 """
 
 from __future__ import annotations
@@ -80,6 +81,9 @@ class WorkstationConfig:
     checkpoint_every_minutes: int = 10
     # Signed revocation lists (.rrl) distributed to this workstation (see readingroom.revocation).
     revocation_dir: Path | None = None
+    # Refuse to open documents unless the OS enforces screen-capture exclusion (see
+    # readingroom.capture_state): meaningful on Windows 10 2004+, refuses everything elsewhere.
+    require_capture_exclusion: bool = False
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -138,6 +142,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "checkpoint_every_records",
         "checkpoint_every_minutes",
         "revocation_dir",
+        "require_capture_exclusion",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -186,6 +191,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         checkpoint_every_records=positive_int("checkpoint_every_records", 100) or 100,
         checkpoint_every_minutes=positive_int("checkpoint_every_minutes", 10) or 10,
         revocation_dir=path_value("revocation_dir", None),
+        require_capture_exclusion=bool_value("require_capture_exclusion"),
     )
 
 

@@ -11,6 +11,7 @@ log (for example ``"wrong passphrase"``), never for the screen.
 
 from __future__ import annotations
 
+import sys
 from typing import ClassVar
 
 
@@ -27,6 +28,7 @@ class ExitCode:
     AUDIT_UNAVAILABLE = 7
     AUDIT_TAMPERED = 8
     NOT_VERIFIED = 9
+    NOT_A_REVIEW_FILE = 10
     INTERRUPTED = 130
 
 
@@ -71,6 +73,13 @@ class ConfigurationError(ReadingRoomError):
 
     message = "The workstation configuration is missing, unreadable or unsafe."
     exit_code = ExitCode.USAGE
+
+
+class NotAReviewFile(ReadingRoomError):
+    """The file given is something else altogether (a PDF, a text file), not a damaged one."""
+
+    message = "This is not a ReadingRoom review file."
+    exit_code = ExitCode.NOT_A_REVIEW_FILE
 
 
 class CannotUnlock(ReadingRoomError):
@@ -139,6 +148,19 @@ class ClockRolledBack(PolicyRefused):
     )
 
 
+class CaptureNotEnforced(PolicyRefused):
+    """The workstation requires screen-capture exclusion and this OS does not enforce it."""
+
+    message = (
+        "This workstation requires that screen capture be blocked, and it is not blocked here. "
+        "No document will be opened. Ask the workstation administrator."
+    )
+
+    def __init__(self, detail: str | None = None, *, reason: str | None = None) -> None:
+        """The audit category is fixed: "capture not enforced"."""
+        super().__init__(detail, reason=reason or "capture not enforced")
+
+
 class AuditUnavailable(ReadingRoomError):
     """The audit log could not be written durably. Callers fail closed."""
 
@@ -198,7 +220,7 @@ class BadSessionCode(UsageError):
 
     message = (
         "This session code is mistyped: it should be 8 characters and a check character, "
-        "like K7Q2-9XHM-4, and its check character does not match."
+        "like K7Q2-9XHM-6, and its check character does not match."
     )
 
 
@@ -227,6 +249,24 @@ class TermsRemain(NotVerified):
         super().__init__("\n  ".join((self.message, *places)), reason=reason)
 
 
+class NamesMissing(NotVerified):
+    """``--strict-names``: the draft holds likely names that the names file does not cover."""
+
+    message = (
+        "The draft holds likely names that are not in the names file (--strict-names). "
+        "No output file was written."
+    )
+
+    def __init__(self, count: int, command: str) -> None:
+        """Create the error from the count and the ``names suggest`` command that lists them."""
+        self.count = count
+        noun = "name is" if count == 1 else "names are"
+        super().__init__(
+            f"{count} likely {noun} not in the names file (--strict-names). No output file "
+            f"was written. List them with: {command}"
+        )
+
+
 class UnverifiablePages(NotVerified):
     """Some pages have no text layer (scans), so no check can prove them clean."""
 
@@ -240,3 +280,8 @@ class UnverifiablePages(NotVerified):
         self.pages = pages
         listed = ", ".join(str(page) for page in pages)
         super().__init__(f"{self.message} Pages: {listed}.")
+
+
+def report_error(message: str) -> None:
+    """Print one error line on stderr, the same way for the command line and the viewer."""
+    sys.stderr.write(f"readingroom: error: {message}\n")

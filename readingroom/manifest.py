@@ -54,8 +54,12 @@ class Manifest:
         page_count: int,
         policy: Policy,
         now: datetime | None = None,
+        document_id: str | None = None,
     ) -> Manifest:
         """A manifest for a document being sealed now, with a fresh document id.
+
+        ``document_id`` is given when the same document is sealed for several readers, so
+        every copy carries the same id.
 
         Raises:
             UsageError: a text field is empty or too long.
@@ -66,7 +70,7 @@ class Manifest:
         if len(publisher_name) > MAX_TEXT_FIELD:
             raise UsageError(f"The publisher name must be at most {MAX_TEXT_FIELD} characters.")
         return cls(
-            document_id=str(uuid.uuid4()),
+            document_id=document_id or str(uuid.uuid4()),
             title=title.strip(),
             classification=classification.strip(),
             publisher_name=publisher_name.strip(),

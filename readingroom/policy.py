@@ -21,7 +21,10 @@ DEFAULT_WATERMARK_TEMPLATE = (
 )
 MAX_TEXT_FIELD = 200
 
-_READER_SPEC = re.compile(r"^\s*(?P<name>[^<>]+?)\s*<(?P<id>[^<>]+)>\s*$")
+# "Name <id>" or "Name <id>, Organisation": the organisation after the comma is optional.
+_READER_SPEC = re.compile(
+    r"^\s*(?P<name>[^<>]+?)\s*<(?P<id>[^<>]+)>\s*(?:,\s*(?P<org>[^<>]*?))?\s*$"
+)
 
 
 @dataclass(frozen=True)
@@ -34,7 +37,9 @@ class ReaderIdentity:
 
     @classmethod
     def parse(cls, spec: str, organisation: str = "") -> ReaderIdentity:
-        """Parse ``"Name <id>"`` as given to ``seal --reader``.
+        """Parse ``"Name <id>"`` or ``"Name <id>, Organisation"`` as given to ``seal --reader``.
+
+        ``organisation`` is the default (``--org``) for a spec that does not name its own.
 
         Raises:
             UsageError: the text is not of that form.
@@ -42,10 +47,12 @@ class ReaderIdentity:
         match = _READER_SPEC.match(spec)
         if not match:
             raise UsageError(
-                f'The reader "{spec}" must be written as "Full Name <identifier>", '
-                'for example "Alex Morgan <alex.morgan@example.gov.uk>".'
+                f'The reader "{spec}" must be written as "Full Name <identifier>" or '
+                '"Full Name <identifier>, Organisation", for example '
+                '"Alex Morgan <alex.morgan@example.gov.uk>, Ofsted".'
             )
-        reader = cls(match["name"].strip(), match["id"].strip(), organisation.strip())
+        own = (match["org"] or "").strip()
+        reader = cls(match["name"].strip(), match["id"].strip(), own or organisation.strip())
         reader.check()
         return reader
 

@@ -22,6 +22,12 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from readingroom.audit import events
+from readingroom.capture_state import (
+    CaptureStatus,
+    current_os,
+    refuse_unless_enforced,
+    unavailable_status,
+)
 from readingroom.errors import (
     AuditUnavailable,
     CannotUnlock,
@@ -63,6 +69,8 @@ class EndReason(StrEnum):
     MAX_TIME = "max time"
     EXPIRED = "expired"
     AUDIT_FAILURE = "audit failure"
+    # require_capture_exclusion, and a window's capture exclusion is no longer enforced.
+    CAPTURE_NOT_ENFORCED = "capture not enforced"
 
 
 # Most specific first: KeyFileLocked is a CannotUnlock, Expired a PolicyRefused...
@@ -104,7 +112,7 @@ def unlock_failure_reason(error: ReadingRoomError) -> str:
 
 
 def record_unlock_failed(
-    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext
+    audit: AuditLog, error: ReadingRoomError, *, session: SessionContext, file: str | None = None
 ) -> None:
     """Record a failed unlock attempt (before the session has started).
 
@@ -112,11 +120,12 @@ def record_unlock_failed(
         audit: the open audit log.
         error: the core's error; only its category is recorded, never a passphrase.
         session: the context created for this attempt (``audit.new_session``).
+        file: the review file's name, so the report can say which file failed to open.
 
     Raises:
         AuditUnavailable: the record could not be written.
     """
-    audit.append("unlock_failed", session=session, reason=unlock_failure_reason(error))
+    audit.append("unlock_failed", session=session, reason=unlock_failure_reason(error), file=file)
 
 
 class ReadingSession:
@@ -159,6 +168,7 @@ class ReadingSession:
         self._ended = False
         self._failed = False
         self._pages_recorded = 0
+        self._capture_recorded: dict[str, str] | None = None
 
     @property
     def session_code(self) -> str:
@@ -190,21 +200,39 @@ class ReadingSession:
         """The idle lock in force: the stricter of the file's policy and the workstation."""
         return self._config.effective_idle_minutes(self._opened.manifest.policy.idle_lock_minutes)
 
-    def start(self) -> str:
+    @property
+    def capture_required(self) -> bool:
+        """True when the workstation refuses to show pages unless capture exclusion is enforced."""
+        return self._config.require_capture_exclusion
+
+    def start(self, capture: CaptureStatus | None = None) -> str:
         """Write ``session_started`` durably and return the session code.
+
+        Args:
+            capture: the screen-capture state in force (``capture`` in the record); None means
+                the caller applied no exclusion, recorded as "unavailable".
 
         Raises:
             AuditUnavailable: the record could not be written; nothing may be shown.
+            CaptureNotEnforced: the workstation requires capture exclusion and ``capture`` is
+                not "enforced" (the refusal is recorded; no ``session_started``).
         """
         if self._started_at is not None:
             return self._context.code
+        capture = capture or unavailable_status(current_os(), "")
+        refuse_unless_enforced(capture, self._config, audit=self._audit, session=self._context)
         manifest = self._opened.manifest
         policy = manifest.policy
+        self._capture_recorded = capture.record()
         self._append(
             "session_started",
+            capture=self._capture_recorded,
             publisher=self._opened.publisher_fingerprint,
             publisher_trusted=self._opened.publisher_trusted,
             classification=manifest.classification,
+            title=manifest.title,
+            pages=manifest.page_count,
+            publisher_name=manifest.publisher_name,
             reader_name=policy.reader.name,
             organisation=policy.reader.organisation,
             not_after=policy.not_after.isoformat() if policy.not_after else None,
@@ -222,9 +250,13 @@ class ReadingSession:
             seconds=max(float(seconds), 0.0),
         )
 
-    def record_search(self, query: str) -> None:
-        """Record a search the reader ran (the query is the reader's own typing)."""
-        self._append("search", query=query)
+    def record_search(self, query: str, hits: int | None = None) -> None:
+        """Record a search the reader ran (the query is the reader's own typing).
+
+        ``hits`` is the number of matches found, when the search has finished; the report
+        shows it next to the query.
+        """
+        self._append("search", query=query, hits=hits)
 
     def record_denied(self, action: DeniedAction, *, kind: str | None = None) -> None:
         """Record a refused action; ``kind`` is a fixed word such as a link kind."""
@@ -241,6 +273,17 @@ class ReadingSession:
     def record_unlocked(self) -> None:
         """Record that the reader unlocked the session again after an idle lock."""
         self._append("unlocked")
+
+    def record_capture(self, capture: CaptureStatus) -> None:
+        """Record ``capture_changed`` when the capture state differs from the one last recorded.
+
+        A window Qt recreated, or one that reads back less, changes what holds mid-session; the
+        audit log must not keep saying what ``session_started`` said.
+        """
+        if not self.started or capture.record() == self._capture_recorded:
+            return
+        self._capture_recorded = capture.record()
+        self._append("capture_changed", capture=self._capture_recorded)
 
     def record_unlock_failed(self, error: ReadingRoomError) -> None:
         """Record a failed attempt to unlock an idle-locked session."""

@@ -5,6 +5,9 @@ Layout (docs/format.md is the specification)::
     readingroom-review/v1\\n
     publisher: rrpub1...\\n
     lock: reader\\n                       or  lock: workstation+reader\\n
+    label: "<JSON string>"\\n                public, signed (files sealed before it: absent)
+    not-before: <ISO 8601 UTC>\\n            optional, public, signed
+    not-after: <ISO 8601 UTC>\\n             optional, public, signed
     body: <length of the age body in bytes>\\n
     \\n
     <age v1 file>
@@ -19,7 +22,6 @@ passphrase or an X25519 key); otherwise the body is that reader layer directly.
 from __future__ import annotations
 
 import base64
-import binascii
 import hashlib
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -47,16 +49,22 @@ from readingroom.errors import (
 )
 from readingroom.keys import PublisherKey, PublisherPublicKey
 from readingroom.manifest import Manifest, build_payload, split_payload
+from readingroom.review_header import (
+    LOCK_READER,
+    LOCK_WORKSTATION,
+    MAGIC,
+    SIGNATURE_PREFIX,
+    ParsedFile,
+    build_header,
+    default_label,
+    parse_container,
+)
 from readingroom.trust import TrustStore
 
-MAGIC = b"readingroom-review/v1\n"
+__all__ = ["LOCK_READER", "LOCK_WORKSTATION", "MAGIC"]
+
 FORMAT_VERSION = 1
-LOCK_READER = "reader"
-LOCK_WORKSTATION = "workstation+reader"
 SIGNATURE_CONTEXT = b"readingroom-review/v1 signature\n"
-SIGNATURE_PREFIX = b"signature: "
-SIGNATURE_LINE_SIZE = len(SIGNATURE_PREFIX) + 88 + 1
-MAX_HEADER_BYTES = 1024
 # The reader's passphrase is stretched with scrypt at 2**18 when sealing; a file may demand at
 # most 2**20 (about 1 GiB of memory), so a hostile file cannot exhaust the workstation.
 SEAL_SCRYPT_LOG_N = 18
@@ -73,11 +81,26 @@ class PublicInfo:
     size: int
     signature_valid: bool
     trusted: bool
+    # Public, signed facts (None in files sealed before they existed): see review_header.py.
+    label: str | None = None
+    not_before: datetime | None = None
+    not_after: datetime | None = None
 
     @property
     def publisher_fingerprint(self) -> str:
         """The publisher's fingerprint (hex SHA-256 of the public key)."""
         return self.publisher.fingerprint
+
+    def period_state(self, now: datetime) -> str | None:
+        """``"expired"`` or ``"not yet valid"`` from the public header, else None.
+
+        Only a hint for the chooser: opening checks the manifest's (authoritative) period.
+        """
+        if self.not_after is not None and now >= self.not_after:
+            return "expired"
+        if self.not_before is not None and now < self.not_before:
+            return "not yet valid"
+        return None
 
 
 @dataclass(frozen=True)
@@ -100,21 +123,14 @@ class OpenedReview:
     publisher_trusted: bool
 
 
-@dataclass(frozen=True)
-class _Parsed:
-    publisher: PublisherPublicKey
-    lock: str
-    body: memoryview
-    signed: memoryview
-    signature: bytes
-
-
 def seal_review(
     pdf: bytes,
     manifest: Manifest,
     publisher: PublisherKey,
     reader: Recipient,
     workstations: Sequence[X25519Recipient] = (),
+    *,
+    label: str | None = None,
 ) -> bytes:
     """Seal ``pdf`` for one reader (optionally only on the given workstations) and sign it.
 
@@ -124,6 +140,8 @@ def seal_review(
         publisher: the signing key.
         reader: the reader's passphrase (ScryptRecipient) or X25519 key.
         workstations: the workstations that may open it; empty means any.
+        label: the public label (default: "Review file sealed <date>"). Anyone holding the
+            file can read it, with the reading period, which is copied from the manifest.
 
     Returns:
         The complete review file.
@@ -133,13 +151,13 @@ def seal_review(
     if workstations:
         body = age_encrypt(body, list(workstations))
         lock = LOCK_WORKSTATION
-    header = b"".join(
-        (
-            MAGIC,
-            b"publisher: %s\n" % str(publisher.public_key()).encode("ascii"),
-            b"lock: %s\n" % lock.encode("ascii"),
-            b"body: %d\n\n" % len(body),
-        )
+    header = build_header(
+        publisher.public_key(),
+        lock,
+        len(body),
+        label=label if label is not None else default_label(manifest.created),
+        not_before=manifest.policy.not_before,
+        not_after=manifest.policy.not_after,
     )
     signature = publisher.sign(_signed_message(memoryview(header + body)))
     return b"".join((header, body, SIGNATURE_PREFIX, base64.b64encode(signature), b"\n"))
@@ -159,7 +177,19 @@ def read_public_info(data: bytes, trust: TrustStore) -> PublicInfo:
         size=len(data),
         signature_valid=parsed.publisher.verify(parsed.signature, _signed_message(parsed.signed)),
         trusted=trust.is_trusted(parsed.publisher.fingerprint),
+        label=parsed.label,
+        not_before=parsed.not_before,
+        not_after=parsed.not_after,
     )
+
+
+def signature_hash(data: bytes) -> str:
+    """Hex SHA-256 of the file's signature: how the audit log names this exact file.
+
+    Raises:
+        DamagedFile: not a well-formed review file.
+    """
+    return hashlib.sha256(_parse(data).signature).hexdigest()
 
 
 def open_review(
@@ -211,6 +241,7 @@ def open_review(
     payload = _decrypt(reader_layer, identities, None, "wrong passphrase or not for this reader")
     del reader_layer
     manifest = split_payload(payload)
+    _check_public_period(parsed, manifest)
     if enforce_policy:
         if clock_rolled_back and manifest.policy.not_after is not None:
             raise ClockRolledBack(reason="clock rolled back")
@@ -247,7 +278,19 @@ def verify_reader(data: bytes, unlock: UnlockKeys) -> None:
         raise DamagedFile(reason=f"damaged file: {exc.reason}") from exc
 
 
-def _workstation_layer(parsed: _Parsed, unlock: UnlockKeys) -> bytes | bytearray | memoryview:
+def _check_public_period(parsed: ParsedFile, manifest: Manifest) -> None:
+    # The header's period is a signed public copy; the manifest's is authoritative. A publisher
+    # whose copies differ produced a damaged file, and a chooser must not show a false date.
+    if not parsed.has_public_period:
+        return
+    policy = manifest.policy
+    for public, private in ((parsed.not_before, policy.not_before),
+                            (parsed.not_after, policy.not_after)):  # fmt: skip
+        if public != (private.replace(microsecond=0) if private else None):
+            raise DamagedFile(reason="damaged file: header period differs from the manifest")
+
+
+def _workstation_layer(parsed: ParsedFile, unlock: UnlockKeys) -> bytes | bytearray | memoryview:
     # With a workstation lock, the body's plaintext is the reader layer (itself ciphertext).
     if parsed.lock != LOCK_WORKSTATION:
         return parsed.body
@@ -292,6 +335,7 @@ def _signed_message(signed: memoryview) -> bytes:
     return SIGNATURE_CONTEXT + hashlib.sha256(signed).digest()
 
 
+<<<<<<< HEAD
 def _parse(data: bytes) -> _Parsed:
     # Any deviation from the exact layout is "damaged": one message, the detail in `reason`.
     def damaged(what: str) -> DamagedFile:
@@ -345,3 +389,7 @@ def signature_hash_of(data: bytes) -> str:
         DamagedFile: not a review file with a well-formed signature line.
     """
     return hashlib.sha256(_parse(data).signature).hexdigest()
+=======
+def _parse(data: bytes) -> ParsedFile:
+    return parse_container(data)
+>>>>>>> main

@@ -23,6 +23,8 @@ _VALUES = {char: index for index, char in enumerate(ALPHABET)}
 # Crockford's decoding rules: the letters people confuse with digits mean those digits.
 _VALUES.update({"O": 0, "I": 1, "L": 1})
 _FIELD_POLYNOMIAL = 0b100101  # x^5 + x^2 + 1, irreducible over GF(2)
+# The code shown in help texts and messages; tests check that it is itself a valid code.
+EXAMPLE_SESSION_CODE = "K7Q2-9XHM-6"
 
 
 def _times_two(value: int) -> int:

@@ -6,7 +6,7 @@ walk-through:
 1. a workstation home folder (``demo/home``, used as ``READINGROOM_HOME``), its configuration
    and its key; a publisher key, trusted by the workstation;
 2. the sample review built as an agency's *draft*, with (fictional) personal names;
-3. ``prepare``: sanitised and pseudonymised with ``resources/sample/names.csv`` — the
+3. ``prepare``: sanitised and pseudonymised with ``readingroom/resources/sample/names.csv`` — the
    publishable anonymised copy;
 4. ``seal``: the prepared copy sealed for one demo reader, on this workstation only;
 5. ``inspect``: what the file shows without and with the reader's passphrase;
@@ -81,7 +81,7 @@ def main() -> int:
         "trust", "add", publisher_public, "--name", "Westmoor Safeguarding Children Partnership"
     )
 
-    print("\n== 2. The agency's draft (fictional names), built from resources/sample/")
+    print("\n== 2. The agency's draft (fictional names), built from readingroom/resources/sample/")
     print("$ python -m readingroom.sample --draft -o demo/draft.pdf", flush=True)
     subprocess.run(
         [sys.executable, "-m", "readingroom.sample", "--draft", "-o", str(DEMO / "draft.pdf")],
@@ -91,7 +91,7 @@ def main() -> int:
     print("\n== 3. Prepare: sanitise and pseudonymise -> the publishable anonymised copy")
     readingroom(
         "prepare", DEMO / "draft.pdf", "-o", DEMO / "published-anonymised.pdf",
-        "--names", ROOT / "resources" / "sample" / "names.csv",
+        "--names", ROOT / "readingroom" / "resources" / "sample" / "names.csv",
         "--report", DEMO / "prepare-report.json",
     )  # fmt: skip
 

@@ -1,13 +1,13 @@
 #!/usr/bin/env bash
 # Render the PNG icons (freedesktop hicolor layout) and the Windows .ico from the two hand-written
-# SVGs in resources/icons/. The PNGs are committed so that neither packaging nor the app needs
+# SVGs in readingroom/resources/icons/. The PNGs are committed so that neither packaging nor the app needs
 # librsvg at build time; run this again after editing an SVG.
 #
 # Needs: rsvg-convert (Debian: librsvg2-bin) and ImageMagick's convert (Debian: imagemagick).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-icons=resources/icons
+icons=readingroom/resources/icons
 app_id=io.github.readingroom.ReadingRoom
 mime_icon=application-vnd.readingroom.review
 sizes=(16 32 48 64 128 256)

@@ -17,11 +17,11 @@ mime_icon=application-vnd.readingroom.review
 install -Dm644 "packaging/linux/$app_id.desktop" "$share/applications/$app_id.desktop"
 install -Dm644 "packaging/linux/$app_id.metainfo.xml" "$share/metainfo/$app_id.metainfo.xml"
 install -Dm644 packaging/linux/readingroom-mime.xml "$share/mime/packages/readingroom-mime.xml"
-install -Dm644 "resources/icons/$app_id.svg" "$share/icons/hicolor/scalable/apps/$app_id.svg"
-install -Dm644 "resources/icons/$mime_icon.svg" \
+install -Dm644 "readingroom/resources/icons/$app_id.svg" "$share/icons/hicolor/scalable/apps/$app_id.svg"
+install -Dm644 "readingroom/resources/icons/$mime_icon.svg" \
     "$share/icons/hicolor/scalable/mimetypes/$mime_icon.svg"
-for png in resources/icons/hicolor/*/*/*.png; do
-    install -Dm644 "$png" "$share/icons/${png#resources/icons/}"
+for png in readingroom/resources/icons/hicolor/*/*/*.png; do
+    install -Dm644 "$png" "$share/icons/${png#readingroom/resources/icons/}"
 done
 
 # Each cache is optional: a minimal kiosk image may lack the tools, and the files still work

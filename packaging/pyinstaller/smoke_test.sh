@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Smoke test of the built bundle (bundle/readingroom/, from build.sh), using only the bundled
 # executable for everything ReadingRoom does:
-#   1. `readingroom --version` prints the version of readingroom/__init__.py;
+#   1. `readingroom --version` prints the version of readingroom/__init__.py, and the package
+#      data (style sheet, icons, the sample's source) sits where importlib.resources finds it;
 #   2. keys, trust, seal and inspect work end to end on a small generated PDF;
+#      `names suggest` finds the one name in another (wordfreq's English lists are bundled);
 #   3. `readingroom view` starts on Qt's offscreen platform and is still running, without a
 #      traceback, after $VIEW_SECONDS seconds, having written session_started to the audit
 #      log; `readingroom audit verify` passes. The notice dialog waits for the reader, so no
@@ -39,6 +41,15 @@ expected=$(sed -n 's/^__version__ = "\(.*\)"$/\1/p' readingroom/__init__.py)
 actual=$(rr --version)
 [ "$actual" = "readingroom $expected" ] || { echo "version: got '$actual'" >&2; exit 1; }
 
+step "1b. package data where importlib.resources looks for it (readingroom/resources)"
+# readingroom.resources finds its files under the bundle's copy of the package, as in a wheel.
+data=$(dirname "$BUNDLE_EXE")/_internal/readingroom/resources
+[ -d "$data" ] || data=$(dirname "$BUNDLE_EXE")/../Resources/readingroom/resources  # macOS .app
+for file in styles/viewer.qss icons/io.github.readingroom.ReadingRoom.svg \
+    icons/actions/zoom-in.svg sample/review.txt sample/people.csv; do
+    [ -s "$data/$file" ] || { echo "package data missing from the bundle: $file" >&2; exit 1; }
+done
+
 step "2. keys, trust, seal, inspect"
 build/venv/bin/python - "$work/doc.pdf" <<'EOF'
 import sys
@@ -72,6 +83,26 @@ with open(sys.argv[1], encoding="utf-8") as handle:
     info = json.load(handle)
 # The unlocked inspection must name the document as sealed; the exact layout is inspect's own.
 assert "Smoke test (fictional)" in json.dumps(info), info
+EOF
+
+step "2b. names suggest (the word and name lists are in the bundle)"
+build/venv/bin/python - "$work/draft.pdf" <<'EOF'
+import sys
+
+import pymupdf
+
+document = pymupdf.open()
+document.new_page().insert_text((72, 96), "Visited by Ottoline Fairbrother (fictional).")
+document.save(sys.argv[1])
+EOF
+rr names suggest "$work/draft.pdf" --json > "$work/suggest.json"
+build/venv/bin/python - "$work/suggest.json" <<'EOF'
+import json
+import sys
+
+with open(sys.argv[1], encoding="utf-8") as handle:
+    rows = json.load(handle)
+assert [row["text"] for row in rows] == ["Ottoline Fairbrother"], rows
 EOF
 
 step "3. viewer on the offscreen platform for $VIEW_SECONDS s"

@@ -23,7 +23,7 @@
 #define ProgId "ReadingRoom.Review.1"
 #define MimeType "application/vnd.readingroom.review"
 #define Bundle "..\..\bundle\readingroom"
-#define Icons "..\..\resources\icons"
+#define Icons "..\..\readingroom\resources\icons"
 
 [Setup]
 ; A fixed GUID: upgrades and uninstall find the installation by it. Never change it.

@@ -23,6 +23,7 @@ UNLOCKED = "unlocked"
 CLOCK_ROLLBACK = "clock_rollback"
 RECOVERED_TORN_TAIL = "recovered_torn_tail"
 ACKNOWLEDGED = "acknowledged"
+CAPTURE_CHANGED = "capture_changed"
 
 # Written by the log itself; callers of append() may not forge them.
 INTERNAL_EVENTS = frozenset({LOG_CREATED, CHECKPOINT, RECOVERED_TORN_TAIL, CLOCK_ROLLBACK})
@@ -40,6 +41,7 @@ CALLER_EVENTS = frozenset(
         IDLE_LOCKED,
         UNLOCKED,
         ACKNOWLEDGED,
+        CAPTURE_CHANGED,
     }
 )
 
@@ -55,11 +57,21 @@ UNLOCK_FAILURE_REASONS = frozenset(
         "expired",
         "not yet valid",
         "clock rolled back",
+        # The workstation requires screen-capture exclusion and it is not enforced here.
+        "capture not enforced",
     }
 )
 
 SESSION_END_REASONS = frozenset(
-    {"closed", "idle", "max time", "expired", "audit failure", "crash recovery"}
+    {
+        "closed",
+        "idle",
+        "max time",
+        "expired",
+        "audit failure",
+        "crash recovery",
+        "capture not enforced",
+    }
 )
 
 DENIED_ACTIONS = frozenset(

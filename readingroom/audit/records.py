@@ -37,7 +37,7 @@ MAX_SAFE_INTEGER = 2**53
 TIME_LENGTH = len("2025-01-01T00:00:00.000Z")
 
 Scalar = str | int | bool | None
-DetailValue = Scalar | float | list[Scalar]
+DetailValue = Scalar | float | list[Scalar] | dict[str, Scalar]
 
 
 def canonical_json(value: object) -> bytes:
@@ -72,7 +72,8 @@ def normalise_details(details: Mapping[str, Any]) -> dict[str, Any]:
     """Details ready for canonical JSON: floats as ``<key>_milli`` integers, None dropped.
 
     Raises:
-        ValueError: a value that is not a scalar or a list of scalars (a programming error).
+        ValueError: a value that is not a scalar, a list of scalars or a flat mapping of
+            scalars (a programming error).
     """
     result: dict[str, Any] = {}
     for key, value in details.items():
@@ -86,6 +87,13 @@ def normalise_details(details: Mapping[str, Any]) -> dict[str, Any]:
             for item in value:
                 _check_scalar(key, item)
             result[key] = list(value)
+        elif isinstance(value, Mapping):
+            # One level of named scalars, e.g. ``capture = {"state": ..., "os": ...}``.
+            for name, item in value.items():
+                if not isinstance(name, str):
+                    raise ValueError(f"audit detail {key!r} has a key that is not text")
+                _check_scalar(f"{key}.{name}", item)
+            result[key] = dict(value)
         else:
             _check_scalar(key, value)
             result[key] = value

@@ -1,108 +1,114 @@
 """The audit report as one self-contained HTML file, with a reading timeline per session.
 
-Auditors look rather than read: each session gets an inline SVG chart with time across and
-page number down, one bar for each stretch a page was on screen. Everything from the log is
-escaped (reader names and search queries are untrusted text); no script, no external resource.
+Auditors look rather than read: each session gets an inline SVG timeline (report_timeline.py).
+Everything from the log is escaped (reader names and search queries are untrusted text); no
+script, no external resource, and a Content-Security-Policy that forbids both.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from html import escape
 
-from readingroom.audit.report import session_as_dict
-from readingroom.audit.sessions import LogSummary, SessionSummary
+from readingroom.audit.report import RESTRICTED
+from readingroom.audit.report_model import Report, minutes
+from readingroom.audit.report_timeline import timeline_svg
+from readingroom.audit.session_summary import SessionSummary, iso
 
 _STYLE = """
-body{font-family:system-ui,sans-serif;margin:2em;color:#222}
+body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:70em}
 table{border-collapse:collapse;margin:.5em 0}td,th{border:1px solid #ccc;padding:2px 8px;
-text-align:left}.alarm{background:#fdd;border:2px solid #b00;padding:.5em;margin:.3em 0}
-section{margin:1.5em 0;border-top:2px solid #444;padding-top:.5em}
+text-align:left;vertical-align:top}.alarm{background:#fdd;border:2px solid #b00;padding:.5em;
+margin:.3em 0}section{margin:1.5em 0;border-top:2px solid #444;padding-top:.5em}
+.restricted{font-weight:bold;color:#900}
 """
-WIDTH, ROW, LEFT, TOP = 720, 14, 48, 10
 
 
-def timeline_svg(session: SessionSummary) -> str:
-    """Inline SVG: x is seconds since the session started, y is the page number."""
-    if not session.views:
-        return "<p>No pages viewed.</p>"
-    end = session.end or max(view.until for view in session.views)
-    span = max((end - session.start).total_seconds(), 1.0)
-    pages = sorted({view.page for view in session.views})
-    row_of = {page: index for index, page in enumerate(pages)}
-    height = TOP * 2 + ROW * len(pages) + 16
-    scale = (WIDTH - LEFT - 10) / span
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{WIDTH}" height="{height}" '
-        f'role="img" aria-label="reading timeline">'
-    ]
-    for page, index in row_of.items():
-        y = TOP + index * ROW
-        parts.append(f'<text x="4" y="{y + 10}" font-size="10">p{page}</text>')
-    for view in session.views:
-        finish = (view.until - session.start).total_seconds()
-        start = max(finish - view.seconds, 0.0)
-        x = LEFT + start * scale
-        width = max((finish - start) * scale, 1.0)
-        y = TOP + row_of[view.page] * ROW
-        parts.append(
-            f'<rect x="{x:.1f}" y="{y}" width="{width:.1f}" height="{ROW - 3}" fill="#3670b0">'
-            f"<title>page {view.page}: {view.seconds:.0f} s</title></rect>"
-        )
-    axis_y = TOP + ROW * len(pages) + 12
-    parts.append(f'<text x="{LEFT}" y="{axis_y}" font-size="10">0 s</text>')
-    parts.append(
-        f'<text x="{WIDTH - 60}" y="{axis_y}" font-size="10">{span / 60:.1f} min</text></svg>'
+def _table(header: Iterable[str] | None, rows: Iterable[Iterable[object]]) -> str:
+    head = "".join(f"<th>{escape(cell)}</th>" for cell in header or ())
+    body = "".join(
+        "<tr>" + "".join(f"<td>{escape(str(cell))}</td>" for cell in row) + "</tr>" for row in rows
     )
-    return "".join(parts)
+    return f"<table>{f'<tr>{head}</tr>' if head else ''}{body}</table>"
 
 
-def _session_html(session: SessionSummary) -> str:
-    data = session_as_dict(session)
-    rows = "".join(
-        f"<tr><th>{escape(label)}</th><td>{escape(str(value))}</td></tr>"
-        for label, value in (
-            ("Session code", data["session_code"]),
-            ("Reader", data["reader"]),
-            ("Workstation", data["workstation"]),
-            ("Document", data["document"]),
-            ("Start", data["start"]),
-            ("End", data["end"]),
-            ("Ended because", data["ended_because"]),
-            ("Searches", "; ".join(session.searches) or "-"),
-            ("Denied", ", ".join(f"{a} x{n}" for a, n in sorted(session.denied.items())) or "-"),
-        )
+def _session_html(session: SessionSummary, report: Report) -> str:
+    facts = _table(
+        None,
+        (
+            ("Reader", session.reader_text()),
+            ("Document", session.document_text()),
+            ("Workstation", session.workstation),
+            ("Start", iso(session.start)),
+            ("End", iso(session.end)),
+            ("Length", minutes(session.duration_seconds)),
+            ("Ended because", session.end_reason),
+            ("Screen capture", session.capture_text()),
+            ("Coverage", report.coverage(session).sentence()),
+        ),
     )
-    pages = "".join(
-        f"<tr><td>{page}</td><td>{secs:.0f}</td></tr>"
-        for page, secs in session.seconds_per_page().items()
+    pages = _table(
+        ("Page", "Seconds on screen"),
+        ((page, f"{secs:.0f}") for page, secs in session.seconds_per_page().items()),
     )
+    events = sorted(
+        [(iso(s.time), "search", f"{s.query} ({'?' if s.hits is None else s.hits} hits)")
+         for s in session.searches]
+        + [(iso(d.time), "denied", d.action + (f" ({d.kind})" if d.kind else ""))
+           for d in session.denied]
+        + [(iso(p.start), p.kind, f"until {iso(p.end)} ({minutes(p.seconds)})")
+           for p in session.periods]
+    )  # fmt: skip
+    event_table = _table(("Time (UTC)", "What", "Detail"), events) if events else ""
     return (
-        f"<section><h2>Session {escape(session.code)}</h2><table>{rows}</table>"
-        f"{timeline_svg(session)}"
-        f"<table><tr><th>Page</th><th>Seconds visible</th></tr>{pages}</table></section>"
+        f"<section><h2>Session {escape(session.code)}</h2>{facts}"
+        f"{timeline_svg(session)}{event_table}{pages}</section>"
     )
 
 
-def render_html(summary: LogSummary, sessions: list[SessionSummary]) -> str:
+def render_html(report: Report) -> str:
     """The whole report as one HTML document."""
+    summary = report.summary
     alarms = "".join(
         f'<div class="alarm">ALARM {escape(alarm.time)} {escape(alarm.event)}: '
         f"{escape(alarm.text)}</div>"
         for alarm in summary.alarms
     )
-    status = (
-        f"{summary.scan.records:,} records, chain intact"
-        if summary.scan.problem is None
-        else "THE LOG DOES NOT VERIFY"
-    )
-    body = "".join(_session_html(session) for session in sessions)
+    header = "".join(f"<p>{escape(line)}</p>" for line in report.header_lines())
+    failures = _table(
+        ("Time (UTC)", "Reason", "Reader", "Document", "File", "Session"),
+        (
+            (iso(f.time), f.reason, f.reader or "unknown", f.document or "-", f.file or "-",
+             f.code or "-")
+            for f in report.unlock_failures
+        ),
+    )  # fmt: skip
+    documents = _table(
+        ("Document", "Title", "Sessions", "Readers", "Time on pages", "Coverage"),
+        (
+            (d.document, d.title, d.sessions, d.readers, minutes(d.reading_seconds),
+             d.coverage.sentence())
+            for d in report.documents
+        ),
+    )  # fmt: skip
+    readers = _table(
+        ("Reader", "Name", "Organisation", "Sessions", "Documents", "Time on pages", "Searches",
+         "Denied"),
+        (
+            (r.reader, r.name, r.organisation, r.sessions, r.documents,
+             minutes(r.reading_seconds), r.searches, r.denied)
+            for r in report.readers
+        ),
+    )  # fmt: skip
+    body = "".join(_session_html(session, report) for session in report.sessions)
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         "<title>ReadingRoom audit report</title>"
         '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; '
         "style-src 'unsafe-inline'\">"
         f"<style>{_STYLE}</style></head><body><h1>ReadingRoom audit report</h1>"
-        f"<p>RESTRICTED: this report shows who read what and what they searched for.</p>"
-        f"<p>{escape(status)}; {len(sessions)} session(s); "
-        f"{len(summary.unlock_failures)} failed unlock(s).</p>{alarms}{body}</body></html>\n"
+        f'<p class="restricted">{escape(RESTRICTED)}</p>{header}{alarms}'
+        f"<p>{len(report.sessions)} session(s); {len(report.unlock_failures)} failed unlock(s)."
+        f"</p><h2>Failed unlocks</h2>{failures}<h2>Per document (all readers)</h2>{documents}"
+        f"<h2>Per reader (all documents)</h2>{readers}{body}</body></html>\n"
     )

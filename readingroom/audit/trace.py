@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from readingroom.audit.sessions import SessionSummary, summarise_log
+from readingroom.audit.session_summary import SessionSummary
+from readingroom.audit.sessions import summarise_log
 from readingroom.session_code import normalise_session_code
 
 

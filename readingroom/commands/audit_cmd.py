@@ -14,14 +14,18 @@ from typing import Any
 
 from readingroom.audit.acknowledge import acknowledge_tampered_log
 from readingroom.audit.checkpoints import export_checkpoint, load_exported_checkpoint
-from readingroom.audit.report import render_csv, render_json, render_text
+from readingroom.audit.report import render_json, render_text
+from readingroom.audit.report_csv import render_csv, render_csv_views
 from readingroom.audit.report_html import render_html
-from readingroom.audit.sessions import select_sessions, summarise_log
+from readingroom.audit.report_model import DEFAULT_MIN_SECONDS, build_report
+from readingroom.audit.sessions import Filters, summarise_log
 from readingroom.audit.signing import fingerprint, load_or_create_audit_key, public_key_bytes
 from readingroom.audit.verify import scan_log
 from readingroom.config import load_config
 from readingroom.errors import AuditTampered, InputFileError, UsageError
 from readingroom.fileio import check_output_path, write_atomically
+
+FORMATS = ("text", "csv", "csv-views", "json", "html")
 
 
 def register(subparsers: Any) -> None:
@@ -35,12 +39,32 @@ def register(subparsers: Any) -> None:
     verify.add_argument("--key-fingerprint", help="the audit key fingerprint you trust")
     verify.set_defaults(run=run_verify)
 
-    report = actions.add_parser("report", help="sessions, pages, searches, denied actions")
-    report.add_argument("logdir", nargs="?", type=Path)
-    report.add_argument("--reader")
-    report.add_argument("--document")
+    report = actions.add_parser(
+        "report",
+        help="who read what, how closely, and what they tried",
+        description="Sessions (reader, document, pages, searches, denied actions, idle and "
+        "away periods), failed unlocks, and totals per document and per reader. All times "
+        "are ISO 8601 UTC.",
+    )
+    report.add_argument("logdir", nargs="?", type=Path, help="the log folder (default: config)")
+    report.add_argument(
+        "--reader", metavar="TEXT", help="only this reader: the id, or part of the id or name"
+    )
+    report.add_argument(
+        "--document", metavar="TEXT",
+        help="only this document: the id, or part of the id or title",
+    )  # fmt: skip
     report.add_argument("--since", help="YYYY-MM-DD or an ISO date-time (UTC unless given)")
-    report.add_argument("--format", choices=("text", "csv", "json", "html"), default="text")
+    report.add_argument(
+        "--format", choices=FORMATS, default="text",
+        help="text, json, html (with a timeline per session), csv (one row per session) or "
+        "csv-views (one row per page view)",
+    )  # fmt: skip
+    report.add_argument(
+        "--min-seconds", type=float, default=DEFAULT_MIN_SECONDS, metavar="S",
+        help=f"a page counts as seen after S seconds on screen (default: "
+        f"{DEFAULT_MIN_SECONDS:g})",
+    )  # fmt: skip
     report.add_argument("--output", type=Path, help="write to this file instead of stdout")
     report.set_defaults(run=run_report)
 
@@ -108,18 +132,19 @@ def _since(text: str | None) -> datetime | None:
 def run_report(args: argparse.Namespace) -> int:
     """Print or write the report; a log that does not verify still reports, with the alarm."""
     directory = _logdir(args)
+    if not 0 <= args.min_seconds <= 24 * 3600:
+        raise UsageError("--min-seconds must be between 0 and 86400.")
     summary = summarise_log(directory)
-    sessions = select_sessions(
-        summary.sessions, reader=args.reader, document=args.document, since=_since(args.since)
-    )
-    if args.format == "csv":
-        text = render_csv(sessions)
-    elif args.format == "json":
-        text = render_json(summary, sessions)
-    elif args.format == "html":
-        text = render_html(summary, sessions)
-    else:
-        text = render_text(summary, sessions)
+    filters = Filters(reader=args.reader, document=args.document, since=_since(args.since))
+    report = build_report(summary, filters, min_seconds=args.min_seconds)
+    renderers = {
+        "csv": render_csv,
+        "csv-views": render_csv_views,
+        "json": render_json,
+        "html": render_html,
+        "text": render_text,
+    }
+    text = renderers[args.format](report)
     if args.output:
         check_output_path(args.output)
         write_atomically(args.output, text.encode("utf-8"))

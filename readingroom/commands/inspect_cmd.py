@@ -1,8 +1,10 @@
 """``readingroom inspect``: what a review file says about itself — never any page content.
 
 Without keys: the public header (format, publisher and whether it is trusted, whether the
-signature is valid, size). With the reader's passphrase or key: also the manifest and policy,
-and the page count recorded at sealing. The PDF is never parsed here.
+signature is valid, size, the public label and reading period). A file that is not a review
+file at all (a PDF, a text file) is named as such, with its own exit code. With the reader's
+passphrase or key: also the manifest and policy, and the page count recorded at sealing. The
+PDF is never parsed here.
 """
 
 from __future__ import annotations
@@ -16,12 +18,14 @@ from typing import Any
 
 from readingroom.config import load_config
 from readingroom.display_text import display_text
-from readingroom.errors import ExitCode
+from readingroom.errors import ExitCode, NotAReviewFile
+from readingroom.file_kind import is_review_file, kind_of_other_file
 from readingroom.fileio import read_input_file
 from readingroom.keys import load_identity_file, load_workstation_identities, short_fingerprint
 from readingroom.manifest import Manifest
 from readingroom.passphrases import add_passphrase_options, read_passphrase, source_from_args
 from readingroom.review_file import UnlockKeys, open_review, read_public_info
+from readingroom.review_header import format_time
 from readingroom.trust import TrustStore
 
 MAX_REVIEW_FILE = 4 * 1024**3
@@ -30,7 +34,7 @@ MAX_REVIEW_FILE = 4 * 1024**3
 def register(subparsers: Any) -> None:
     """Add the ``inspect`` command."""
     parser = subparsers.add_parser("inspect", help="show what a review file says about itself")
-    parser.add_argument("file", type=Path, metavar="FILE.rrf")
+    parser.add_argument("file", type=Path, metavar="FILE.rrf", help="the review file")
     add_passphrase_options(parser, "passphrase", "reader's passphrase")
     parser.add_argument("--identity", type=Path, metavar="KEYFILE", help="the reader's key file")
     add_passphrase_options(parser, "key-passphrase", "key file's passphrase")
@@ -43,6 +47,9 @@ def run(args: argparse.Namespace) -> int:
     config = load_config()
     trust = TrustStore.load(config.trust_store)
     data = read_input_file(args.file, what="review file", limit=MAX_REVIEW_FILE)
+    if not is_review_file(data):
+        kind = kind_of_other_file(data)
+        raise NotAReviewFile(f"{args.file} is {kind}, not a ReadingRoom review file.")
     info = read_public_info(data, trust)
     result: dict[str, Any] = {
         "file": str(args.file),
@@ -53,6 +60,11 @@ def run(args: argparse.Namespace) -> int:
         "publisher_fingerprint": info.publisher_fingerprint,
         "signature_valid": info.signature_valid,
         "trusted": info.trusted,
+        # Public and signed (absent from files sealed before they existed).
+        "label": info.label,
+        "public_not_before": _iso(info.not_before),
+        "public_not_after": _iso(info.not_after),
+        "period": info.period_state(datetime.now(UTC)),
     }
     passphrase_source = source_from_args(args, "passphrase")
     if info.signature_valid and (passphrase_source.is_given() or args.identity):
@@ -85,15 +97,15 @@ def _manifest_fields(manifest: Manifest) -> dict[str, Any]:
         "title": manifest.title,
         "classification": manifest.classification,
         "publisher_name": manifest.publisher_name,
-        "created": manifest.created.isoformat(),
+        "created": _iso(manifest.created),
         "pages": manifest.page_count,
         "reader": {
             "name": policy.reader.name,
             "id": policy.reader.id,
             "organisation": policy.reader.organisation,
         },
-        "not_before": policy.not_before.isoformat() if policy.not_before else None,
-        "not_after": policy.not_after.isoformat() if policy.not_after else None,
+        "not_before": _iso(policy.not_before),
+        "not_after": _iso(policy.not_after),
         "idle_lock_minutes": policy.idle_lock_minutes,
         "max_session_minutes": policy.max_session_minutes,
         "watermark_template": policy.watermark_template,
@@ -114,6 +126,13 @@ def _print(result: dict[str, Any], *, as_json: bool) -> None:
         "Signature:       "
         + ("valid" if result["signature_valid"] else "INVALID: damaged or altered"),
     ]
+    if result["label"] is not None:
+        period = f" ({result['period'].upper()})" if result["period"] else ""
+        lines += [
+            f"Label (public):  {_clean(result['label'])}",
+            f"Period (public): {result['public_not_before'] or 'no start date'} to "
+            f"{result['public_not_after'] or 'no expiry'}{period}",
+        ]
     if "title" in result:
         reader = result["reader"]
         org = f", {reader['organisation']}" if reader["organisation"] else ""
@@ -124,13 +143,17 @@ def _print(result: dict[str, Any], *, as_json: bool) -> None:
             f"Sealed:          {result['created']}",
             f"Pages:           {result['pages']}",
             f"Reader:          {_clean(reader['name'])} <{_clean(reader['id'])}>{_clean(org)}",
-            f"Readable from:   {result['not_before'] or 'now'}",
+            f"Readable from:   {result['not_before'] or 'no start date'}",
             f"Expires:         {result['not_after'] or 'never'}",
             f"Idle lock:       {result['idle_lock_minutes']} min; "
             f"max session {result['max_session_minutes']} min",
             f"Workstations:    {len(result['workstations']) or 'any'}",
         ]
     sys.stdout.write("\n".join(lines) + "\n")
+
+
+def _iso(moment: datetime | None) -> str | None:
+    return format_time(moment) if moment is not None else None
 
 
 def _lock_text(lock: str) -> str:

@@ -4,24 +4,27 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import re
 import sys
-from dataclasses import dataclass
+import uuid
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from readingroom.age import Recipient, ScryptRecipient, X25519Recipient
+from readingroom.age import X25519Recipient
 from readingroom.commands.prepare_cmd import add_prepare_options, options_from_args
-from readingroom.errors import InputFileError, UsageError
-from readingroom.fileio import check_output_path, write_atomically
-from readingroom.keys import PublisherKey, load_publisher_key
-from readingroom.manifest import DEFAULT_CLASSIFICATION, Manifest
-from readingroom.passphrases import (
-    add_passphrase_options,
-    generate_passphrase,
-    read_passphrase,
-    source_from_args,
+from readingroom.commands.seal_outputs import (
+    Unlock,
+    make_folder,
+    plan_output,
+    plan_unlocks,
+    write_passphrase_file,
 )
+from readingroom.commands.seal_readers import gather_readers
+from readingroom.errors import UsageError
+from readingroom.fileio import write_atomically
+from readingroom.keys import load_publisher_key
+from readingroom.manifest import DEFAULT_CLASSIFICATION, Manifest
+from readingroom.passphrases import add_passphrase_options, read_passphrase, source_from_args
 from readingroom.pdf_input import count_pages, read_pdf
 from readingroom.policy import (
     DEFAULT_IDLE_LOCK_MINUTES,
@@ -32,17 +35,21 @@ from readingroom.policy import (
     parse_date_argument,
 )
 from readingroom.prepare import prepare_pdf
+from readingroom.prepared_mark import prepared_mark
 from readingroom.progress import TerminalProgress
+from readingroom.publisher_config import load_publisher_config
 from readingroom.review_file import SEAL_SCRYPT_LOG_N, seal_review
+from readingroom.review_header import check_label, default_label
 from readingroom.watermark import validate_template
 
-
-@dataclass(frozen=True)
-class _Output:
-    reader: ReaderIdentity
-    recipient: Recipient
-    path: Path
-    new_passphrase: str | None
+NO_WORKSTATION_WARNING = (
+    "Warning: without --workstation this file opens with the reader's passphrase (or key) "
+    "alone, on any computer, outside any reading room (even with the stock age tool).\n"
+)
+NOT_PREPARED_WARNING = (
+    "Warning: {name} was not produced by readingroom prepare: nothing has proven it free of "
+    "names and hidden content.\n"
+)
 
 
 def register(subparsers: Any) -> None:
@@ -50,40 +57,83 @@ def register(subparsers: Any) -> None:
     parser = subparsers.add_parser(
         "seal",
         help="seal a PDF for one reader (or one file per reader), signed by the publisher",
-        description="Seal DOC.pdf for each --reader. With one reader, -o names the .rrf file; "
-        "with several, -o names a folder that receives one file per reader.",
+        description="Seal DOC.pdf for each reader, one file per reader. -o names the .rrf "
+        "file (one reader) or a folder, created if missing, that receives files named by "
+        "document id and a short hash (never by reader).",
     )
-    parser.add_argument("pdf", type=Path, metavar="DOC.pdf")
-    parser.add_argument("--publisher-key", required=True, type=Path, metavar="FILE")
+    parser.add_argument("pdf", type=Path, metavar="DOC.pdf", help="the PDF to seal")
+    parser.add_argument(
+        "--publisher-key", required=True, type=Path, metavar="FILE",
+        help="the publisher's signing key file (readingroom keys new --kind publisher)",
+    )  # fmt: skip
     add_passphrase_options(parser, "key-passphrase", "publisher key file's passphrase")
     parser.add_argument(
-        "--reader", required=True, action="append", metavar='"NAME <ID>"',
-        help="the reader, e.g. \"Alex Morgan <alex.morgan@example.gov.uk>\" (repeatable)",
+        "--reader", action="append", default=[], metavar='"NAME <ID>[, ORG]"',
+        help='a reader, e.g. "Alex Morgan <alex.morgan@example.gov.uk>, Ofsted" (repeatable)',
     )  # fmt: skip
-    parser.add_argument("--org", default="", help="the readers' organisation")
-    unlock = parser.add_argument_group("how the reader unlocks it (one of)")
+    parser.add_argument(
+        "--readers", type=Path, metavar="FILE.csv",
+        help="a CSV file of readers with the columns name, id and organisation",
+    )  # fmt: skip
+    parser.add_argument(
+        "--org", default="", metavar="ORG",
+        help="the organisation of every reader who does not name their own",
+    )  # fmt: skip
+    unlock = parser.add_argument_group("how each reader unlocks their file (one of)")
     unlock.add_argument(
         "--new-passphrase", action="store_true",
-        help="generate a passphrase per reader and print it once",
+        help="generate a passphrase per reader and print it once (or see --passphrase-out)",
     )  # fmt: skip
     unlock.add_argument(
         "--reader-key", action="append", default=[], metavar="age1...",
-        help="the reader's age public key (once per --reader, in the same order)",
+        help="the reader's age public key (once per reader, in the same order)",
     )  # fmt: skip
-    add_passphrase_options(parser, "passphrase", "reader's passphrase")
+    add_passphrase_options(parser, "passphrase", "reader's passphrase (one reader only)")
+    parser.add_argument(
+        "--passphrase-out", type=Path, metavar="DIR",
+        help="with --new-passphrase: write each passphrase to its own 0600 file in DIR "
+        "(created if missing) instead of printing it",
+    )  # fmt: skip
     parser.add_argument(
         "--workstation", action="append", default=[], metavar="age1...",
-        help="a workstation that may open it (repeatable; default: any workstation)",
+        help="a workstation that may open it (repeatable; without it, the file opens anywhere "
+        "with the reader's passphrase alone)",
     )  # fmt: skip
-    parser.add_argument("--not-before", metavar="YYYY-MM-DD")
-    parser.add_argument("--not-after", metavar="YYYY-MM-DD")
-    parser.add_argument("--classification", default=DEFAULT_CLASSIFICATION, metavar="LABEL")
-    parser.add_argument("--title", help="the title shown to the reader (default: file name)")
+    parser.add_argument("--not-before", metavar="YYYY-MM-DD", help="first day it may be read (UTC)")
+    parser.add_argument(
+        "--not-after", metavar="YYYY-MM-DD", help="last day it may be read (UTC, to 23:59:59)"
+    )
+    parser.add_argument(
+        "--classification", default=DEFAULT_CLASSIFICATION, metavar="LABEL",
+        help=f"the classification shown to the reader (default: {DEFAULT_CLASSIFICATION})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--title", help="the title shown to the reader, encrypted (default: the file name)"
+    )
+    parser.add_argument(
+        "--label", metavar="TEXT",
+        help="a short PUBLIC label, readable by ANYONE holding the file without a passphrase: "
+        "never name the child, the family or the reader in it "
+        "(default: \"Review file sealed <date>\")",
+    )  # fmt: skip
     parser.add_argument("--publisher-name", default="", help="who publishes it, shown to readers")
-    parser.add_argument("--idle-minutes", type=int, default=DEFAULT_IDLE_LOCK_MINUTES)
-    parser.add_argument("--max-session-minutes", type=int, default=DEFAULT_MAX_SESSION_MINUTES)
-    parser.add_argument("--watermark-template", default=DEFAULT_WATERMARK_TEMPLATE)
-    parser.add_argument("-o", "--output", required=True, type=Path, metavar="OUT")
+    parser.add_argument(
+        "--idle-minutes", type=int, default=DEFAULT_IDLE_LOCK_MINUTES, metavar="N",
+        help=f"idle time before the viewer locks (default: {DEFAULT_IDLE_LOCK_MINUTES})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--max-session-minutes", type=int, default=DEFAULT_MAX_SESSION_MINUTES, metavar="N",
+        help=f"longest reading session (default: {DEFAULT_MAX_SESSION_MINUTES})",
+    )  # fmt: skip
+    parser.add_argument(
+        "--watermark-template", default=DEFAULT_WATERMARK_TEMPLATE, metavar="TEXT",
+        help="the watermark text, with {reader_name} {reader_id} {organisation} {workstation} "
+        "{date} {time} {session_code} {classification}",
+    )  # fmt: skip
+    parser.add_argument(
+        "-o", "--output", required=True, type=Path, metavar="OUT",
+        help="the .rrf file to write (one reader), or a folder (created if missing)",
+    )  # fmt: skip
     parser.add_argument("--force", action="store_true", help="replace existing output files")
     preparation = parser.add_argument_group("preparing first (see readingroom prepare --help)")
     preparation.add_argument(
@@ -99,12 +149,17 @@ def run(args: argparse.Namespace) -> int:
     progress = TerminalProgress()
     if not args.prepare and (args.names or args.redact or args.allow_unverifiable_pages):
         raise UsageError("--names, --redact and --allow-unverifiable-pages need --prepare.")
-    readers = [ReaderIdentity.parse(spec, args.org) for spec in args.reader]
+    if load_publisher_config().require_workstation and not args.workstation:
+        raise UsageError(
+            "This publisher's configuration (publisher.toml) requires --workstation: "
+            "review files must open only in designated reading rooms."
+        )
+    readers = gather_readers(args.reader, args.readers, args.org)
     policy_template = _policy_template(args, readers[0])
+    label = check_label(args.label) if args.label is not None else None
     workstations = [X25519Recipient.from_string(text) for text in args.workstation]
-    outputs = _plan_outputs(args, readers)
-    for output in outputs:
-        check_output_path(output.path, force=args.force)
+    plan = plan_output(args.output, len(readers), force=args.force)
+    unlocks = plan_unlocks(args, readers, log_n=SEAL_SCRYPT_LOG_N)
 
     publisher = load_publisher_key(args.publisher_key, _key_passphrase(args))
     progress.step("Reading the PDF")
@@ -118,20 +173,43 @@ def run(args: argparse.Namespace) -> int:
         for line in prepared.report.summary_lines(include_originals=args.include_originals):
             sys.stderr.write(line + "\n")
         pdf = prepared.pdf
+    elif prepared_mark(pdf) is None:
+        sys.stderr.write(NOT_PREPARED_WARNING.format(name=args.pdf.name))
     title = args.title or args.pdf.stem
+    # One document id for every reader's copy, so the audit report can total a document
+    # across its readers.
+    document_id = str(uuid.uuid4())
+    sealed_at = datetime.now(UTC).replace(microsecond=0)
+    if plan.folder is not None:
+        make_folder(plan.folder)
+    if args.passphrase_out is not None:
+        make_folder(args.passphrase_out, private=True)
 
-    for index, output in enumerate(outputs, start=1):
-        progress.step(f"Sealing {index} of {len(outputs)}")
-        policy = dataclasses.replace(policy_template, reader=output.reader)
+    fingerprint = publisher.public_key().short_fingerprint
+    for index, unlock in enumerate(unlocks, start=1):
+        progress.step(f"Sealing {index} of {len(unlocks)}")
+        policy = dataclasses.replace(policy_template, reader=unlock.reader)
         manifest = Manifest.new(
-            title=title, classification=args.classification,
-            publisher_name=args.publisher_name, pdf=pdf, page_count=page_count, policy=policy,
+            title=title, classification=args.classification, publisher_name=args.publisher_name,
+            pdf=pdf, page_count=page_count, policy=policy, now=sealed_at, document_id=document_id,
         )  # fmt: skip
-        sealed = seal_review(pdf, manifest, publisher, output.recipient, workstations)
-        progress(index, len(outputs))
-        write_atomically(output.path, sealed, force=args.force, mode=0o644)
-    progress.finish()
-    _report(outputs, publisher, page_count)
+        sealed = seal_review(
+            pdf, manifest, publisher, unlock.recipient, workstations,
+            label=label or default_label(sealed_at),
+        )  # fmt: skip
+        progress(index, len(unlocks))
+        path = plan.path_for(document_id, sealed)
+        secret_path = None
+        # The passphrase first: a sealed file whose passphrase was lost could never be read.
+        if args.passphrase_out is not None and unlock.new_passphrase:
+            secret_path = write_passphrase_file(args.passphrase_out, path, unlock.new_passphrase)
+        write_atomically(path, sealed, force=args.force, mode=0o644)
+        progress.finish()
+        # Reported as each file is written: if a later reader's file fails, the passphrases of
+        # the files already written have been handed over, not lost with the error.
+        _report(unlock, path, secret_path, fingerprint, page_count)
+    if not workstations:
+        sys.stderr.write(NO_WORKSTATION_WARNING)
     return 0
 
 
@@ -143,50 +221,15 @@ def _policy_template(args: argparse.Namespace, reader: ReaderIdentity) -> Policy
             raise UsageError(f"{label} must be between 1 and 1440.")
     not_before = parse_date_argument(args.not_before, end_of_day=False) if args.not_before else None
     not_after = parse_date_argument(args.not_after, end_of_day=True) if args.not_after else None
+    if not_after is not None and not_after <= datetime.now(UTC):
+        raise UsageError(f"--not-after {args.not_after} is in the past: nobody could read it.")
     if not_before and not_after and not_after <= not_before:
-        raise UsageError("--not-after must be later than --not-before.")
+        raise UsageError("--not-before must be earlier than --not-after.")
     return Policy(
         reader=reader, not_before=not_before, not_after=not_after,
         idle_lock_minutes=args.idle_minutes, max_session_minutes=args.max_session_minutes,
         watermark_template=args.watermark_template, workstations=tuple(args.workstation),
     )  # fmt: skip
-
-
-def _plan_outputs(args: argparse.Namespace, readers: list[ReaderIdentity]) -> list[_Output]:
-    source = source_from_args(args, "passphrase")
-    chosen = sum((bool(args.new_passphrase), bool(args.reader_key), source.is_given()))
-    if chosen != 1:
-        raise UsageError(
-            "Say how the reader unlocks the file: one of --passphrase-file (or -fd / -env), "
-            "--new-passphrase or --reader-key."
-        )
-    if args.reader_key and len(args.reader_key) != len(readers):
-        raise UsageError("Give one --reader-key for each --reader, in the same order.")
-    shared = read_passphrase(source) if source.is_given() else None
-
-    if len(readers) == 1:
-        paths = [args.output]
-    else:
-        if not args.output.is_dir():
-            raise InputFileError(
-                f"With several readers, -o must be an existing folder: {args.output}"
-            )
-        paths = [args.output / f"{args.pdf.stem}--{_slug(r.id)}.rrf" for r in readers]
-        if len(set(paths)) != len(paths):
-            raise UsageError("Two readers have the same identifier.")
-
-    outputs = []
-    for index, (reader, path) in enumerate(zip(readers, paths, strict=True)):
-        new_passphrase = generate_passphrase() if args.new_passphrase else None
-        recipient: Recipient
-        if args.reader_key:
-            recipient = X25519Recipient.from_string(args.reader_key[index])
-        else:
-            secret = new_passphrase.encode() if new_passphrase else shared
-            assert secret is not None
-            recipient = ScryptRecipient(secret, SEAL_SCRYPT_LOG_N)
-        outputs.append(_Output(reader, recipient, path, new_passphrase))
-    return outputs
 
 
 def _key_passphrase(args: argparse.Namespace) -> bytes | None:
@@ -201,18 +244,16 @@ def _key_passphrase(args: argparse.Namespace) -> bytes | None:
     return None
 
 
-def _report(outputs: list[_Output], publisher: PublisherKey, pages: int) -> None:
-    fingerprint = publisher.public_key().short_fingerprint
-    for output in outputs:
-        sys.stderr.write(
-            f"Sealed {pages} pages for {output.reader.display()} -> {output.path} "
-            f"(publisher {fingerprint})\n"
-        )
-        if output.new_passphrase:
-            # Printed once, on stdout, so it can be handed to the reader; it is stored nowhere.
-            sys.stdout.write(f"Passphrase for {output.reader.name} <{output.reader.id}>: "
-                             f"{output.new_passphrase}\n")  # fmt: skip
-
-
-def _slug(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9._-]+", "_", text).strip("._") or "reader"
+def _report(
+    unlock: Unlock, path: Path, secret_path: Path | None, fingerprint: str, pages: int
+) -> None:
+    reader = unlock.reader
+    sys.stderr.write(
+        f"Sealed {pages} pages for {reader.display()} -> {path} (publisher {fingerprint})\n"
+    )
+    if secret_path is not None:
+        sys.stderr.write(f"Passphrase for {reader.name} <{reader.id}> -> {secret_path}\n")
+    elif unlock.new_passphrase:
+        # Printed once, on stdout, so it can be handed to the reader; it is stored nowhere.
+        sys.stdout.write(f"Passphrase for {reader.name} <{reader.id}>: {unlock.new_passphrase}\n")
+        sys.stdout.flush()

@@ -7,9 +7,8 @@ import sys
 from PySide6.QtCore import Qt, QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox
 
-from readingroom.cli import report_error
 from readingroom.config import WorkstationConfig, load_config
-from readingroom.errors import ReadingRoomError, UsageError
+from readingroom.errors import ReadingRoomError, UsageError, report_error
 from readingroom.gui.capture_exclusion import CaptureExclusion, backend_for_platform
 from readingroom.gui.kiosk import ReadingRoomKiosk
 from readingroom.gui.resources import APP_ICON, load_icon, load_style_sheet

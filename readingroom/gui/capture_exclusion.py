@@ -1,15 +1,16 @@
-"""Screen-capture exclusion where the platform offers it, and an honest statement of what holds.
+"""Screen-capture exclusion where the platform offers it, read back, and reported as it is.
 
-- Windows 10 2004+: ``SetWindowDisplayAffinity(hwnd, WDA_EXCLUDEFROMCAPTURE)``; older Windows
-  only knows ``WDA_MONITOR`` (captures show a black window). The affinity is read back with
-  ``GetWindowDisplayAffinity`` so the status bar reports what is really in force.
+- Windows: ``SetWindowDisplayAffinity(hwnd, WDA_EXCLUDEFROMCAPTURE)``, falling back to
+  ``WDA_MONITOR``; what counts is what ``GetWindowDisplayAffinity`` reads back.
 - macOS: ``NSWindow.sharingType = NSWindowSharingNone`` through the Objective-C runtime (the
-  ``winId()`` of a Qt window there is its ``NSView``). Some newer capture APIs ignore it.
+  ``winId()`` of a Qt window there is its ``NSView``). It is still requested, but current macOS
+  does not enforce it (the version boundary and its source are in ``readingroom.capture_state``).
 - X11 cannot exclude a window from capture; Wayland leaves it to the compositor.
 
 Every top-level window gets it, and again whenever Qt recreates the native window (the handle
-changes on ``WinIdChange`` / ``PlatformSurface``). The native calls sit behind small injectable
-objects so that the Windows and macOS paths are tested on any platform.
+changes on ``WinIdChange`` / ``PlatformSurface``). The state for each window is decided in the
+Qt-free :mod:`readingroom.capture_state`; the native calls sit behind small injectable objects so
+that the Windows and macOS paths are tested on any platform.
 """
 
 from __future__ import annotations
@@ -17,31 +18,32 @@ from __future__ import annotations
 import ctypes
 import ctypes.util
 import sys
-from dataclasses import dataclass
 from typing import Protocol
 
+import shiboken6
 from PySide6.QtCore import QEvent, QObject, Signal
 from PySide6.QtGui import QPlatformSurfaceEvent
 from PySide6.QtWidgets import QWidget
 
-WDA_NONE = 0x00
-WDA_MONITOR = 0x01
-WDA_EXCLUDEFROMCAPTURE = 0x11
+from readingroom.capture_state import (
+    WDA_EXCLUDEFROMCAPTURE,
+    WDA_MONITOR,
+    CaptureStatus,
+    OsInfo,
+    current_os,
+    macos_status,
+    unavailable_status,
+    weakest,
+    windows_status,
+)
+
 NS_WINDOW_SHARING_NONE = 0
-
-
-@dataclass(frozen=True)
-class CaptureState:
-    """What is in force for one window: whether capture is blocked, and the sentence to show."""
-
-    blocked: bool
-    text: str
 
 
 class CaptureBackend(Protocol):
     """Applies the platform's exclusion to one native window and reports the result."""
 
-    def apply(self, win_id: int) -> CaptureState:
+    def apply(self, win_id: int) -> CaptureStatus:
         """Exclude the native window ``win_id`` from capture, read back, and say what holds."""
         ...
 
@@ -77,73 +79,59 @@ class ObjcWindowSharing(Protocol):
 class WindowsCaptureBackend:
     """``SetWindowDisplayAffinity`` with a read-back, falling back to ``WDA_MONITOR``."""
 
-    def __init__(self, api: Win32DisplayAffinity) -> None:
-        """Use ``api`` for the native calls (the real user32 or a test fake)."""
+    def __init__(self, api: Win32DisplayAffinity, os: OsInfo) -> None:
+        """Use ``api`` for the native calls (the real user32 or a test fake) on Windows ``os``."""
         self._api = api
+        self._os = os
 
-    def apply(self, win_id: int) -> CaptureState:
-        """Exclude the window; Windows before 10 2004 refuses 0x11, so try WDA_MONITOR then."""
+    def apply(self, win_id: int) -> CaptureStatus:
+        """Exclude the window; some Windows refuse 0x11, so try WDA_MONITOR then; read back."""
         if not self._api.set_affinity(win_id, WDA_EXCLUDEFROMCAPTURE):
             self._api.set_affinity(win_id, WDA_MONITOR)
-        affinity = self._api.get_affinity(win_id)
-        if affinity == WDA_EXCLUDEFROMCAPTURE:
-            return CaptureState(True, "Screen capture blocked (Windows)")
-        if affinity == WDA_MONITOR:
-            return CaptureState(True, "Screen capture shows a black window (older Windows)")
-        return CaptureState(False, "Screen capture could not be blocked (Windows)")
+        return windows_status(self._os, self._api.get_affinity(win_id))
 
 
 class MacCaptureBackend:
     """``NSWindow.sharingType = NSWindowSharingNone`` with a read-back."""
 
-    def __init__(self, api: ObjcWindowSharing) -> None:
+    def __init__(self, api: ObjcWindowSharing, os: OsInfo) -> None:
         """Use ``api`` for the Objective-C messages (the real runtime or a test fake)."""
         self._api = api
+        self._os = os
 
-    def apply(self, win_id: int) -> CaptureState:
+    def apply(self, win_id: int) -> CaptureStatus:
         """Set the sharing type of the NSWindow behind the view ``win_id`` and read it back."""
         window = self._api.window_of_view(win_id)
-        if window:
-            self._api.set_sharing_type(window, NS_WINDOW_SHARING_NONE)
-            if self._api.sharing_type(window) == NS_WINDOW_SHARING_NONE:
-                # Honest: ScreenCaptureKit on macOS 15 has been reported to ignore sharingType.
-                return CaptureState(True, "Screen capture blocked where macOS honours it (macOS)")
-        return CaptureState(False, "Screen capture could not be blocked (macOS)")
+        if not window:
+            return unavailable_status(self._os, "cocoa")
+        # Requested even where macOS ignores it: it costs nothing and older capture APIs obey it.
+        self._api.set_sharing_type(window, NS_WINDOW_SHARING_NONE)
+        reads_back_none = self._api.sharing_type(window) == NS_WINDOW_SHARING_NONE
+        return macos_status(self._os, reads_back_none=reads_back_none)
 
 
 class UnsupportedCaptureBackend:
     """A platform with no exclusion: always says so, never claims more."""
 
-    def __init__(self, text: str) -> None:
-        """Report ``text`` for every window."""
-        self._state = CaptureState(False, text)
+    def __init__(self, status: CaptureStatus) -> None:
+        """Report ``status`` for every window."""
+        self._status = status
 
-    def apply(self, win_id: int) -> CaptureState:
+    def apply(self, win_id: int) -> CaptureStatus:
         """Nothing can be done here; return the fixed limitation."""
-        return self._state
+        return self._status
 
 
-def backend_for_platform(platform_name: str) -> CaptureBackend:
+def backend_for_platform(platform_name: str, os: OsInfo | None = None) -> CaptureBackend:
     """The backend for a Qt platform plugin name (``QGuiApplication.platformName()``)."""
+    os = os or current_os()
     if platform_name == "windows" and sys.platform == "win32":
-        return WindowsCaptureBackend(_User32DisplayAffinity())
+        return WindowsCaptureBackend(_User32DisplayAffinity(), os)
     if platform_name == "cocoa" and sys.platform == "darwin":
         runtime = _ObjcRuntime.load()
         if runtime is not None:
-            return MacCaptureBackend(runtime)
-        return UnsupportedCaptureBackend("Screen capture could not be blocked (macOS)")
-    return UnsupportedCaptureBackend(limitation_text(platform_name))
-
-
-def limitation_text(platform_name: str) -> str:
-    """What to say on a platform that offers no capture exclusion."""
-    if platform_name == "xcb":
-        return "Screen capture cannot be blocked on this platform (X11)"
-    if platform_name.startswith("wayland"):
-        return "Screen capture not blocked: depends on the compositor (Wayland)"
-    if platform_name in {"offscreen", "minimal"}:
-        return "Screen capture not blocked: offscreen display (tests, no screen)"
-    return f"Screen capture cannot be blocked on this platform ({platform_name or 'unknown'})"
+            return MacCaptureBackend(runtime, os)
+    return UnsupportedCaptureBackend(unavailable_status(os, platform_name))
 
 
 class CaptureExclusion(QObject):
@@ -151,27 +139,53 @@ class CaptureExclusion(QObject):
 
     Install it as an application event filter. It reacts to a window being shown and to its
     native handle changing, so a window Qt recreates (full screen, flag changes) is covered again.
+    The state reported is the weakest over the live windows it has seen.
     """
 
-    status_changed = Signal(str)
+    status_changed = Signal(object)  # the new CaptureStatus
 
     def __init__(self, backend: CaptureBackend, parent: QObject | None = None) -> None:
         """Apply ``backend`` from now on; nothing is applied until windows appear."""
         super().__init__(parent)
         self._backend = backend
-        self._states: dict[int, CaptureState] = {}
-        self._status = ""
+        self._states: dict[int, CaptureStatus] = {}
+        self._status: CaptureStatus | None = None
+
+    def status(self) -> CaptureStatus | None:
+        """The weakest state over the live windows seen (None before the first window)."""
+        return self._status
 
     def status_text(self) -> str:
-        """The sentence for the status bar: the weakest state over the windows seen."""
-        return self._status
+        """The sentence for the status bar ("" before the first window)."""
+        return self._status.text if self._status is not None else ""
+
+    def probe(self) -> CaptureStatus:
+        """What a new top-level window of this process gets, weakened by the windows seen.
+
+        A hidden window's native handle is created (never shown), excluded and read back: the
+        state is known before any document is decrypted, for ``session_started`` and the
+        workstation's ``require_capture_exclusion``.
+        """
+        window = QWidget()
+        try:
+            handle = int(window.winId())  # creates the native window without showing it
+            probed = self._backend.apply(handle)
+        finally:
+            window.deleteLater()
+        result = weakest([probed, *self._states.values()])
+        assert result is not None
+        return result
 
     def apply_to(self, widget: QWidget) -> None:
         """Apply the exclusion to ``widget``'s native window now (it must be top-level)."""
         handle = int(widget.internalWinId() or 0)
         if not handle:
             return
-        self._states[handle] = self._backend.apply(handle)
+        key = _object_key(widget)
+        if key not in self._states:
+            # Forget a window once it is gone, so its state no longer weakens the report.
+            widget.destroyed.connect(lambda _obj=None, key=key: self._forget(key))
+        self._states[key] = self._backend.apply(handle)
         self._update_status()
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
@@ -182,16 +196,31 @@ class CaptureExclusion(QObject):
                 self.apply_to(watched)
         return False
 
-    def _update_status(self) -> None:
-        # A window that failed makes the whole statement weaker: report the first failure.
-        states = list(self._states.values())
-        failed = [state for state in states if not state.blocked]
-        if not states:
+    def _forget(self, key: int) -> None:
+        # A window may outlive this object (at shutdown): then there is no one left to tell.
+        if not shiboken6.isValid(self):
             return
-        text = failed[0].text if failed else states[-1].text
-        if text != self._status:
-            self._status = text
-            self.status_changed.emit(text)
+        if self._states.pop(key, None) is not None:
+            self._update_status()
+
+    def _update_status(self) -> None:
+        status = weakest(list(self._states.values()))
+        if status is None or status == self._status:
+            return
+        self._status = status
+        self.status_changed.emit(status)
+
+
+def session_capture_status(capture: CaptureExclusion | None) -> CaptureStatus:
+    """The state a session starts with: probed now, or "unavailable" when nothing applies it."""
+    if capture is None:
+        return unavailable_status(current_os(), "")
+    return capture.probe()
+
+
+def _object_key(widget: QWidget) -> int:
+    # The C++ object's address: stable for the widget's life (a Python id() is not).
+    return int(shiboken6.getCppPointer(widget)[0])
 
 
 def _surface_created(event: QEvent) -> bool:

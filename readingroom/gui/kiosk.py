@@ -21,9 +21,9 @@ from readingroom.config import WorkstationConfig
 from readingroom.errors import ReadingRoomError
 from readingroom.gui.capture_exclusion import CaptureExclusion
 from readingroom.gui.kiosk_guard import KioskGuard
-from readingroom.gui.review_folder import FolderListing, list_review_files
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
 from readingroom.gui.widgets.review_chooser import ReviewChooser
+from readingroom.review_folder import FolderListing, list_review_files
 from readingroom.trust import TrustStore
 
 

@@ -16,21 +16,22 @@ from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
+from readingroom.capture_state import CaptureStatus
 from readingroom.errors import AuditUnavailable, ExitCode, Expired, ReadingRoomError
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog
 from readingroom.gui.idle_monitor import IdleMonitor
 from readingroom.gui.kiosk_guard import KioskGuard
 from readingroom.gui.presence_monitor import PresenceMonitor
+from readingroom.gui.reader.reading_toolbar import ReadingToolbar
 from readingroom.gui.resources import action_icon
 from readingroom.gui.room_rules import RoomRules
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.gui.widgets.curtain import Curtain
 from readingroom.gui.widgets.curtain_stack import Cover, CurtainStack
-from readingroom.gui.widgets.reading_toolbar import ReadingToolbar
 from readingroom.reading_session import DeniedAction, EndReason
 
 if TYPE_CHECKING:
-    from readingroom.gui.document_reader import DocumentReader
+    from readingroom.gui.reader.document_reader import DocumentReader
 
 LIMIT_CHECK_MS = 60_000
 _GEOMETRY = "window/geometry"
@@ -56,6 +57,10 @@ _ENDED_TEXT = {
     EndReason.MAX_TIME: "The maximum reading time has been reached. The reading session has ended.",
     EndReason.IDLE: "The reading session has ended after a period of inactivity.",
     EndReason.CLOSED: "The reading session has ended.",
+    EndReason.CAPTURE_NOT_ENFORCED: (
+        "Screen capture is not blocked on this window, which this workstation requires. "
+        "The reading session has ended."
+    ),
 }
 
 
@@ -168,9 +173,23 @@ class ViewerWindow(QMainWindow):
         """The passphrase prompt of the current idle lock, if one is up."""
         return self._relock
 
-    def set_capture_status(self, text: str) -> None:
-        """Show what screen-capture protection is really in force on this machine."""
-        self._capture_label.setText(text)
+    def set_capture_status(self, status: CaptureStatus | None) -> None:
+        """Show what screen-capture protection is really in force on this machine.
+
+        Where the workstation requires capture exclusion, a state other than "enforced" ends
+        the session. This runs from the Show event (before the window reaches the screen) and
+        whenever a recreated native window reads back less, so no page is shown unprotected.
+        """
+        if status is None:
+            return
+        self._capture_label.setText(status.text)
+        self._capture_label.setToolTip(status.detail)
+        if self._bridge.session.ended:
+            return
+        self._bridge.record_capture(status)
+        if self._bridge.session.capture_required and not status.is_enforced():
+            # Before our own showEvent the page has never been on screen: no page time.
+            self.end_session(EndReason.CAPTURE_NOT_ENFORCED, flush=self._focus_given)
 
     def is_kiosk(self) -> bool:
         """True when the window is the kiosk's full-screen, unleavable reading window."""
@@ -203,7 +222,9 @@ class ViewerWindow(QMainWindow):
             if number:
                 view_menu.addSeparator()
             view_menu.addActions(group)
-        self._toolbar = ReadingToolbar(self._reader, self)
+        self._toolbar = ReadingToolbar(
+            self._reader.actions_, self._reader.view, self._reader.jump_to_page, self
+        )
         self.addToolBar(self._toolbar)
         if self._kiosk is not None:
             # A floating toolbar would be a window of its own, outside the kiosk's full screen;
@@ -306,12 +327,15 @@ class ViewerWindow(QMainWindow):
         if reason is not None:
             self.end_session(reason)
 
-    def end_session(self, reason: EndReason) -> None:
-        """Cover the page, stop the reader, record ``session_ended``; the window stays up."""
+    def end_session(self, reason: EndReason, *, flush: bool = True) -> None:
+        """Cover the page, stop the reader, record ``session_ended``; the window stays up.
+
+        ``flush=False`` records no time for the current page (it was never on screen).
+        """
         if self._bridge.session.ended:
             return
         self._stack.cover(Cover.ENDED, _ENDED_TEXT.get(reason, ""), closable=True)
-        self._stop_reading(flush=True)
+        self._stop_reading(flush=flush)
         self._bridge.end(reason)
 
     def _audit_failed(self) -> None:

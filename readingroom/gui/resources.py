@@ -1,60 +1,36 @@
-"""Finding ``resources/`` files (style sheets, icons) from a checkout, a wheel or a bundle."""
+"""The viewer's style sheets and icons, loaded from package data (``readingroom.resources``)."""
 
 from __future__ import annotations
 
-import sys
-from importlib import resources as importlib_resources
-from pathlib import Path
-
 from PySide6.QtGui import QIcon
+
+from readingroom.resources import resource
 
 APP_ICON = ("icons", "io.github.readingroom.ReadingRoom.svg")
 
 
-def _candidate_folders() -> list[Path]:
-    folders: list[Path] = []
-    # A PyInstaller bundle unpacks data files under sys._MEIPASS/resources.
-    bundle = getattr(sys, "_MEIPASS", None)
-    if isinstance(bundle, str):
-        folders.append(Path(bundle) / "resources")
-    # An installed package may ship them as package data (readingroom/resources).
-    package_root = importlib_resources.files("readingroom")
-    folders.append(Path(str(package_root)) / "resources")
-    # A source checkout: resources/ sits next to the readingroom package.
-    folders.append(Path(__file__).resolve().parents[2] / "resources")
-    return folders
-
-
-def resource_path(*parts: str) -> Path | None:
-    """The first existing ``resources/<parts>`` file, or None."""
-    for folder in _candidate_folders():
-        candidate = folder.joinpath(*parts)
-        if candidate.is_file():
-            return candidate
-    return None
-
-
 def load_style_sheet(name: str) -> str:
-    """The text of ``resources/styles/<name>.qss``, or "" when it is not installed.
+    """The text of ``resources/styles/<name>.qss``, or "" when it cannot be read.
 
     A missing style sheet only makes the viewer plainer; the curtain stays opaque without it.
     """
-    path = resource_path("styles", f"{name}.qss")
-    if path is None:
-        return ""
     try:
-        return path.read_text(encoding="utf-8")
+        return resource("styles", f"{name}.qss").read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):
         return ""
 
 
 def load_icon(*parts: str) -> QIcon:
-    """The icon in ``resources/<parts>``, or a null icon when it is not installed.
+    """The icon in ``resources/<parts>``, or a null icon when it is not there.
 
     A null icon is safe everywhere: a tool button without an icon shows its text instead.
     """
-    path = resource_path(*parts)
-    return QIcon(str(path)) if path is not None else QIcon()
+    entry = resource(*parts)
+    if not entry.is_file():
+        return QIcon()
+    # readingroom is always installed unpacked (wheel, editable install, the bundle's folder),
+    # so a package-data entry is a file Qt can open by its name; SVG icons are read lazily.
+    return QIcon(str(entry))
 
 
 def action_icon(name: str) -> QIcon:

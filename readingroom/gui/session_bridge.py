@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QObject, Signal, Slot
 
+from readingroom.capture_state import CaptureStatus
 from readingroom.errors import AuditUnavailable, ReadingRoomError
 from readingroom.reading_session import DeniedAction, EndReason, ReadingSession
 
@@ -66,6 +67,10 @@ class SessionBridge(QObject):
     def record_unlock_failed(self, error: ReadingRoomError) -> None:
         """Record a failed unlock after an idle lock (only the error's category is kept)."""
         self._guard(lambda: self._session.record_unlock_failed(error))
+
+    def record_capture(self, capture: CaptureStatus) -> None:
+        """Record a change of the screen-capture state during the session."""
+        self._guard(lambda: self._session.record_capture(capture))
 
     def limit_reached(self) -> EndReason | None:
         """Expiry or maximum length reached now, or None."""

@@ -24,17 +24,19 @@ from PySide6.QtWidgets import QMessageBox, QWidget
 
 from readingroom.age import X25519Identity
 from readingroom.audit import AuditLog, SessionContext
+from readingroom.capture_state import refuse_unless_enforced
 from readingroom.config import WorkstationConfig
 from readingroom.display_text import display_text
 from readingroom.errors import (
     AuditUnavailable,
     CannotUnlock,
+    CaptureNotEnforced,
     DamagedFile,
     PolicyRefused,
     ReadingRoomError,
 )
 from readingroom.fileio import read_input_file
-from readingroom.gui.capture_exclusion import CaptureExclusion
+from readingroom.gui.capture_exclusion import CaptureExclusion, session_capture_status
 from readingroom.gui.dialogs.notice_dialog import NoticeDialog, notice_text
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog, growing_delay
 from readingroom.gui.main_window import LIMIT_CHECK_MS, ViewerWindow
@@ -143,6 +145,13 @@ class ViewerLauncher(QObject):
         try:
             self._audit = AuditLog.open(self._config.audit_dir, config=self._config)
             self._context = self._audit.new_session(reader=None)
+            # Before anything is decrypted or asked for (recorded as unlock_failed if refused).
+            refuse_unless_enforced(
+                session_capture_status(self._capture),
+                self._config,
+                audit=self._audit,
+                session=self._context,
+            )
             self._trust = TrustStore.load(self._config.trust_store)
             self._data = read_input_file(
                 self._request.path, what="review file", limit=MAX_REVIEW_FILE
@@ -264,8 +273,8 @@ class ViewerLauncher(QObject):
             opened, self._audit, self._config, context=self._context, clock=self._tuning.clock
         )
         try:
-            session.start()
-        except AuditUnavailable as error:
+            session.start(capture=session_capture_status(self._capture))
+        except (AuditUnavailable, CaptureNotEnforced) as error:
             self._fail(error)
             return
         self._session = session
@@ -310,7 +319,7 @@ class ViewerLauncher(QObject):
             return
         # Imported here: the reading surface pulls in PyMuPDF and the render worker, which the
         # unlock and notice steps do not need.
-        from readingroom.gui.document_reader import DocumentReader  # noqa: PLC0415
+        from readingroom.gui.reader.document_reader import DocumentReader  # noqa: PLC0415
 
         reader = DocumentReader(self._opened.pdf, watermark)
         # The stricter of the file's policy and the workstation's idle_minutes_max.
@@ -339,7 +348,7 @@ class ViewerLauncher(QObject):
         window.activateWindow()
         self.window_shown.emit()
         if self._capture is not None:
-            window.set_capture_status(self._capture.status_text())
+            window.set_capture_status(self._capture.status())
         window.check_limits()
 
     def _relock_dialog(self, parent: QWidget) -> UnlockDialog:

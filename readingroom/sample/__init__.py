@@ -1,4 +1,4 @@
-"""The bundled, fictional Serious Case Review, built from its source in ``resources/sample/``.
+"""The bundled, fictional Serious Case Review, built from ``readingroom/resources/sample/``.
 
 Modules: ``source`` (finding and reading the source, the people and their placeholders),
 ``markup`` (the tiny markup and the chronology table to HTML), ``layout`` (Story layout until

@@ -1,4 +1,4 @@
-"""Build the bundled, fictional Serious Case Review PDF from its source in ``resources/sample/``.
+"""Build the bundled, fictional Serious Case Review PDF from ``readingroom/resources/sample/``.
 
 The source is text: ``review.txt`` (a tiny markup, described in the sample's README.md),
 ``chronology.csv`` (the long table), ``people.csv`` (placeholder codes such as ``SW1`` with a role

@@ -3,26 +3,19 @@
 from __future__ import annotations
 
 import csv
-import importlib.resources
 import io
 import re
 from dataclasses import dataclass
-from pathlib import Path
+from importlib.resources.abc import Traversable
 
 from readingroom.errors import InputFileError
+from readingroom.resources import resource
 from readingroom.sample.constants import PERSON
 
 
-def sample_source_dir() -> Path:
-    """Return the folder holding the sample's source files.
-
-    The packaging step copies ``resources/sample`` into ``readingroom/data/sample`` so that a
-    wheel or a frozen bundle carries it; in a source checkout it is only found at the top level.
-    """
-    packaged = importlib.resources.files("readingroom") / "data" / "sample"
-    if packaged.is_dir():
-        return Path(str(packaged))
-    return Path(__file__).resolve().parents[2] / "resources" / "sample"
+def sample_source_dir() -> Traversable:
+    """Return the folder holding the sample's source files (package data)."""
+    return resource("sample")
 
 
 @dataclass(frozen=True)
@@ -45,11 +38,10 @@ class Person:
 
 
 def read_text(name: str) -> str:
-    path = sample_source_dir() / name
     try:
-        return path.read_text(encoding="utf-8")
+        return (sample_source_dir() / name).read_text(encoding="utf-8")
     except OSError as exc:
-        raise InputFileError(f"The sample document source {path} cannot be read.") from exc
+        raise InputFileError(f"The sample document source {name} cannot be read.") from exc
 
 
 def read_csv(name: str) -> list[dict[str, str]]:

@@ -6,9 +6,11 @@ import re
 
 import pytest
 
+from readingroom.cli import main
 from readingroom.errors import BadSessionCode, UsageError
 from readingroom.session_code import (
     ALPHABET,
+    EXAMPLE_SESSION_CODE,
     format_session_code,
     new_session_code,
     normalise_session_code,
@@ -50,3 +52,13 @@ def test_every_single_substitution_and_adjacent_swap_is_caught() -> None:
 def test_malformed_codes_are_usage_errors(text: str) -> None:
     with pytest.raises(UsageError):
         normalise_session_code(text)
+
+
+def test_the_example_code_in_help_and_messages_is_itself_valid(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert normalise_session_code(EXAMPLE_SESSION_CODE) == EXAMPLE_SESSION_CODE
+    assert EXAMPLE_SESSION_CODE in BadSessionCode.message
+    with pytest.raises(SystemExit):
+        main(["trace", "--help"])
+    assert EXAMPLE_SESSION_CODE in capsys.readouterr().out

@@ -89,6 +89,7 @@ def test_a_session_records_its_life_in_order(rr_home: Path, log: AuditLog) -> No
     assert code == session.session_code
     session.record_page_viewed(0, 1.25, 12.5)
     session.record_search("budget")
+    session.record_search("review", hits=3)
     session.record_denied(DeniedAction.COPY)
     session.record_denied(DeniedAction.EXTERNAL_LINK, kind="uri")
     session.record_focus(lost=True)
@@ -106,6 +107,7 @@ def test_a_session_records_its_life_in_order(rr_home: Path, log: AuditLog) -> No
         "session_started",
         "page_viewed",
         "search",
+        "search",
         "denied_action",
         "denied_action",
         "focus_lost",
@@ -118,9 +120,17 @@ def test_a_session_records_its_life_in_order(rr_home: Path, log: AuditLog) -> No
     assert started["details"]["code"] == code
     assert started["reader"] == READER.id
     assert started["signature_hash"] == session.context.signature_hash
+    # Who and what, for the auditor (the log is restricted: docs/audit-log.md).
+    details = started["details"]
+    assert details["reader_name"] == READER.name
+    assert details["organisation"] == READER.organisation
+    assert details["title"] == "Serious Case Review: Child A"
+    assert details["classification"] == "OFFICIAL-SENSITIVE"
+    assert details["pages"] == 3
     assert records[1]["details"] == {"page": 1, "zoom_milli": 1250, "seconds_milli": 12500}
     assert records[2]["details"] == {"query": "budget"}
-    assert records[4]["details"] == {"action": "external link", "kind": "uri"}
+    assert records[3]["details"] == {"query": "review", "hits": 3}
+    assert records[5]["details"] == {"action": "external link", "kind": "uri"}
     assert records[-1]["details"]["reason"] == "closed"
     assert records[-1]["details"]["seconds_milli"] == 60000
 
@@ -174,11 +184,10 @@ def test_unlock_failures_are_recorded_by_category(rr_home: Path, log: AuditLog) 
     record_unlock_failed(
         log, AgeNoMatch(reason="wrong passphrase or not for this reader"), session=context
     )
-    record_unlock_failed(log, Expired(reason="expired"), session=context)
-    reasons = [
-        r["details"]["reason"] for r in _events(rr_home / "audit") if r["event"] == "unlock_failed"
-    ]
-    assert reasons == ["wrong passphrase", "expired"]
+    record_unlock_failed(log, Expired(reason="expired"), session=context, file="old.rrf")
+    details = [r["details"] for r in _events(rr_home / "audit") if r["event"] == "unlock_failed"]
+    assert [d["reason"] for d in details] == ["wrong passphrase", "expired"]
+    assert "file" not in details[0] and details[1]["file"] == "old.rrf"
 
 
 @pytest.mark.parametrize(

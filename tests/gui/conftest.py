@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.reader.document_reader import DocumentReader
 from readingroom.watermark import DEFAULT_WATERMARK_TEMPLATE, WatermarkSpec, build_watermark
 from tests.gui.sample_pdf import build_test_pdf
 from tests.gui.test_session_fixtures import Sealed, Viewer, write_sealed

@@ -14,10 +14,10 @@ from pytestqt.qtbot import QtBot
 from readingroom.config import load_config
 from readingroom.gui.kiosk import ReadingRoomKiosk
 from readingroom.gui.main_window import KIOSK_CLOSE_TEXT, ViewerWindow
-from readingroom.gui.review_folder import DAMAGED_TEXT, NO_FOLDER_TEXT
 from readingroom.gui.viewer_launcher import ViewerTuning, ViewRequest
 from readingroom.gui.widgets.review_chooser import CHOOSER_TITLE
 from readingroom.passphrases import PassphraseSource
+from readingroom.review_folder import DAMAGED_TEXT, NO_FOLDER_TEXT
 from tests.factories import PASSPHRASE
 from tests.gui.sample_pdf import CANARY
 from tests.gui.test_session_fixtures import (

@@ -10,8 +10,8 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
+from readingroom.gui.reader.page_view import FIT_PAGE, FIT_WIDTH
 from readingroom.gui.viewer_launcher import LAYOUT_FILE_NAME
-from readingroom.gui.widgets.page_view import FIT_PAGE, FIT_WIDTH
 from tests.gui.sample_pdf import CANARY
 from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer
 

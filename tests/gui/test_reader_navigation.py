@@ -9,7 +9,7 @@ from PySide6.QtGui import QWheelEvent
 from PySide6.QtWidgets import QApplication
 from pytestqt.qtbot import QtBot
 
-from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.reader.document_reader import DocumentReader
 from readingroom.gui.rendering.page_cache import RenderKey
 from tests.gui.sample_pdf import PAGE_COUNT
 

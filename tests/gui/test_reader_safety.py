@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 from pytestqt.qtbot import QtBot
 
-from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.reader.document_reader import DocumentReader
 from readingroom.gui.rendering.page_images import HighlightRect, PageSamples, render_page_image
 from readingroom.watermark import WatermarkSpec
 from tests.gui.sample_pdf import CANARY, SEARCH_WORD

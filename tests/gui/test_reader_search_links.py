@@ -10,7 +10,7 @@ from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QDesktopServices
 from pytestqt.qtbot import QtBot
 
-from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.reader.document_reader import DocumentReader
 from tests.gui.sample_pdf import (
     EXTERNAL_LINK_RECT,
     INTERNAL_LINK_RECT,

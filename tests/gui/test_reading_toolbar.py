@@ -11,10 +11,10 @@ from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication, QToolButton
 from pytestqt.qtbot import QtBot
 
-from readingroom.gui.document_reader import DocumentReader
-from readingroom.gui.widgets.page_layout import next_zoom_step
-from readingroom.gui.widgets.reading_toolbar import ReadingToolbar
-from readingroom.gui.widgets.zoom_button import percent_text
+from readingroom.gui.reader.document_reader import DocumentReader
+from readingroom.gui.reader.reading_toolbar import ReadingToolbar
+from readingroom.gui.reader.zoom_button import percent_text
+from readingroom.viewing.page_layout import next_zoom_step
 from tests.gui.sample_pdf import CANARY, PAGE_COUNT
 from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, write_sealed
 
@@ -22,7 +22,7 @@ from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, write_seale
 @pytest.fixture
 def toolbar(qtbot: QtBot, make_reader: Callable[..., DocumentReader]) -> Iterator[ReadingToolbar]:
     reader = make_reader()
-    bar = ReadingToolbar(reader)
+    bar = ReadingToolbar(reader.actions_, reader.view, reader.jump_to_page)
     qtbot.addWidget(bar)
     bar.show()
     bar.activateWindow()

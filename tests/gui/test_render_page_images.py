@@ -9,7 +9,7 @@ import pytest
 from PySide6.QtGui import QImage
 from pytestqt.qtbot import QtBot
 
-from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.reader.document_reader import DocumentReader
 from readingroom.gui.rendering.page_images import BAND_HEIGHT_PT, render_page_image
 from readingroom.watermark import WatermarkSpec
 from tests.gui.sample_pdf import PAGE_COUNT

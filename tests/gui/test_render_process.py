@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.reader.document_reader import DocumentReader
 from readingroom.gui.rendering.page_images import PageSamples, render_page_image
 from readingroom.gui.rendering.renderer_client import RendererClient
 from readingroom.watermark import WatermarkSpec

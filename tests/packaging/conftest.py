@@ -11,7 +11,7 @@ import pytest
 REPO_ROOT = Path(__file__).resolve().parents[2]
 PACKAGING = REPO_ROOT / "packaging"
 LINUX = PACKAGING / "linux"
-ICONS = REPO_ROOT / "resources" / "icons"
+ICONS = REPO_ROOT / "readingroom" / "resources" / "icons"
 APP_ID = "io.github.readingroom.ReadingRoom"
 MIME_TYPE = "application/vnd.readingroom.review"
 MIME_ICON = "application-vnd.readingroom.review"

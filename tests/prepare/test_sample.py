@@ -11,14 +11,16 @@ import pytest
 
 from readingroom.prepare import PrepareOptions, load_names_csv, prepare_pdf
 
-NAMES_CSV = Path(__file__).resolve().parents[2] / "resources" / "sample" / "names.csv"
+NAMES_CSV = (
+    Path(__file__).resolve().parents[2] / "readingroom" / "resources" / "sample" / "names.csv"
+)
 
 
 def test_sample_draft_prepares_verified() -> None:
     # The sample and its names file are written by another part of the project; until both
     # exist in the checkout this test has nothing to run against.
     if not NAMES_CSV.exists():
-        pytest.skip("resources/sample/names.csv is not in this checkout yet")
+        pytest.skip("readingroom/resources/sample/names.csv is not in this checkout yet")
     sample = importlib.import_module("readingroom.sample")
     draft: bytes = sample.build_sample_pdf(with_real_names=True)
     names = load_names_csv(NAMES_CSV)

@@ -11,7 +11,7 @@ import pytest
 
 from readingroom.audit import scan_log
 from readingroom.config import load_config
-from readingroom.gui.document_reader import RESIDENT_MEMORY_CAP_MB
+from readingroom.gui.reader.document_reader import RESIDENT_MEMORY_CAP_MB
 from tests.audit.helpers import all_records
 from tests.factories import PASSPHRASE, seal_fixture
 from tests.robustness.conftest import IsolatedEnv

@@ -177,7 +177,8 @@ def _resign(data: bytes, body: bytes, publisher: PublisherKey) -> bytes:
     """The review file with ``body`` in place of its own, correctly signed by ``publisher``."""
     header, _ = _split_review(data)
     lines = header.split(b"\n")
-    lines[3] = b"body: %d" % len(body)
+    body_line = next(i for i, line in enumerate(lines) if line.startswith(b"body: "))
+    lines[body_line] = b"body: %d" % len(body)
     signed = b"\n".join(lines) + body
     signature = publisher.sign(_signed_message(memoryview(signed)))
     return signed + SIGNATURE_PREFIX + base64.b64encode(signature) + b"\n"

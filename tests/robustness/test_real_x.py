@@ -107,6 +107,8 @@ def test_the_real_window_refuses_copy_print_menus_and_drags_and_shows_the_sessio
         audit_dir = load_config(isolated_env.rr_home).audit_dir
         started = next(r for r in all_records(audit_dir) if r["event"] == "session_started")
         code = str(started["details"]["code"])  # type: ignore[index]
+        # X11 cannot exclude a window from capture, and the record says so.
+        assert started["details"]["capture"]["state"] == "unavailable"  # type: ignore[index]
         rule = None
         deadline = time.monotonic() + 30
         while rule is None and time.monotonic() < deadline:

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from readingroom.display_text import display_text
-from readingroom.gui.review_folder import FolderListing
+from readingroom.review_folder import FolderListing
 
 CHOOSER_TITLE = "Reading room \u2014 insert or choose a review file"
 

@@ -2,19 +2,32 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from collections.abc import Callable
+from dataclasses import dataclass
 
 from PySide6.QtCore import QObject
 from PySide6.QtGui import QAction, QKeySequence
 
+from readingroom.gui.reader.page_view import PageView
 from readingroom.gui.resources import action_icon
 
-if TYPE_CHECKING:
-    from readingroom.gui.document_reader import DocumentReader
+
+@dataclass(frozen=True)
+class ReaderCommands:
+    """What the actions call beyond the page view: the reader's history, search and panel."""
+
+    jump_to_page: Callable[[int], None]
+    page_count: Callable[[], int]
+    go_back: Callable[[], None]
+    go_forward: Callable[[], None]
+    open_search: Callable[[], None]
+    next_hit: Callable[[], None]
+    previous_hit: Callable[[], None]
+    show_side_panel: Callable[[bool], None]
 
 
 class ReaderActions(QObject):
-    """Creates and owns the actions; each one calls a method of the :class:`DocumentReader`.
+    """Creates and owns the actions; each one calls the page view or one of the commands.
 
     The view itself handles the plain navigation keys (PgUp/PgDn, Space, Home/End, arrows) so
     that a focused text field keeps them; the actions carry the modified shortcuts. ``go_to``
@@ -24,25 +37,23 @@ class ReaderActions(QObject):
     Every text, tooltip and icon here is the viewer's own, never the document's.
     """
 
-    def __init__(self, reader: DocumentReader) -> None:
-        """Build every action, parented to ``reader``."""
-        super().__init__(reader)
-        self._reader = reader
-        view = reader.view
+    def __init__(self, view: PageView, commands: ReaderCommands, parent: QObject) -> None:
+        """Build every action, acting on ``view`` and ``commands``, parented to ``parent``."""
+        super().__init__(parent)
         self.previous_page = self._make("Previous page", view.previous_page, icon="previous-page")
         self.next_page = self._make("Next page", view.next_page, icon="next-page")
         self.first_page = self._make(
-            "First page", lambda: reader.jump_to_page(0), "Ctrl+Home", icon="first-page"
+            "First page", lambda: commands.jump_to_page(0), "Ctrl+Home", icon="first-page"
         )
         self.last_page = self._make(
             "Last page",
-            lambda: reader.jump_to_page(reader.page_count() - 1),
+            lambda: commands.jump_to_page(commands.page_count() - 1),
             "Ctrl+End",
             icon="last-page",
         )
         self.go_to = self._make("Go to page…", None, "Ctrl+G")
-        self.back = self._make("Back", reader.go_back, "Alt+Left", icon="back")
-        self.forward = self._make("Forward", reader.go_forward, "Alt+Right", icon="forward")
+        self.back = self._make("Back", commands.go_back, "Alt+Left", icon="back")
+        self.forward = self._make("Forward", commands.go_forward, "Alt+Right", icon="forward")
         self.zoom_in = self._make(
             "Zoom in", view.zoom_in, QKeySequence.StandardKey.ZoomIn, icon="zoom-in"
         )
@@ -58,13 +69,13 @@ class ReaderActions(QObject):
         self.continuous.setCheckable(True)
         self.continuous.setChecked(True)
         self.continuous.toggled.connect(view.set_continuous)
-        self.find = self._make("Find…", reader.open_search, "Ctrl+F", icon="find")
-        self.find_next = self._make("Find next", reader.next_hit, "F3")
-        self.find_previous = self._make("Find previous", reader.previous_hit, "Shift+F3")
+        self.find = self._make("Find…", commands.open_search, "Ctrl+F", icon="find")
+        self.find_next = self._make("Find next", commands.next_hit, "F3")
+        self.find_previous = self._make("Find previous", commands.previous_hit, "Shift+F3")
         self.side_panel = self._make("Side panel", None, "F7", icon="side-panel")
         self.side_panel.setCheckable(True)
         self.side_panel.setChecked(True)
-        self.side_panel.toggled.connect(reader.side_panel.setVisible)
+        self.side_panel.toggled.connect(commands.show_side_panel)
         for action in self.all():
             _describe(action)
 

@@ -8,14 +8,13 @@ document: the file lives in the reader's folder, outside the audit log's protect
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from dataclasses import dataclass
 
 from PySide6.QtCore import QByteArray, QSettings
+from PySide6.QtGui import QAction
+from PySide6.QtWidgets import QSplitter, QTabWidget, QWidget
 
-from readingroom.gui.widgets.page_view import FIT_PAGE, FIT_WIDTH
-
-if TYPE_CHECKING:
-    from readingroom.gui.document_reader import DocumentReader
+from readingroom.gui.reader.page_view import FIT_PAGE, FIT_WIDTH, PageView
 
 SIDE_PANEL_VISIBLE = "reader/side_panel_visible"
 SIDE_PANEL_TAB = "reader/side_panel_tab"
@@ -31,14 +30,27 @@ def _as_bool(value: object) -> bool:
     return bool(value)
 
 
-def save_reader_layout(reader: DocumentReader, settings: QSettings) -> None:
-    """Write ``reader``'s panel layout and view mode to ``settings``."""
-    tab = "outline" if reader.side_panel.currentWidget() is reader.outline else "pages"
-    settings.setValue(SIDE_PANEL_VISIBLE, reader.actions_.side_panel.isChecked())
+@dataclass(frozen=True)
+class ReaderPanels:
+    """The parts of a reader whose layout is kept: handed over by the reader that owns them."""
+
+    side_panel: QTabWidget
+    pages_tab: QWidget
+    outline_tab: QWidget
+    splitter: QSplitter
+    side_panel_action: QAction
+    continuous_action: QAction
+    view: PageView
+
+
+def save_reader_layout(panels: ReaderPanels, settings: QSettings) -> None:
+    """Write the panel layout and view mode of ``panels`` to ``settings``."""
+    tab = "outline" if panels.side_panel.currentWidget() is panels.outline_tab else "pages"
+    settings.setValue(SIDE_PANEL_VISIBLE, panels.side_panel_action.isChecked())
     settings.setValue(SIDE_PANEL_TAB, tab)
-    settings.setValue(SPLITTER, reader.splitter.saveState())
-    settings.setValue(CONTINUOUS, reader.view.is_continuous())
-    mode = reader.view.zoom_mode()
+    settings.setValue(SPLITTER, panels.splitter.saveState())
+    settings.setValue(CONTINUOUS, panels.view.is_continuous())
+    mode = panels.view.zoom_mode()
     # A custom zoom was chosen for one document's pages; only the fit modes carry over.
     if mode in (FIT_WIDTH, FIT_PAGE):
         settings.setValue(ZOOM_MODE, mode)
@@ -46,27 +58,30 @@ def save_reader_layout(reader: DocumentReader, settings: QSettings) -> None:
         settings.remove(ZOOM_MODE)
 
 
-def restore_reader_layout(reader: DocumentReader, settings: QSettings) -> None:
+def restore_reader_layout(panels: ReaderPanels, settings: QSettings) -> None:
     """Apply what :func:`save_reader_layout` wrote; a missing or odd value is left at default.
 
     The file is the reader's own to edit, so every value is checked rather than trusted.
     """
     visible = settings.value(SIDE_PANEL_VISIBLE)
     if visible is not None:
-        reader.actions_.side_panel.setChecked(_as_bool(visible))
+        panels.side_panel_action.setChecked(_as_bool(visible))
     # The search tab is never restored: its results belong to one document's session.
-    if settings.value(SIDE_PANEL_TAB) == "outline" and reader.side_panel.isTabEnabled(1):
-        reader.side_panel.setCurrentWidget(reader.outline)
+    outline_index = panels.side_panel.indexOf(panels.outline_tab)
+    if settings.value(SIDE_PANEL_TAB) == "outline" and panels.side_panel.isTabEnabled(
+        outline_index
+    ):
+        panels.side_panel.setCurrentWidget(panels.outline_tab)
     else:
-        reader.side_panel.setCurrentWidget(reader.thumbnails)
+        panels.side_panel.setCurrentWidget(panels.pages_tab)
     state = settings.value(SPLITTER)
     if isinstance(state, QByteArray | bytes):
-        reader.splitter.restoreState(QByteArray(state))
+        panels.splitter.restoreState(QByteArray(state))
     continuous = settings.value(CONTINUOUS)
     if continuous is not None:
-        reader.actions_.continuous.setChecked(_as_bool(continuous))
+        panels.continuous_action.setChecked(_as_bool(continuous))
     mode = settings.value(ZOOM_MODE)
     if mode == FIT_PAGE:
-        reader.view.fit_page()
+        panels.view.fit_page()
     elif mode == FIT_WIDTH:
-        reader.view.fit_width()
+        panels.view.fit_width()

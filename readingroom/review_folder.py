@@ -11,6 +11,7 @@ viewer because only the viewer lists folders.)
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 
 from readingroom.display_text import display_text
@@ -40,10 +41,23 @@ class ReviewEntry:
     publisher: str  # a sentence about who signed it, sanitised
     trusted: bool
     openable: bool  # False for a damaged or unreadable file: choosing it cannot succeed
+    # The public, signed facts of the header (None in files sealed before they existed):
+    label: str | None = None  # sanitised
+    not_after: datetime | None = None
+    period: str | None = None  # "expired" or "not yet valid" at listing time, from the header
 
     def summary(self) -> str:
         """One line for the list: the file name and what its header says."""
         return f"{self.name} \u2014 {self.publisher}"
+
+    def public_facts(self) -> str:
+        """The label, the expiry and the period state, for the chooser or the unlock dialog."""
+        parts = [self.label or "(no label)"]
+        if self.not_after is not None:
+            parts.append(f"readable until {self.not_after:%d %b %Y %H:%M} UTC")
+        if self.period is not None:
+            parts.append(self.period.upper())
+        return " \u2014 ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -55,8 +69,13 @@ class FolderListing:
     problem: str | None = None
 
 
-def list_review_files(folder: Path | None, trust: TrustStore) -> FolderListing:
+def list_review_files(
+    folder: Path | None, trust: TrustStore, *, now: datetime | None = None
+) -> FolderListing:
     """List ``folder``'s review files, sorted by name, with their public header checked.
+
+    ``now`` (default: the clock) decides which files the listing marks expired or not yet
+    valid; opening still checks the manifest's reading period, which is authoritative.
 
     Never raises for a problem with the folder or one file: the listing says what is wrong, so
     the chooser can show it and offer Refresh (the folder may be a drive not yet inserted).
@@ -85,8 +104,9 @@ def list_review_files(folder: Path | None, trust: TrustStore) -> FolderListing:
             f"The review folder {shown_folder} cannot be read. "
             "Ask the workstation administrator to check it.",
         )
+    moment = now or datetime.now(UTC)
     entries = tuple(
-        _entry(path, trust)
+        _entry(path, trust, moment)
         for path in sorted(candidates, key=lambda path: (path.name.casefold(), path.name))
         if path.is_file()
     )
@@ -100,7 +120,7 @@ def list_review_files(folder: Path | None, trust: TrustStore) -> FolderListing:
     return FolderListing(folder, entries)
 
 
-def _entry(path: Path, trust: TrustStore) -> ReviewEntry:
+def _entry(path: Path, trust: TrustStore, now: datetime) -> ReviewEntry:
     name = display_text(path.name, max_chars=MAX_NAME_CHARS) or "(unnamed file)"
     damaged = ReviewEntry(path, name, DAMAGED_TEXT, False, False)
     try:
@@ -113,10 +133,15 @@ def _entry(path: Path, trust: TrustStore) -> ReviewEntry:
         return damaged
     if not info.signature_valid:
         return damaged
+    label = display_text(info.label, max_chars=MAX_NAME_CHARS) if info.label else None
     known = trust.get(info.publisher_fingerprint)
     if known is None:
         fingerprint = short_fingerprint(info.publisher_fingerprint)
-        text = f"publisher {fingerprint}, not trusted on this workstation"
-        return ReviewEntry(path, name, text, False, True)
-    publisher = display_text(known.name, max_chars=MAX_NAME_CHARS) or "unnamed publisher"
-    return ReviewEntry(path, name, f"from {publisher} (trusted)", True, True)
+        text, trusted = f"publisher {fingerprint}, not trusted on this workstation", False
+    else:
+        publisher = display_text(known.name, max_chars=MAX_NAME_CHARS) or "unnamed publisher"
+        text, trusted = f"from {publisher} (trusted)", True
+    return ReviewEntry(
+        path, name, text, trusted, True,
+        label=label, not_after=info.not_after, period=info.period_state(now),
+    )  # fmt: skip

@@ -9,7 +9,17 @@ from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
 
-from readingroom.gui.reader_layout import restore_reader_layout, save_reader_layout
+from readingroom.gui.reader.outline_panel import OutlinePanel
+from readingroom.gui.reader.page_view import PageView
+from readingroom.gui.reader.reader_actions import ReaderActions, ReaderCommands
+from readingroom.gui.reader.reader_layout import (
+    ReaderPanels,
+    restore_reader_layout,
+    save_reader_layout,
+)
+from readingroom.gui.reader.search_bar import SearchBar
+from readingroom.gui.reader.search_results_list import SearchResultsList
+from readingroom.gui.reader.thumbnails_panel import ThumbnailsPanel
 from readingroom.gui.rendering.document_model import LinkArea
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
@@ -20,13 +30,7 @@ from readingroom.gui.rendering.render_worker import (
     RenderFunction,
     RenderWorker,
 )
-from readingroom.gui.widgets.navigation_history import NavigationHistory, Place
-from readingroom.gui.widgets.outline_panel import OutlinePanel
-from readingroom.gui.widgets.page_view import PageView
-from readingroom.gui.widgets.reader_actions import ReaderActions
-from readingroom.gui.widgets.search_bar import SearchBar
-from readingroom.gui.widgets.search_results_list import SearchResultsList
-from readingroom.gui.widgets.thumbnails_panel import ThumbnailsPanel
+from readingroom.viewing.navigation_history import NavigationHistory, Place
 from readingroom.watermark import WatermarkSpec
 
 __all__ = ["RENDER_HANG_SECONDS", "RESIDENT_MEMORY_CAP_MB", "DocumentReader"]
@@ -111,12 +115,33 @@ class DocumentReader(QWidget):
         self.side_panel.addTab(self.search_results, "Search")
         self.side_panel.setTabEnabled(1, self.outline.entry_count() > 0)
         self.search_bar.hide()
-        self.actions_ = ReaderActions(self)
+        self.actions_ = ReaderActions(self.view, self._commands(), self)
         self._build_layout()
+        self._panels = ReaderPanels(
+            side_panel=self.side_panel,
+            pages_tab=self.thumbnails,
+            outline_tab=self.outline,
+            splitter=self.splitter,
+            side_panel_action=self.actions_.side_panel,
+            continuous_action=self.actions_.continuous,
+            view=self.view,
+        )
         self._connect()
         self._page_started = clock()
         self.setFocusProxy(self.view)
         self.view.schedule_requests()
+
+    def _commands(self) -> ReaderCommands:
+        return ReaderCommands(
+            jump_to_page=self.jump_to_page,
+            page_count=self.page_count,
+            go_back=self.go_back,
+            go_forward=self.go_forward,
+            open_search=self.open_search,
+            next_hit=self.next_hit,
+            previous_hit=self.previous_hit,
+            show_side_panel=self.side_panel.setVisible,
+        )
 
     def _build_layout(self) -> None:
         right = QWidget(self)
@@ -199,11 +224,11 @@ class DocumentReader(QWidget):
 
     def save_layout(self, settings: QSettings) -> None:
         """Write the side panel, its tab, the splitter, continuous and fit mode to ``settings``."""
-        save_reader_layout(self, settings)
+        save_reader_layout(self._panels, settings)
 
     def restore_layout(self, settings: QSettings) -> None:
         """Apply what :meth:`save_layout` wrote; anything missing or malformed is left as is."""
-        restore_reader_layout(self, settings)
+        restore_reader_layout(self._panels, settings)
 
     # Navigation with history.
 

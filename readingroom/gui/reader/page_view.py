@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 from readingroom.gui.rendering.document_model import LinkArea
 from readingroom.gui.rendering.page_cache import DEFAULT_PAGE_CACHE_BYTES, PageCache, RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect
-from readingroom.gui.widgets.page_layout import (
+from readingroom.viewing.page_layout import (
     MAX_ZOOM,
     MIN_FIT_ZOOM,
     PAGE_GAP,
@@ -87,6 +87,10 @@ class PageView(QAbstractScrollArea):
     def current_page(self) -> int:
         """The page occupying most of the viewport."""
         return self._current
+
+    def page_count(self) -> int:
+        """Number of pages."""
+        return self.layout_.page_count
 
     def zoom(self) -> float:
         """Logical pixels per PDF point."""
