@@ -7,7 +7,7 @@ from pathlib import Path
 from readingroom.errors import ExitCode
 from readingroom.review_file import signature_hash_of
 from readingroom.revocation import KIND_DOCUMENT, KIND_FILE, KIND_READER, parse_list
-from tests.cli.test_publisher_cli import Run, seal_args
+from tests.cli.conftest import Run, seal_args
 
 
 def test_revoke_builds_a_growing_signed_list(workspace: Path, run: Run) -> None:
