@@ -281,18 +281,6 @@ def read_list_for_update(path: Path, key: PublisherKey) -> RevocationList:
     return current
 
 
-def file_signature_hash(data: bytes) -> str:
-    """The SHA-256 of a review file's signature: how a list names one sealed file.
-
-    Raises:
-        DamagedFile: not a review file with a signature line.
-    """
-    # Imported here: review_file imports the policy layer, which does not need revocations.
-    from readingroom.review_file import signature_hash_of  # noqa: PLC0415
-
-    return signature_hash_of(data)
-
-
 def _message(signed: bytes) -> bytes:
     return SIGNATURE_CONTEXT + hashlib.sha256(signed).digest()
 

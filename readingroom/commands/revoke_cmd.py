@@ -12,12 +12,12 @@ from readingroom.errors import UsageError
 from readingroom.fileio import read_input_file, write_atomically
 from readingroom.keys import is_protected, load_publisher_key
 from readingroom.passphrases import add_passphrase_options, read_passphrase, source_from_args
+from readingroom.review_file import signature_hash
 from readingroom.revocation import (
     KIND_DOCUMENT,
     KIND_FILE,
     KIND_READER,
     MAX_TEXT,
-    file_signature_hash,
     new_revocation,
     read_list_for_update,
     sign_list,
@@ -82,7 +82,7 @@ def _key_passphrase(args: argparse.Namespace) -> bytes | None:
 
 def _entry_of(args: argparse.Namespace) -> tuple[str, str]:
     if args.file is not None:
-        return KIND_FILE, file_signature_hash(read_input_file(args.file, what="review file"))
+        return KIND_FILE, signature_hash(read_input_file(args.file, what="review file"))
     text = (args.document or args.reader or "").strip()
     if not text or len(text) > MAX_TEXT:
         raise UsageError("Give the document id or reader id to revoke.")

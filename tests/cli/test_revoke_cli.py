@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from readingroom.errors import ExitCode
-from readingroom.review_file import signature_hash_of
+from readingroom.review_file import signature_hash
 from readingroom.revocation import KIND_DOCUMENT, KIND_FILE, KIND_READER, parse_list
 from tests.cli.conftest import Run, seal_args
 
@@ -30,7 +30,7 @@ def test_revoke_builds_a_growing_signed_list(workspace: Path, run: Run) -> None:
     assert parsed.version == 3
     assert [(e.kind, e.value) for e in parsed.entries] == [
         (KIND_DOCUMENT, "doc-7"),
-        (KIND_FILE, signature_hash_of((ws / "doc.rrf").read_bytes())),
+        (KIND_FILE, signature_hash((ws / "doc.rrf").read_bytes())),
         (KIND_READER, "alex@example.gov.uk"),
     ]
     assert parsed.entries[0].reason == "sealed in error"

@@ -6,6 +6,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from readingroom.gui.review_folder import list_review_files
+
 from readingroom.policy import Policy
 from tests.factories import READER, seal_fixture
 

@@ -9,7 +9,7 @@ import pytest
 
 from readingroom.errors import ExitCode, Revoked
 from readingroom.keys import PublisherKey
-from readingroom.review_file import signature_hash_of
+from readingroom.review_file import signature_hash
 from readingroom.revocation import (
     KIND_DOCUMENT,
     KIND_FILE,
@@ -92,7 +92,7 @@ def test_the_workstation_refuses_a_revoked_file(
     folder = tmp_path / "revocations"
     folder.mkdir()
     fingerprint = sealed.publisher.public_key().fingerprint
-    file_hash = signature_hash_of(sealed.data)
+    file_hash = signature_hash(sealed.data)
     for kind, value in [
         (KIND_DOCUMENT, sealed.manifest.document_id),
         (KIND_FILE, file_hash),
