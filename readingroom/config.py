@@ -84,6 +84,9 @@ class WorkstationConfig:
     # Refuse to open documents unless the OS enforces screen-capture exclusion (see
     # readingroom.capture_state): meaningful on Windows 10 2004+, refuses everything elsewhere.
     require_capture_exclusion: bool = False
+    # The central audit database (a libpq DSN, no password in it: use ~/.pgpass or a client
+    # certificate) that `readingroom audit ship` sends this workstation's records to.
+    ship_to: str | None = None
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -143,6 +146,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "checkpoint_every_minutes",
         "revocation_dir",
         "require_capture_exclusion",
+        "ship_to",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -192,7 +196,15 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         checkpoint_every_minutes=positive_int("checkpoint_every_minutes", 10) or 10,
         revocation_dir=path_value("revocation_dir", None),
         require_capture_exclusion=bool_value("require_capture_exclusion"),
+        ship_to=_text_value(values, "ship_to", source),
     )
+
+
+def _text_value(values: dict[str, Any], key: str, source: Path | None) -> str | None:
+    raw = values.get(key)
+    if raw is not None and (not isinstance(raw, str) or not raw.strip()):
+        raise ConfigurationError(f"Setting {key} in {source} must be text.")
+    return raw
 
 
 def _refuse_unsafe(path: Path) -> None:

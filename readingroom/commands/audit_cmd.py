@@ -21,6 +21,7 @@ from readingroom.audit.report_model import DEFAULT_MIN_SECONDS, build_report
 from readingroom.audit.sessions import Filters, summarise_log
 from readingroom.audit.signing import fingerprint, load_or_create_audit_key, public_key_bytes
 from readingroom.audit.verify import scan_log
+from readingroom.commands import fleet_cmd
 from readingroom.config import load_config
 from readingroom.errors import AuditTampered, InputFileError, UsageError
 from readingroom.fileio import check_output_path, write_atomically
@@ -82,6 +83,8 @@ def register(subparsers: Any) -> None:
 
     key = actions.add_parser("key", help="show the workstation audit key's fingerprint")
     key.set_defaults(run=run_key)
+
+    fleet_cmd.register_audit_actions(actions)
 
 
 def _logdir(args: argparse.Namespace) -> Path:

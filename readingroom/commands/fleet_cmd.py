@@ -1,0 +1,74 @@
+"""``readingroom audit ship`` and ``audit central init|verify``: the central audit trail.
+
+psycopg is imported only inside the handlers (through ``readingroom.fleet``), so the viewer's
+bundle without the ``fleet`` extra still runs every other command.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import sys
+from pathlib import Path
+from typing import Any
+
+from readingroom.config import load_config
+from readingroom.errors import ConfigurationError, UsageError
+
+
+def register_audit_actions(actions: Any) -> None:
+    """Add ``ship`` and ``central`` to the ``audit`` command's actions."""
+    ship = actions.add_parser(
+        "ship", help="copy this workstation's audit records to the central database"
+    )
+    ship.add_argument("logdir", nargs="?", type=Path, help="the log folder (default: config)")
+    ship.add_argument("--to", metavar="DSN", help="the central database (default: ship_to)")
+    ship.add_argument("--batch", type=int, default=5000, help="records per transaction")
+    ship.set_defaults(run=run_ship)
+
+    central = actions.add_parser("central", help="the central audit database")
+    central_actions = central.add_subparsers(title="actions", metavar="ACTION", required=True)
+    init = central_actions.add_parser("init", help="create or upgrade the central schema")
+    init.add_argument("--dsn", required=True, help="the central database (an owner's login)")
+    init.set_defaults(run=run_central_init)
+
+
+def require_fleet() -> None:
+    """Fail with one line when the ``fleet`` extra (psycopg) is not installed."""
+    if importlib.util.find_spec("psycopg") is None:
+        raise ConfigurationError(
+            "The central audit database needs the fleet extra: pip install 'readingroom[fleet]'."
+        )
+
+
+def run_ship(args: argparse.Namespace) -> int:
+    """Ship what the central database does not have yet; one line either way."""
+    require_fleet()
+    from readingroom.fleet.ship import ship_log  # noqa: PLC0415 - optional dependency
+
+    config = load_config()
+    dsn = args.to or config.ship_to
+    if not dsn:
+        raise UsageError("Give --to DSN, or set ship_to in the configuration.")
+    if args.batch <= 0:
+        raise UsageError("--batch must be a positive number.")
+    directory: Path = args.logdir or config.audit_dir
+    result = ship_log(directory, dsn, workstation=config.workstation_name, batch=args.batch)
+    sys.stdout.write(
+        f"Shipped {result.shipped:,} records of log {result.log_id}; "
+        f"the central copy ends at seq {result.last_seq:,}.\n"
+    )
+    return 0
+
+
+def run_central_init(args: argparse.Namespace) -> int:
+    """Apply the schema migrations not yet applied."""
+    require_fleet()
+    from readingroom.fleet.database import init_schema  # noqa: PLC0415 - optional dependency
+
+    applied = init_schema(args.dsn)
+    if applied:
+        sys.stdout.write(f"Applied {', '.join(applied)}.\n")
+    else:
+        sys.stdout.write("The central schema is up to date.\n")
+    return 0
