@@ -38,6 +38,7 @@ def register(subparsers: Any) -> None:
     verify.add_argument("logdir", nargs="?", type=Path, help="the log folder (default: config)")
     verify.add_argument("--checkpoint", type=Path, help="an exported checkpoint to check against")
     verify.add_argument("--key-fingerprint", help="the audit key fingerprint you trust")
+    verify.add_argument("--against", metavar="DSN", help="the central database this log shipped to")
     verify.set_defaults(run=run_verify)
 
     report = actions.add_parser(
@@ -118,6 +119,8 @@ def run_verify(args: argparse.Namespace) -> int:
         line += f", no checkpoint yet (audit key {scan.fingerprint})"
     if scan.checked_against is not None:
         line += f", matches exported checkpoint seq {scan.checked_against.seq:,}"
+    if args.against:
+        line += ", " + fleet_cmd.check_against(directory, scan, args.against)
     sys.stdout.write(line + "\n")
     return 0
 

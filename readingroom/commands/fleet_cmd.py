@@ -12,8 +12,9 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from readingroom.audit.verify import ScanResult
 from readingroom.config import load_config
-from readingroom.errors import ConfigurationError, UsageError
+from readingroom.errors import AuditTampered, ConfigurationError, UsageError
 
 
 def register_audit_actions(actions: Any) -> None:
@@ -31,6 +32,12 @@ def register_audit_actions(actions: Any) -> None:
     init = central_actions.add_parser("init", help="create or upgrade the central schema")
     init.add_argument("--dsn", required=True, help="the central database (an owner's login)")
     init.set_defaults(run=run_central_init)
+    verify = central_actions.add_parser(
+        "verify", help="check every workstation's chain, checkpoints and gaps in the database"
+    )
+    verify.add_argument("--dsn", required=True, help="the central database (an auditor's login)")
+    verify.add_argument("--workers", type=int, help="processes (default: one per core)")
+    verify.set_defaults(run=run_central_verify)
 
 
 def require_fleet() -> None:
@@ -72,3 +79,36 @@ def run_central_init(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write("The central schema is up to date.\n")
     return 0
+
+
+def run_central_verify(args: argparse.Namespace) -> int:
+    """One line per workstation log; exit 8 when any log has a problem."""
+    require_fleet()
+    from readingroom.fleet.central_verify import verify_central  # noqa: PLC0415
+
+    if args.workers is not None and args.workers <= 0:
+        raise UsageError("--workers must be a positive number.")
+    verdicts = verify_central(args.dsn, workers=args.workers)
+    bad = 0
+    for verdict in verdicts:
+        state = "intact" if not verdict.problems else f"{len(verdict.problems)} problem(s)"
+        sys.stdout.write(
+            f"{verdict.name} (log {verdict.log_id}, key {verdict.fingerprint}): "
+            f"{verdict.records:,} records, {verdict.checkpoints:,} checkpoints, {state}\n"
+        )
+        for problem in verdict.problems:
+            sys.stdout.write(f"  {problem}\n")
+        bad += bool(verdict.problems)
+    total = sum(verdict.records for verdict in verdicts)
+    sys.stdout.write(f"{len(verdicts)} logs, {total:,} records, {bad} with problems.\n")
+    if bad:
+        raise AuditTampered(f"The central audit trail does not verify: {bad} log(s) with problems.")
+    return 0
+
+
+def check_against(directory: Path, scan: ScanResult, dsn: str) -> str:
+    """``audit verify --against DSN``: compare the verified local log with its central copy."""
+    require_fleet()
+    from readingroom.fleet.against import check_against_central  # noqa: PLC0415
+
+    return check_against_central(directory, scan, dsn)

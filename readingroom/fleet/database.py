@@ -9,18 +9,19 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from importlib import resources
+from typing import Any
 
 import psycopg
 
 from readingroom.errors import AuditTampered, CentralUnavailable, UsageError
 
 CONNECT_TIMEOUT_SECONDS = 10
+# Rows are tuples of what the columns hold; each query's caller knows its columns.
+Connection = psycopg.Connection[tuple[Any, ...]]
 
 
 @contextmanager
-def connect(
-    dsn: str, *, autocommit: bool = False
-) -> Iterator[psycopg.Connection[tuple[object, ...]]]:
+def connect(dsn: str, *, autocommit: bool = False) -> Iterator[Connection]:
     """A connection to ``dsn``; any database failure inside becomes :class:`CentralUnavailable`.
 
     Raises:

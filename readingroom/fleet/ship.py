@@ -17,13 +17,14 @@ import hmac
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import psycopg
 
 from readingroom.audit.checkpoints import checkpoint_from_details
 from readingroom.audit.records import GENESIS, body_seq, parse_body, split_line
 from readingroom.errors import AuditTampered
-from readingroom.fleet.database import connect
+from readingroom.fleet.database import Connection, connect
 from readingroom.fleet.local_log import LogHeader, iter_lines, read_header
 
 DEFAULT_BATCH = 5000
@@ -88,9 +89,7 @@ def ship_log(
     return ShipResult(header.log_id, shipped, last_seq)
 
 
-def _register(
-    connection: psycopg.Connection[tuple[object, ...]], header: LogHeader, name: str
-) -> None:
+def _register(connection: Connection, header: LogHeader, name: str) -> None:
     """Register the log on first contact; later, its audit key must be the registered one."""
     with connection.transaction():
         connection.execute(
@@ -111,9 +110,7 @@ def _register(
         )
 
 
-def _central_head(
-    connection: psycopg.Connection[tuple[object, ...]], log_id: str
-) -> tuple[int, bytes]:
+def _central_head(connection: Connection, log_id: str) -> tuple[int, bytes]:
     """The last seq the database holds for this log (-1: none) and its chain hash."""
     row = connection.execute(
         "SELECT seq, line FROM readingroom.records WHERE log_id = %s ORDER BY seq DESC LIMIT 1",
@@ -134,7 +131,7 @@ def _central_head(
 def _match_shipped(
     lines: Iterator[bytes],
     last_seq: int,
-    connection: psycopg.Connection[tuple[object, ...]],
+    connection: Connection,
     log_id: str,
 ) -> str | None:
     """Advance ``lines`` past ``last_seq``; why the local log disagrees with the central one."""
@@ -179,7 +176,7 @@ def _verified(
 
 
 def _send(
-    connection: psycopg.Connection[tuple[object, ...]],
+    connection: Connection,
     log_id: str,
     rows: list[tuple[int, bytes, bytes]],
 ) -> int:
@@ -197,7 +194,7 @@ def _send(
 
 
 def _send_overlapping(
-    connection: psycopg.Connection[tuple[object, ...]],
+    connection: Connection,
     log_id: str,
     rows: list[tuple[int, bytes, bytes]],
     checkpoints: list[tuple[str, int, str, str, str]],
@@ -250,7 +247,7 @@ def _checkpoints(
 
 
 def _insert_checkpoints(
-    cursor: psycopg.Cursor[tuple[object, ...]], checkpoints: list[tuple[str, int, str, str, str]]
+    cursor: psycopg.Cursor[tuple[Any, ...]], checkpoints: list[tuple[str, int, str, str, str]]
 ) -> None:
     if checkpoints:
         cursor.executemany(

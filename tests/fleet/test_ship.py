@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -126,3 +127,41 @@ def test_a_database_that_is_down_leaves_the_records_waiting(
     result = ship_log(logdir, shipper_dsn, workstation="room-1")
     assert result.shipped == len(before)
     assert [line for _, _, line in central_rows(central)] == before
+
+
+def test_the_database_restarted_mid_ship_loses_and_duplicates_nothing(
+    rr_home: Path, pg_cluster: Cluster, shipper_dsn: str, central: str
+) -> None:
+    logdir = rr_home / "log"
+    write_sessions(logdir, 400)
+    lines = local_lines(logdir)
+
+    def restart_after_two_batches(shipped: int, _last_seq: int) -> None:
+        if shipped == 100:
+            pg_cluster.stop("immediate")  # a crash: whatever was in flight is gone
+            pg_cluster.start()
+
+    with pytest.raises(CentralUnavailable):
+        ship_log(logdir, shipper_dsn, workstation="room-1", batch=50,
+                 progress=restart_after_two_batches)  # fmt: skip
+    assert [seq for _, seq, _ in central_rows(central)] == list(range(100))
+    result = ship_log(logdir, shipper_dsn, workstation="room-1", batch=50)
+    assert result.shipped == len(lines) - 100
+    assert [line for _, _, line in central_rows(central)] == lines
+
+
+def test_two_shippers_at_once_send_each_record_once(
+    rr_home: Path, shipper_dsn: str, central: str
+) -> None:
+    logdir = rr_home / "log"
+    write_sessions(logdir, 3000)
+    lines = local_lines(logdir)
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        results = list(
+            pool.map(
+                lambda _: ship_log(logdir, shipper_dsn, workstation="room-1", batch=100),
+                range(2),
+            )
+        )
+    assert sum(result.shipped for result in results) == len(lines)
+    assert [line for _, _, line in central_rows(central)] == lines
