@@ -68,6 +68,9 @@ def register(subparsers: Any) -> None:
         f"{DEFAULT_MIN_SECONDS:g})",
     )  # fmt: skip
     report.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    report.add_argument(
+        "--dsn", help="report across every workstation in this central database, not one log"
+    )
     report.set_defaults(run=run_report)
 
     checkpoint = actions.add_parser("checkpoint", help="export the latest signed checkpoint")
@@ -137,12 +140,13 @@ def _since(text: str | None) -> datetime | None:
 
 def run_report(args: argparse.Namespace) -> int:
     """Print or write the report; a log that does not verify still reports, with the alarm."""
-    directory = _logdir(args)
     if not 0 <= args.min_seconds <= 24 * 3600:
         raise UsageError("--min-seconds must be between 0 and 86400.")
-    summary = summarise_log(directory)
     filters = Filters(reader=args.reader, document=args.document, since=_since(args.since))
-    report = build_report(summary, filters, min_seconds=args.min_seconds)
+    if args.dsn:
+        report = fleet_cmd.central_report(args.dsn, filters, min_seconds=args.min_seconds)
+    else:
+        report = build_report(summarise_log(_logdir(args)), filters, min_seconds=args.min_seconds)
     renderers = {
         "csv": render_csv,
         "csv-views": render_csv_views,
@@ -156,7 +160,7 @@ def run_report(args: argparse.Namespace) -> int:
         write_atomically(args.output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
-    return 0 if summary.scan.problem is None else AuditTampered.exit_code
+    return 0 if report.verified else AuditTampered.exit_code
 
 
 def run_checkpoint(args: argparse.Namespace) -> int:

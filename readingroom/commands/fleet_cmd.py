@@ -7,11 +7,14 @@ bundle without the ``fleet`` extra still runs every other command.
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
 
+from readingroom.audit.report_model import Report, build_report
+from readingroom.audit.sessions import Filters
 from readingroom.audit.verify import ScanResult
 from readingroom.config import load_config
 from readingroom.errors import AuditTampered, ConfigurationError, UsageError
@@ -112,3 +115,16 @@ def check_against(directory: Path, scan: ScanResult, dsn: str) -> str:
     from readingroom.fleet.against import check_against_central  # noqa: PLC0415
 
     return check_against_central(directory, scan, dsn)
+
+
+def central_report(dsn: str, filters: Filters, *, min_seconds: float) -> Report:
+    """``audit report --dsn``: the report's model built from every workstation's records."""
+    require_fleet()
+    from readingroom.fleet.central_report import (  # noqa: PLC0415
+        central_summary,
+        describe_central,
+    )
+
+    summary, verdicts = central_summary(dsn)
+    report = build_report(summary, filters, min_seconds=min_seconds)
+    return dataclasses.replace(report, verification=describe_central(verdicts))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -28,7 +29,7 @@ def two_rooms(rr_home: Path, run: Run, shipper_dsn: str) -> tuple[Path, Path]:
     for name in ("room-a", "room-b"):
         home = rr_home / name
         home.mkdir()
-        (home / "config.toml").write_text(f'workstation_name = "{name}"\n')
+        (home / "workstation.toml").write_text(f'workstation_name = "{name}"\n')
         from readingroom.config import load_config  # noqa: PLC0415
 
         write_sessions(home / "log", 150, config=load_config(home))
@@ -117,3 +118,24 @@ def test_central_init_is_repeatable_and_errors_are_one_line(
     code, _, err = run("audit", "ship", "--to", "host=/nonexistent dbname=x", rr_home / "log")
     assert code == 7
     assert err.count("\n") == 1 and "cannot be reached" in err and "nonexistent" not in err
+
+
+def test_report_across_every_workstation(
+    two_rooms: tuple[Path, Path], run: Run, central: str
+) -> None:
+    local_sessions = 0
+    for logdir in two_rooms:
+        code, out, err = run("audit", "report", logdir, "--format", "json")
+        assert code == 0, err
+        local_sessions += len(json.loads(out)["sessions"])
+    code, out, err = run("audit", "report", "--dsn", central, "--format", "json",
+                         "--document", "DOC-7")  # fmt: skip
+    assert code == 0, err
+    report = json.loads(out)
+    assert len(report["sessions"]) == local_sessions > 0
+    assert {s["workstation"] for s in report["sessions"]} == {"room-a", "room-b"}
+    code, out, _ = run("audit", "report", "--dsn", central)
+    assert code == 0 and "from 2 workstation logs in the central database" in out
+    as_superuser(central, "DELETE FROM readingroom.records WHERE seq = 30")
+    code, out, _ = run("audit", "report", "--dsn", central)
+    assert code == 8 and "DOES NOT VERIFY" in out and "gap: records 30 are missing" in out

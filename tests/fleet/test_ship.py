@@ -154,12 +154,12 @@ def test_two_shippers_at_once_send_each_record_once(
     rr_home: Path, shipper_dsn: str, central: str
 ) -> None:
     logdir = rr_home / "log"
-    write_sessions(logdir, 3000)
+    write_sessions(logdir, 1200)
     lines = local_lines(logdir)
     with ThreadPoolExecutor(max_workers=2) as pool:
         results = list(
             pool.map(
-                lambda _: ship_log(logdir, shipper_dsn, workstation="room-1", batch=100),
+                lambda _: ship_log(logdir, shipper_dsn, workstation="room-1", batch=40),
                 range(2),
             )
         )
