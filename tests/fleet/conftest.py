@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 # The CLI run in-process (the same fixture as the CLI tests).
-from tests.cli.conftest import run  # noqa: F401
+from tests.cli.conftest import run, workspace  # noqa: F401
 
 REQUIRE_POSTGRES = "READINGROOM_REQUIRE_POSTGRES"
 _databases = itertools.count(1)
