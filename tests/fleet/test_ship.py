@@ -10,7 +10,7 @@ import pytest
 from readingroom.audit.storage import list_segments
 from readingroom.errors import AuditTampered, CentralUnavailable
 from tests.audit.helpers import write_sessions
-from tests.fleet.conftest import Cluster
+from tests.fleet.pgcluster import Cluster
 
 psycopg = pytest.importorskip("psycopg")
 
