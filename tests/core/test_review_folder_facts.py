@@ -5,9 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from readingroom.gui.review_folder import list_review_files
-
 from readingroom.policy import Policy
+from readingroom.review_folder import list_review_files
 from tests.factories import READER, seal_fixture
 
 SEALED_AT = datetime(2026, 12, 3, 10, 0, tzinfo=UTC)
