@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
-import importlib.util
 import sys
 from pathlib import Path
 from typing import Any
@@ -45,10 +44,12 @@ def register_audit_actions(actions: Any) -> None:
 
 def require_fleet() -> None:
     """Fail with one line when the ``fleet`` extra (psycopg) is not installed."""
-    if importlib.util.find_spec("psycopg") is None:
+    try:
+        import psycopg  # noqa: F401, PLC0415 - only to see whether it is installed
+    except ImportError as exc:
         raise ConfigurationError(
             "The central audit database needs the fleet extra: pip install 'readingroom[fleet]'."
-        )
+        ) from exc
 
 
 def run_ship(args: argparse.Namespace) -> int:
