@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -c 'import sys; sys.exit("Python 3.11 or newer is needed" if sys.version_info < (3, 11) else 0)'
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test,publish]'
+	$(BIN)/python -m pip install --quiet -e '.[test,publish,fleet]'
 	touch $(STAMP)
 
 install: $(STAMP)
@@ -37,7 +37,7 @@ test: lint typecheck pytest
 # The inner loop: lint, types and the quick tests (no slow robustness runs, no real X server).
 check: lint typecheck
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow and not xserver" \
-		tests/core tests/audit tests/cli tests/prepare tests/gui
+		tests/core tests/audit tests/cli tests/prepare tests/gui tests/fleet
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py

@@ -33,6 +33,7 @@ COMMAND_MODULES = (
     "readingroom.commands.audit_cmd",
     "readingroom.commands.trace_cmd",
     "readingroom.commands.revoke_cmd",
+    "readingroom.commands.revocations_cmd",
 )
 
 

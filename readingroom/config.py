@@ -98,6 +98,9 @@ class WorkstationConfig:
     allow_unprotected_reader_keys: bool = False
     # Refuse to show a document whose renderer process could not be sandboxed (Linux seccomp).
     require_sandbox: bool = False
+    # The central audit database (a libpq DSN, no password in it: use ~/.pgpass or a client
+    # certificate) that `readingroom audit ship` sends this workstation's records to.
+    ship_to: str | None = None
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -170,6 +173,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "audit_service_user",
         "allow_unprotected_reader_keys",
         "require_sandbox",
+        "ship_to",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -226,4 +230,12 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         audit_service_user=service_user.strip(),
         allow_unprotected_reader_keys=bool_value("allow_unprotected_reader_keys"),
         require_sandbox=bool_value("require_sandbox"),
+        ship_to=_text_value(values, "ship_to", source),
     )
+
+
+def _text_value(values: dict[str, Any], key: str, source: Path | None) -> str | None:
+    raw = values.get(key)
+    if raw is not None and (not isinstance(raw, str) or not raw.strip()):
+        raise ConfigurationError(f"Setting {key} in {source} must be text.")
+    return raw

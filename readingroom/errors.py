@@ -212,6 +212,16 @@ class AuditTampered(ReadingRoomError):
     exit_code = ExitCode.AUDIT_TAMPERED
 
 
+class CentralUnavailable(ReadingRoomError):
+    """The central audit database cannot be reached or used; local records wait, untouched."""
+
+    message = (
+        "The central audit database cannot be reached. Nothing was lost: the records wait in "
+        "the local log and are shipped next time."
+    )
+    exit_code = ExitCode.AUDIT_UNAVAILABLE
+
+
 class NotVerified(ReadingRoomError):
     """A prepared document failed its own verification; nothing was written."""
 

@@ -33,6 +33,7 @@ from readingroom.audit.signing import fingerprint, load_or_create_audit_key, pub
 from readingroom.audit.state import LogState, load_state
 from readingroom.audit.storage import list_segments
 from readingroom.audit.verify import scan_log
+from readingroom.commands import fleet_cmd
 from readingroom.config import load_config
 from readingroom.errors import AuditTampered, AuditUnavailable, InputFileError, UsageError
 from readingroom.fileio import check_output_path, write_atomically
@@ -49,6 +50,7 @@ def register(subparsers: Any) -> None:
     verify.add_argument("logdir", nargs="?", type=Path, help="the log folder (default: config)")
     verify.add_argument("--checkpoint", type=Path, help="an exported checkpoint to check against")
     verify.add_argument("--key-fingerprint", help="the audit key fingerprint you trust")
+    verify.add_argument("--against", metavar="DSN", help="the central database this log shipped to")
     verify.set_defaults(run=run_verify)
 
     report = actions.add_parser(
@@ -78,6 +80,9 @@ def register(subparsers: Any) -> None:
         f"{DEFAULT_MIN_SECONDS:g})",
     )  # fmt: skip
     report.add_argument("--output", type=Path, help="write to this file instead of stdout")
+    report.add_argument(
+        "--dsn", help="report across every workstation in this central database, not one log"
+    )
     report.set_defaults(run=run_report)
 
     checkpoint = actions.add_parser("checkpoint", help="export the latest signed checkpoint")
@@ -100,6 +105,7 @@ def register(subparsers: Any) -> None:
         "--socket", type=Path, help="listen here (default: audit_socket; systemd passes its own)"
     )
     serve.set_defaults(run=run_serve)
+    fleet_cmd.register_audit_actions(actions)
 
 
 def _logdir(args: argparse.Namespace) -> Path:
@@ -141,6 +147,8 @@ def run_verify(args: argparse.Namespace) -> int:
         line += f", no checkpoint yet (audit key {scan.fingerprint})"
     if scan.checked_against is not None:
         line += f", matches exported checkpoint seq {scan.checked_against.seq:,}"
+    if args.against:
+        line += ", " + fleet_cmd.check_against(directory, scan, args.against)
     sys.stdout.write(line + "\n")
     return 0
 
@@ -168,12 +176,13 @@ def _since(text: str | None) -> datetime | None:
 
 def run_report(args: argparse.Namespace) -> int:
     """Print or write the report; a log that does not verify still reports, with the alarm."""
-    directory = _logdir(args)
     if not 0 <= args.min_seconds <= 24 * 3600:
         raise UsageError("--min-seconds must be between 0 and 86400.")
-    summary = summarise_log(directory)
     filters = Filters(reader=args.reader, document=args.document, since=_since(args.since))
-    report = build_report(summary, filters, min_seconds=args.min_seconds)
+    if args.dsn:
+        report = fleet_cmd.central_report(args.dsn, filters, min_seconds=args.min_seconds)
+    else:
+        report = build_report(summarise_log(_logdir(args)), filters, min_seconds=args.min_seconds)
     renderers = {
         "csv": render_csv,
         "csv-views": render_csv_views,
@@ -187,7 +196,7 @@ def run_report(args: argparse.Namespace) -> int:
         write_atomically(args.output, text.encode("utf-8"))
     else:
         sys.stdout.write(text)
-    return 0 if summary.scan.problem is None else AuditTampered.exit_code
+    return 0 if report.verified else AuditTampered.exit_code
 
 
 def run_checkpoint(args: argparse.Namespace) -> int:
