@@ -148,7 +148,9 @@ def run_verify(args: argparse.Namespace) -> int:
     if scan.checked_against is not None:
         line += f", matches exported checkpoint seq {scan.checked_against.seq:,}"
     if args.against:
-        line += ", " + fleet_cmd.check_against(directory, scan, args.against)
+        line += ", " + fleet_cmd.check_against(
+            directory, scan, args.against, workstation=load_config().workstation_name
+        )
     sys.stdout.write(line + "\n")
     return 0
 

@@ -110,12 +110,12 @@ def run_central_verify(args: argparse.Namespace) -> int:
     return 0
 
 
-def check_against(directory: Path, scan: ScanResult, dsn: str) -> str:
+def check_against(directory: Path, scan: ScanResult, dsn: str, *, workstation: str) -> str:
     """``audit verify --against DSN``: compare the verified local log with its central copy."""
     require_fleet()
     from readingroom.fleet.against import check_against_central  # noqa: PLC0415
 
-    return check_against_central(directory, scan, dsn)
+    return check_against_central(directory, scan, dsn, workstation=workstation)
 
 
 def central_report(dsn: str, filters: Filters, *, min_seconds: float) -> Report:

@@ -16,10 +16,12 @@ from readingroom.fleet.database import connect
 from readingroom.fleet.local_log import iter_lines
 
 
-def check_against_central(directory: Path, scan: ScanResult, dsn: str) -> str:
+def check_against_central(directory: Path, scan: ScanResult, dsn: str, *, workstation: str) -> str:
     """One line saying how the local log compares; AuditTampered when it was altered.
 
-    ``scan`` is the local log's own verification (already passed).
+    ``scan`` is the local log's own verification (already passed). ``workstation`` is this
+    workstation's configured name: a log shipped under it, or under this log's audit key, that is
+    not this log means the log started over (even with a new audit key).
 
     Raises:
         AuditTampered: truncated, rewritten or restarted after shipping.
@@ -31,15 +33,16 @@ def check_against_central(directory: Path, scan: ScanResult, dsn: str) -> str:
             (scan.log_id,),
         ).fetchone()
         others = connection.execute(
-            "SELECT log_id FROM readingroom.workstations WHERE fingerprint = %s AND log_id <> %s",
-            (scan.fingerprint, scan.log_id),
+            "SELECT log_id FROM readingroom.workstations "
+            "WHERE (fingerprint = %s OR name = %s) AND log_id <> %s",
+            (scan.fingerprint, workstation, scan.log_id),
         ).fetchall()
     if row is None:
         if others:
             raise AuditTampered(
-                "The audit log does not match the central copy: this workstation's audit key "
-                f"shipped {len(others)} other log(s) and never this one (restarted after "
-                "shipping; an acknowledged restart also shows here)."
+                "The audit log does not match the central copy: this workstation (its name or "
+                f"audit key) shipped {len(others)} other log(s) and never this one (restarted "
+                "after shipping; an acknowledged restart also shows here)."
             )
         return "nothing shipped to the central database yet"
     last_seq, central_line = row

@@ -7,6 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from readingroom.audit.signing import audit_key_path
+from readingroom.audit.state import STATE_NAME
 from readingroom.audit.storage import list_segments
 from tests.audit.helpers import write_sessions
 from tests.cli.conftest import Run
@@ -96,8 +98,11 @@ def test_verify_against_the_central_copy(
     segment.write_bytes(b"".join(lines[:-10]))
     code, _, err = run("audit", "verify", logdir, "--against", central)
     assert code == 8 and "truncated after shipping" in err
-    # Restarted: a brand-new log with the same audit key.
+    # Restarted: a brand-new log. The workstation itself refuses to start over while its state
+    # file remembers the old log; a reader who deleted that too is caught by the central copy.
     segment.unlink()
+    (logdir.parent / STATE_NAME).unlink()
+    audit_key_path(logdir.parent).unlink()
     write_sessions(logdir, 20, config=_config_of(logdir))
     code, _, err = run("audit", "verify", logdir, "--against", central)
     assert code == 8 and "restarted after shipping" in err
