@@ -5,15 +5,20 @@ photograph of any quarter of a page leads back to one audit session (``readingro
 --image``). This module owns what a mark says and where the codes go; it draws nothing.
 
 Why QR: zxing-cpp's QR detector is its most tolerant of rotation, perspective and blur (three
-large finder patterns locate the code in a cluttered photo), and level H error correction recovers
-30 % of damaged modules, which is what the glyphs of the text printed over a code cost. A 25 x 25
-symbol (version 2) holds the payload in alphanumeric mode with level H.
+large finder patterns locate the code in a cluttered photo, at any angle), and Reed-Solomon error
+correction at level Q recovers 25 % of damaged modules, which is what the glyphs of the text
+printed over a code cost. The payload fits the smallest symbol (21 x 21, version 1) in
+alphanumeric mode at level Q, so each module can be large for its page area. Data Matrix needs a
+quiet L-shaped finder that text over it breaks; Aztec's single bull's-eye is less tolerant of
+the text's clutter in zxing-cpp's detector.
 
-Why yellow: the codes are printed in a pale yellow that is multiplied into the page, so black text
-stays black and its luminance (what a reader and an OCR engine see) hardly changes, while the
-decoder looks at "yellowness" (red and green above blue), where the black text and the white paper
-both vanish and only the code remains. A greyscale photograph loses the mark; the printed session
-code in the band and the tiles is still there for the auditor to read.
+Why pale yellow: the codes are multiplied into the page, so black text stays black, and the
+yellow's luminance is close to the paper's: a reader, and Tesseract (which thresholds each colour
+channel separately, so it sees the blue one too), read the text as before. benchmarks/bench_trace.py
+measures that and the decode rate; the blue level below is the darkest that keeps Tesseract's
+accuracy within 2 points. The decoder looks at "yellowness" relative to brightness, where black
+text and white paper both vanish and only the code remains. A greyscale photograph loses the
+mark; the printed session code in the band and the tiles is still there to read.
 
 The payload is ``RR<version>:`` and the session code's nine characters: never the reader's
 identity, which the audit log alone maps the code to.
@@ -31,15 +36,16 @@ from readingroom.session_code import normalise_session_code
 
 MARK_FORMAT_VERSION = 1
 _PREFIX = f"RR{MARK_FORMAT_VERSION}:"
-# Sizes in PDF points. A 3 pt module is 3 screen pixels at 100 % zoom and still about 3.5
-# pixels of a phone photograph of the whole page, the least a decoder needs after blur and JPEG.
-MODULE_PT = 3.0
-QUIET_MODULES = 2
-SYMBOL_MODULES = 25
+EC_LEVEL = "Q"
+# Sizes in PDF points. A 4 pt module is still about 4.7 pixels of a phone photo of the whole
+# page: JPEG keeps colour at half resolution, and the decoder needs two colour pixels a module.
+MODULE_PT = 4.0
+QUIET_MODULES = 1
+SYMBOL_MODULES = 21
 MARK_SIDE_PT = (SYMBOL_MODULES + 2 * QUIET_MODULES) * MODULE_PT
-# The multiplied colour of a dark module: pale enough that Tesseract's binarisation treats it as
-# paper (luminance ~ 225 of 255), yellow enough to survive JPEG's halved colour resolution.
-MARK_RGB = (255, 236, 120)
+# The multiplied colour of a dark module: pale enough that Tesseract's per-channel thresholds
+# treat it as paper (bench_trace.py part 1), yellow enough to survive JPEG quality 40.
+MARK_RGB = (255, 250, 212)
 # The grid's steps leave this much slack below the largest step that still guarantees a whole
 # code in "any region of roughly a quarter of the page" (see mark_steps).
 _STEP_SLACK = 0.9
@@ -76,7 +82,7 @@ def mark_modules(code: str) -> tuple[tuple[bool, ...], ...]:
         ValueError: ``code`` is not a valid session code.
     """
     symbol = zxingcpp.create_barcode(
-        mark_payload(code), zxingcpp.BarcodeFormat.QRCode, ec_level="H"
+        mark_payload(code), zxingcpp.BarcodeFormat.QRCode, ec_level=EC_LEVEL
     )
     image = symbol.to_image(scale=1, add_quiet_zones=False)
     height, width = image.shape[0], image.shape[1]

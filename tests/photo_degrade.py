@@ -141,10 +141,10 @@ def uneven_light(page: Image.Image, rng: random.Random) -> Image.Image:
 
 
 def combined(page: Image.Image, rng: random.Random) -> Image.Image:
-    """A real phone photo's angle, distance, light and JPEG at once (phones sharpen, no blur)."""
-    image = perspective(page, rng)
+    """A real phone photo's distance, angle, light and JPEG at once (phones sharpen: no blur)."""
+    image = phone_resolution(page, rng)
+    image = perspective(image, rng)
     image = rotate(image, rng)
-    image = phone_resolution(image, rng)
     image = uneven_light(image, rng)
     return jpeg_40(image, rng)
 

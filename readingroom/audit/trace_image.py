@@ -14,8 +14,9 @@ import warnings
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy
 import zxingcpp
-from PIL import Image, ImageChops, ImageFilter, ImageOps, UnidentifiedImageError
+from PIL import Image, ImageFilter, ImageOps, UnidentifiedImageError
 
 from readingroom.errors import InputFileError
 from readingroom.session_mark import parse_mark_payload
@@ -28,6 +29,8 @@ WORKING_SIDE = 2400
 # so a 100-megapixel JPEG costs no more than its reduction.
 MAX_DECODED_PIXELS = 64_000_000
 MAX_FILE_BYTES = 80 * 1024 * 1024
+_DARKEST_COLOURED = 40
+_SMALLEST_VIEW = 300
 
 
 def load_photo(path: Path) -> Image.Image:
@@ -65,25 +68,39 @@ def load_photo(path: Path) -> Image.Image:
 
 
 def yellowness(image: Image.Image) -> Image.Image:
-    """A greyscale view in which the mark's yellow modules are dark and everything else light."""
-    red, green, blue = image.split()
-    red_green = ImageChops.add(red, green, scale=2.0)
-    # (red + green) / 2 - blue, clipped at 0: black text, white paper and grey tiles give ~0.
-    yellow = ImageChops.subtract(red_green, blue)
-    stretched = ImageOps.autocontrast(yellow, cutoff=(0, 0.5))
-    return ImageOps.invert(stretched)
+    """A greyscale view in which the mark's yellow modules are dark and everything else light.
+
+    Yellowness is measured relative to the pixel's own brightness, ``1 - blue / mean(red,
+    green)``, so a page lit unevenly (a lamp on one side) gives the same contrast in its shadow
+    as in the light; black text, white paper and the grey tiles all give about 0.
+    """
+    pixels = numpy.asarray(image, dtype=numpy.float32)
+    red_green = (pixels[..., 0] + pixels[..., 1]) / 2
+    ratio = numpy.clip(1 - pixels[..., 2] / numpy.maximum(red_green, 1), 0, 1)
+    # Nearly black pixels (text, a dark desk) have no reliable colour at all.
+    ratio[red_green < _DARKEST_COLOURED] = 0
+    top = float(numpy.percentile(ratio, 99.5)) or 1.0
+    view = 255 - numpy.clip(ratio * (255 / top), 0, 255)
+    return Image.fromarray(view.astype(numpy.uint8), "L")
 
 
 def _views(image: Image.Image) -> Iterator[Image.Image]:
     """The pictures the decoder tries, cheapest and most likely first."""
     channel = yellowness(image)
     yield channel
-    # A soft blur merges JPEG's 8x8 colour blocks back into modules.
+    # JPEG keeps colour at half resolution in noisy 8x8 blocks: blurring the channel, or reading
+    # it at half size, averages the noise back into modules.
     yield channel.filter(ImageFilter.GaussianBlur(1))
+    yield channel.filter(ImageFilter.GaussianBlur(2))
+    half = image.reduce(2)
+    if min(half.size) >= _SMALLEST_VIEW:
+        yield yellowness(half).filter(ImageFilter.GaussianBlur(1))
+    # A mark photographed in grey light or through a colour filter: plain luminance.
     yield image.convert("L")
     if max(image.size) <= WORKING_SIDE // 2:
-        larger = channel.resize((image.width * 2, image.height * 2), Image.Resampling.BICUBIC)
-        yield larger
+        # A small, far-away page: twice the size gives the detector more pixels per module.
+        larger = image.resize((image.width * 2, image.height * 2), Image.Resampling.BICUBIC)
+        yield yellowness(larger).filter(ImageFilter.GaussianBlur(2))
 
 
 def find_session_codes(image: Image.Image) -> list[str]:

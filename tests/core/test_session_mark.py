@@ -7,6 +7,7 @@ import zxingcpp
 
 from readingroom.session_code import new_session_code
 from readingroom.session_mark import (
+    EC_LEVEL,
     MARK_FORMAT_VERSION,
     MARK_SIDE_PT,
     covers_quarter_strips,
@@ -53,7 +54,7 @@ def test_the_symbol_decodes_to_the_payload() -> None:
     (barcode,) = zxingcpp.read_barcodes(view)
     assert barcode.format == zxingcpp.BarcodeFormat.QRCode
     assert barcode.text == mark_payload(code)
-    assert barcode.ec_level == "H"
+    assert barcode.ec_level == EC_LEVEL
 
 
 def _windows(width: float, height: float) -> list[tuple[float, float, float, float]]:
