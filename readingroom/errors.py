@@ -245,6 +245,24 @@ class BadSessionCode(UsageError):
     )
 
 
+class NoSessionMark(InputFileError):
+    """``trace --image`` found no session mark it could decode (candidates may be listed)."""
+
+    message = (
+        "No session mark could be decoded in this image. Any candidates listed above are "
+        "guesses from the printed code, not proof."
+    )
+
+
+class UnknownSessionMark(InputFileError):
+    """A mark decoded, but no session with its code is in this audit log."""
+
+    message = (
+        "A session mark decoded, but its session is not in this audit log (another log, "
+        "another workstation, or a forged mark)."
+    )
+
+
 class TermsRemain(NotVerified):
     """Verification found an original name or a redaction term still in the prepared document.
 

@@ -13,7 +13,8 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
-from readingroom.errors import UsageError
+from readingroom.errors import BadSessionCode, UsageError
+from readingroom.session_code import normalise_session_code
 
 WATERMARK_FIELDS = (
     "reader_name",
@@ -50,6 +51,9 @@ class WatermarkSpec:
     tile_lines: tuple[str, ...]
     band_text: str
     opacity: float = DEFAULT_OPACITY
+    # The canonical session code the machine-readable mark carries (readingroom.session_mark);
+    # None when the session code is not a valid one, and then no mark is drawn.
+    mark_code: str | None = None
 
 
 def sanitise_value(value: str, limit: int = MAX_VALUE_CHARS) -> str:
@@ -166,4 +170,10 @@ def build_watermark(
     band_parts = [values["classification"], f"Session {values['session_code']}"]
     # The parts are already sanitised; joining them cannot add a control character.
     band_text = "   ·   ".join(part for part in band_parts if part)[:MAX_LINE_CHARS]
-    return WatermarkSpec(tile_lines=tuple(lines), band_text=band_text, opacity=DEFAULT_OPACITY)
+    try:
+        mark_code: str | None = normalise_session_code(session_code)
+    except BadSessionCode:
+        mark_code = None
+    return WatermarkSpec(
+        tile_lines=tuple(lines), band_text=band_text, opacity=DEFAULT_OPACITY, mark_code=mark_code
+    )

@@ -106,6 +106,20 @@ with open(sys.argv[1], encoding="utf-8") as handle:
 assert [row["text"] for row in rows] == ["Ottoline Fairbrother"], rows
 EOF
 
+step "2c. trace --image (zxing-cpp, numpy and Pillow are in the bundle)"
+build/venv/bin/python - "$work/blank.png" <<'EOF'
+import sys
+
+from PIL import Image
+
+Image.new("RGB", (640, 480), (230, 225, 220)).save(sys.argv[1])
+EOF
+status=0
+rr trace --image "$work/blank.png" > "$work/trace.out" 2> "$work/trace.err" || status=$?
+# A picture without a mark: the decoder ran (no import failure) and said so, exit 3.
+[ "$status" -eq 3 ] && grep -q 'No session mark could be decoded' "$work/trace.err" ||
+    { echo "trace --image: status $status" >&2; cat "$work/trace.out" "$work/trace.err" >&2; exit 1; }
+
 step "3. viewer on the offscreen platform for $VIEW_SECONDS s"
 status=0
 QT_QPA_PLATFORM=offscreen timeout "$VIEW_SECONDS" \

@@ -31,7 +31,7 @@ def watermark() -> WatermarkSpec:
         reader_id="R-042",
         organisation="Borough Council",
         workstation="ROOM-PC-3",
-        session_code="7K2M-9QXD",
+        session_code="7K2M-9QXD-E",
         classification="OFFICIAL-SENSITIVE",
         when=datetime(2025, 3, 14, 9, 26),
     )

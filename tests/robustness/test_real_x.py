@@ -7,6 +7,7 @@ them unless READINGROOM_REQUIRE_XSERVER=1 (CI), which turns the skip into a fail
 from __future__ import annotations
 
 import json
+import random
 import subprocess
 import sys
 import time
@@ -15,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 import pytest
+from PIL import Image
 from PySide6.QtGui import QImage
 
 from readingroom.config import load_config
@@ -22,6 +24,7 @@ from readingroom.gui.rendering.page_images import burn_in
 from readingroom.watermark import DEFAULT_WATERMARK_TEMPLATE, build_watermark
 from tests.audit.helpers import all_records
 from tests.factories import PASSPHRASE, READER, seal_fixture
+from tests.photo_degrade import blur, rotate
 from tests.robustness.conftest import IsolatedEnv
 from tests.robustness.test_nothing_on_disk import canary_pdf
 from tests.robustness.xserver import (
@@ -127,6 +130,19 @@ def test_the_real_window_refuses_copy_print_menus_and_drags_and_shows_the_sessio
             band_rows = range(0, ref_rule[0])
             differences[label] = strip_difference(screen, reference, offset, band_rows)
         assert differences["right"] < 0.6 * differences["wrong"], differences
+
+        # The screenshot, photographed badly (tilted and out of focus), is traced by its mark.
+        photo = tmp_path / "photo.jpg"
+        with Image.open(tmp_path / "screen.png") as shot:
+            degraded = blur(rotate(shot.convert("RGB"), random.Random(3)), random.Random(4))
+        degraded.save(photo, "JPEG", quality=85)
+        traced = subprocess.run(
+            [sys.executable, "-m", "readingroom", "trace", "--image", str(photo),
+             "--log", str(audit_dir)],
+            env=isolated_env.env, capture_output=True, text=True, timeout=120, check=False,
+        )  # fmt: skip
+        assert traced.returncode == 0, traced.stderr
+        assert f"Mark {code}: decoded from the image." in traced.stdout
 
         # The reader tries everything; the room refuses and records each attempt.
         for keys in ("ctrl+a", "ctrl+c", "ctrl+p"):

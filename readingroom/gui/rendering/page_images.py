@@ -18,6 +18,13 @@ from typing import Any
 from PySide6.QtCore import QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QFont, QFontMetricsF, QImage, QPainter
 
+from readingroom.session_mark import (
+    MARK_RGB,
+    MODULE_PT,
+    QUIET_MODULES,
+    mark_modules,
+    mark_positions,
+)
 from readingroom.viewing.document_model import HighlightRect
 from readingroom.viewing.render_process import PageSamples, rasterize_page
 from readingroom.viewing.wire import MAX_IMAGE_PIXELS
@@ -98,11 +105,20 @@ def burn_in(
     watermark: WatermarkSpec,
     highlights: Sequence[HighlightRect] = (),
 ) -> None:
-    """Paint the highlights, then the watermark overlay (tiles and bands), onto ``image``."""
-    overlay = _overlay_image(image.width(), image.height(), round(scale * 1000), watermark)
+    """Paint the highlights, the session mark, then the watermark overlay (tiles and bands)."""
+    milli_scale = round(scale * 1000)
+    overlay = _overlay_image(image.width(), image.height(), milli_scale, watermark)
     painter = QPainter(image)
     try:
         _paint_highlights(painter, scale, highlights)
+        if watermark.mark_code is not None:
+            # Multiply: white leaves the page alone and black text stays black, so only the
+            # paper under a dark module turns pale yellow (see readingroom/session_mark.py).
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_Multiply)
+            painter.drawImage(
+                0, 0, _mark_layer(image.width(), image.height(), milli_scale, watermark.mark_code)
+            )
+            painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
         painter.drawImage(0, 0, overlay)
     finally:
         painter.end()
@@ -128,6 +144,33 @@ def _overlay_image(width: int, height: int, milli_scale: int, watermark: Waterma
     finally:
         painter.end()
     return overlay
+
+
+@lru_cache(maxsize=4)
+def _mark_layer(width: int, height: int, milli_scale: int, code: str) -> QImage:
+    """The session mark's codes for one page size, white elsewhere, drawn once per size."""
+    scale = milli_scale / 1000
+    layer = QImage(width, height, QImage.Format.Format_RGB32)
+    layer.fill(Qt.GlobalColor.white)
+    modules = mark_modules(code)
+    symbol = QImage(len(modules[0]), len(modules), QImage.Format.Format_RGB32)
+    symbol.fill(Qt.GlobalColor.white)
+    dark = QColor(*MARK_RGB).rgb()
+    for y, row in enumerate(modules):
+        for x, is_dark in enumerate(row):
+            if is_dark:
+                symbol.setPixel(x, y, dark)
+    side = len(modules[0]) * MODULE_PT * scale
+    quiet = QUIET_MODULES * MODULE_PT * scale
+    painter = QPainter(layer)
+    try:
+        # No smoothing: each module stays a crisp block of one colour, which the decoder needs.
+        for left, top in mark_positions(width / scale, height / scale):
+            target = QRectF(left * scale + quiet, top * scale + quiet, side, side)
+            painter.drawImage(target, symbol)
+    finally:
+        painter.end()
+    return layer
 
 
 def _paint_highlights(painter: QPainter, scale: float, highlights: Sequence[HighlightRect]) -> None:

@@ -1,0 +1,58 @@
+"""The fallback when no mark decodes: read the printed session code with Tesseract, if installed.
+
+The photo's text goes to the ``tesseract`` program through a pipe (stdin to stdout, no file) and
+only tokens shaped like a session code are kept; the rest of the recognised text, which is the
+document's, is dropped at once and never printed, logged or written.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+import shutil
+import subprocess
+
+from PIL import Image, ImageOps
+
+# XXXX-XXXX-C with the dashes optional and OCR's usual noise (spaces, a dot for a dash).
+_SEPARATOR = "[-\u2013\u2014. ]?"  # a dash, OCR's en or em dash, a dot or a space
+_CODE_SHAPE = re.compile(
+    rf"(?<![0-9A-Z])([0-9A-Z]{{4}}){_SEPARATOR}([0-9A-Z]{{4}}){_SEPARATOR}([0-9A-Z])(?![0-9A-Z])"
+)
+_TIMEOUT_SECONDS = 60
+
+
+def tesseract_available() -> bool:
+    """Whether the ``tesseract`` program is on the PATH."""
+    return shutil.which("tesseract") is not None
+
+
+def code_shaped_tokens(text: str) -> list[str]:
+    """The distinct ``XXXXXXXXC`` tokens in ``text``, in order of first appearance."""
+    seen: dict[str, None] = {}
+    for match in _CODE_SHAPE.finditer(text.upper()):
+        seen.setdefault("".join(match.groups()), None)
+    return list(seen)
+
+
+def read_printed_codes(image: Image.Image) -> list[str]:
+    """Code-shaped tokens Tesseract reads in ``image`` (none if Tesseract is missing or fails)."""
+    program = shutil.which("tesseract")
+    if program is None:
+        return []
+    buffer = io.BytesIO()
+    # Greyscale and stretched: the band's red code and the grey tiles both read better.
+    ImageOps.autocontrast(image.convert("L")).save(buffer, "PNG")
+    try:
+        completed = subprocess.run(  # a fixed program and arguments, no shell
+            [program, "stdin", "stdout", "--psm", "11"],
+            input=buffer.getvalue(),
+            capture_output=True,
+            timeout=_TIMEOUT_SECONDS,
+            check=False,
+        )
+    except (OSError, subprocess.TimeoutExpired):
+        return []
+    if completed.returncode != 0:
+        return []
+    return code_shaped_tokens(completed.stdout.decode("utf-8", "replace"))
