@@ -115,7 +115,8 @@ from PIL import Image
 Image.new("RGB", (640, 480), (230, 225, 220)).save(sys.argv[1])
 EOF
 status=0
-rr trace --image "$work/blank.png" > "$work/trace.out" 2> "$work/trace.err" || status=$?
+mkdir -p "$work/empty-log"  # no session has run yet: an empty audit folder to look in
+rr trace --image "$work/blank.png" --log "$work/empty-log" > "$work/trace.out" 2> "$work/trace.err" || status=$?
 # A picture without a mark: the decoder ran (no import failure) and said so, exit 3.
 [ "$status" -eq 3 ] && grep -q 'No session mark could be decoded' "$work/trace.err" ||
     { echo "trace --image: status $status" >&2; cat "$work/trace.out" "$work/trace.err" >&2; exit 1; }
