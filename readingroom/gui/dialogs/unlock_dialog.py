@@ -331,7 +331,8 @@ class UnlockDialog(QDialog):
     def _show_attempts(self) -> None:
         text = f"Attempt {self._failures + 1} of {self._max_attempts}"
         if self._hold.isActive():
-            left_ms = max(0, self._hold.remainingTime())
+            # A coarse timer may report a little more than it was started with; never show that.
+            left_ms = min(self._hold.interval(), max(0, self._hold.remainingTime()))
             text += f". Try again in {max(1, math.ceil(left_ms / 1000))} s"
         self._attempts.setText(text + ".")
         self._attempts.setVisible(True)
