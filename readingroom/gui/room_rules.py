@@ -2,14 +2,16 @@
 
 :class:`RoomRules` is an application event filter scoped to the viewer's windows. It swallows
 the events and emits ``action_denied`` with the audit word for what was tried; the window then
-records it and tells the reader. Nothing here ever touches the clipboard.
+records it and tells the reader. Nothing here ever touches the clipboard. Copy, cut and
+select-all inside an editable text field (the search box, the page number) are the reader's own
+text and pass untouched, unrecorded; only attempts on the document count.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QObject, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QMouseEvent
-from PySide6.QtWidgets import QWidget
+from PySide6.QtWidgets import QLineEdit, QWidget
 
 from readingroom.reading_session import DeniedAction
 
@@ -26,6 +28,10 @@ _DENIED_SEQUENCES: tuple[tuple[QKeySequence.StandardKey, DeniedAction], ...] = (
 # the key before we see it: then there is nothing to record, which is why capture exclusion and
 # the watermark matter more than this.
 _SCREENSHOT_KEYS = frozenset({Qt.Key.Key_Print, Qt.Key.Key_SysReq})
+# Editing keys that act on the reader's own typing when a text field has the keyboard (the
+# search query, the page number). Document text never reaches a widget, so inside such a field
+# they cannot reach the document: refusing them there would be a false alarm in the audit log.
+_FIELD_EDITING_ACTIONS = frozenset({DeniedAction.COPY, DeniedAction.CUT, DeniedAction.SELECT_ALL})
 
 
 def denied_action_for_key(event: QKeyEvent) -> DeniedAction | None:
@@ -55,7 +61,7 @@ class RoomRules(QObject):
             return False
         kind = event.type()
         if isinstance(event, QKeyEvent):
-            return self._key(kind, event)
+            return self._key(watched, kind, event)
         if kind == QEvent.Type.ContextMenu:
             self.action_denied.emit(DeniedAction.CONTEXT_MENU)
             return True
@@ -68,10 +74,12 @@ class RoomRules(QObject):
             return True
         return False
 
-    def _key(self, kind: QEvent.Type, event: QKeyEvent) -> bool:
+    def _key(self, watched: QWidget, kind: QEvent.Type, event: QKeyEvent) -> bool:
         action = denied_action_for_key(event)
         if action is None:
             return False
+        if action in _FIELD_EDITING_ACTIONS and _is_own_text_field(watched):
+            return False  # the field handles it on its own text (ShortcutOverride included)
         if kind == QEvent.Type.ShortcutOverride:
             # Accepting the override stops any QAction bound to the key from firing; the key
             # press that follows is then refused (and recorded) once.
@@ -95,3 +103,12 @@ class RoomRules(QObject):
             if not self._guarded.frameGeometry().contains(position):
                 self._drag_reported = True
                 self.action_denied.emit(DeniedAction.DRAG)
+
+
+def _is_own_text_field(widget: QWidget) -> bool:
+    """True for an editable, visibly echoed line edit: it holds only what the reader typed."""
+    return (
+        isinstance(widget, QLineEdit)
+        and not widget.isReadOnly()
+        and widget.echoMode() == QLineEdit.EchoMode.Normal
+    )

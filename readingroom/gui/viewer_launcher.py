@@ -227,10 +227,11 @@ class ViewerLauncher(QObject):
             heading = "Enter the passphrase of your key file to open this review file."
         else:
             heading = "Enter your passphrase to open this review file."
+        # Plain words for the two-factor rule: the reader need not know what a key is.
         key_note = (
-            "This workstation's key is used as well."
+            "This review file opens only on this reading-room computer, with your passphrase."
             if self._opener.has_workstation_key
-            else "No workstation key is configured on this workstation."
+            else "This reading-room computer has no key of its own set up."
         )
         dialog = UnlockDialog(
             self._opener.attempt,
@@ -380,6 +381,10 @@ class ViewerLauncher(QObject):
             ),
             delay_for=self._tuning.delay_for,
             ask_secret=renewable,
+            title="Reading room locked",
+            action_text="Resume reading",
+            # The file is already open: "this review file cannot be opened" would mislead.
+            failure_text=lambda _error: "That passphrase is not right. Please try again.",
             parent=parent,
         )
 

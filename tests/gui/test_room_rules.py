@@ -61,6 +61,35 @@ def test_each_refused_key_is_recorded_and_the_clipboard_is_untouched(
     assert clipboard.text() == CLIPBOARD_TEXT
 
 
+def test_editing_keys_in_the_search_box_act_on_the_query_and_are_not_recorded(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    clipboard = QGuiApplication.clipboard()
+    clipboard.setText(CLIPBOARD_TEXT)
+    window = viewer.open_window(sealed)
+    reader = window.reader()
+    qtbot.keyClick(reader.view, Qt.Key.Key_F, Qt.KeyboardModifier.ControlModifier)
+    box = reader.search_bar.query_edit
+    qtbot.waitUntil(box.hasFocus, timeout=WAIT_MS)
+    qtbot.keyClicks(box, "my own words")
+    control = Qt.KeyboardModifier.ControlModifier
+    qtbot.keyClick(box, Qt.Key.Key_A, control)
+    assert box.selectedText() == "my own words"
+    qtbot.keyClick(box, Qt.Key.Key_C, control)
+    assert clipboard.text() == "my own words"
+    qtbot.keyClick(box, Qt.Key.Key_X, control)
+    assert box.text() == ""
+    assert clipboard.text() == "my own words"
+    assert _denied(sealed) == []
+    assert "not allowed" not in window.statusBar().currentMessage()
+    # Printing from the box is still about the document, and the page itself is still guarded.
+    qtbot.keyClick(box, Qt.Key.Key_P, control)
+    qtbot.keyClick(reader.view, Qt.Key.Key_C, control)
+    qtbot.keyClick(reader.view, Qt.Key.Key_A, control)
+    assert _denied(sealed) == ["print", "copy", "select-all"]
+    assert clipboard.text() == "my own words"
+
+
 def test_context_menu_and_drag_out_are_refused(
     sealed: Sealed, viewer: Viewer, qtbot: QtBot
 ) -> None:

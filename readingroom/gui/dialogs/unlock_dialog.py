@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable
 
 from PySide6.QtCore import Qt, QTimer, Signal
@@ -21,12 +22,16 @@ from readingroom.gui.background_task import BackgroundTask
 from readingroom.viewing.open_session import Cancelled, Progress
 
 MAX_DELAY_SECONDS = 30.0
+# After this many wrong passphrases the dialog gives up (fail closed): the reader starts the
+# viewer again, which is itself recorded. With the growing delay that is over a minute of waiting.
+MAX_ATTEMPTS = 8
 # Below this a file opens too fast for a bar to mean anything; the step text is enough.
 BAR_MIN_BYTES = 4 * 1024 * 1024
 BAR_STEPS = 1000
-# Wide enough that the heading and the progress steps fit on a line or two, fully shown
-# (word-wrapped labels in a narrow dialog get too little height and are cut off).
+# Wide enough that the heading and the progress steps fit on a line or two; the height is then
+# fitted to the wrapped text after every change (see ``_fit``), so nothing is ever clipped.
 MIN_WIDTH = 460
+COUNTDOWN_TICK_MS = 250
 
 
 def growing_delay(failures: int) -> float:
@@ -65,6 +70,10 @@ class UnlockDialog(QDialog):
         delay_for: Callable[[int], float] = growing_delay,
         discard: Callable[[object], None] = _no_discard,
         ask_secret: bool = True,
+        max_attempts: int = MAX_ATTEMPTS,
+        title: str = "Unlock review file",
+        action_text: str = "Unlock",
+        failure_text: Callable[[CannotUnlock], str] = str,
         parent: QWidget | None = None,
     ) -> None:
         """Build the dialog.
@@ -78,16 +87,22 @@ class UnlockDialog(QDialog):
             discard: receives a result that arrived after Cancel (to zero it).
             ask_secret: False when there is nothing the reader could type (the heading says
                 why); only Close is offered.
+            max_attempts: failures after which the last one is final (``refused``).
+            title: the window title.
+            action_text: the button that tries the passphrase ("Resume reading" at an idle lock).
+            failure_text: the plain sentence shown for a failed attempt (its safe message).
             parent: the window to centre on.
         """
         super().__init__(parent)
-        self.setWindowTitle("Unlock review file")
+        self.setWindowTitle(title)
         self.setModal(True)
         self.setMinimumWidth(MIN_WIDTH)
         self._attempt = attempt
         self._delay_for = delay_for
         self._discard = discard
         self._failures = 0
+        self._max_attempts = max(1, max_attempts)
+        self._failure_text = failure_text
         self._task: BackgroundTask | None = None
         self._stopped = False
         self._heading = _plain_label(heading, self)
@@ -99,6 +114,11 @@ class UnlockDialog(QDialog):
         self._error = _plain_label("", self)
         self._error.setObjectName("unlockError")
         self._error.setVisible(False)
+        # "Attempt 2 of 8" and, while held back, "Try again in 4 s": the reader sees why the
+        # field is greyed out and for how long.
+        self._attempts = _plain_label("", self)
+        self._attempts.setObjectName("unlockAttempts")
+        self._attempts.setVisible(False)
         self._status = _plain_label("", self)
         self._status.setObjectName("unlockStatus")
         self._status.setWordWrap(False)  # one short fixed step; it must not resize the dialog
@@ -108,29 +128,54 @@ class UnlockDialog(QDialog):
         self._bar.setRange(0, BAR_STEPS)
         self._bar.setVisible(False)
         buttons = QDialogButtonBox(self)
-        self._unlock = QPushButton("Unlock", self)
+        self._unlock = QPushButton(action_text, self)
         self._unlock.setDefault(True)
         buttons.addButton(self._unlock, QDialogButtonBox.ButtonRole.AcceptRole)
         cancel = buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
         # AcceptRole would close the dialog; the unlock decides itself when to accept.
         buttons.accepted.connect(self.try_unlock)
         buttons.rejected.connect(self.reject)
-        self._hold = QTimer(self)
-        self._hold.setSingleShot(True)
-        self._hold.timeout.connect(self._release)
+        self._hold, self._countdown = self._make_timers()
         self._lay_out(key_note, buttons)
         if not ask_secret:
             self._passphrase.setVisible(False)
             self._unlock.setVisible(False)
             cancel.setText("Close")
 
+    def _make_timers(self) -> tuple[QTimer, QTimer]:
+        hold = QTimer(self)
+        hold.setSingleShot(True)
+        hold.timeout.connect(self._release)
+        countdown = QTimer(self)
+        countdown.setInterval(COUNTDOWN_TICK_MS)
+        countdown.timeout.connect(self._show_attempts)
+        return hold, countdown
+
     def _lay_out(self, key_note: str, buttons: QDialogButtonBox) -> None:
         layout = QVBoxLayout(self)
+        # Word-wrapped labels need a height that depends on the width, which a window's minimum
+        # size does not follow by itself: ``_fit`` grows the dialog after every change of text.
         layout.addWidget(self._heading)
         if key_note:
             layout.addWidget(_plain_label(key_note, self))
-        for widget in (self._passphrase, self._error, self._status, self._bar, buttons):
+        widgets = (self._passphrase, self._error, self._attempts, self._status, self._bar, buttons)
+        for widget in widgets:
             layout.addWidget(widget)
+        layout.addStretch(1)
+        self._fit()
+
+    def _fit(self) -> None:
+        """Grow (never shrink below) to the height the wrapped text needs at the current width."""
+        layout = self.layout()
+        if layout is None:
+            return
+        layout.activate()
+        width = max(self.width(), self.minimumWidth())
+        needed = self.heightForWidth(width)
+        if needed > 0:
+            self.setMinimumHeight(needed)
+            if self.height() < needed:
+                self.resize(width, needed)
 
     def failures(self) -> int:
         """How many attempts failed so far."""
@@ -148,6 +193,15 @@ class UnlockDialog(QDialog):
         """Show a safe error message (``str(error)``) above the buttons."""
         self._error.setText(message)
         self._error.setVisible(True)
+        self._fit()
+
+    def error_text(self) -> str:
+        """The error shown now ("" when none)."""
+        return self._error.text() if self._error.isVisible() else ""
+
+    def attempts_text(self) -> str:
+        """The attempt count and countdown shown now ("" before the first failure)."""
+        return self._attempts.text() if self._attempts.isVisible() else ""
 
     def status_text(self) -> str:
         """The progress step shown now ("" when idle)."""
@@ -258,18 +312,37 @@ class UnlockDialog(QDialog):
 
     def _failed(self, error: CannotUnlock) -> None:
         self._failures += 1
-        self.show_error(str(error))
         self.attempt_failed.emit(error)
+        if self._failures >= self._max_attempts:
+            # The last attempt failed: final, as any other refusal (the caller says so).
+            self.refused.emit(error)
+            super().reject()
+            return
+        self.show_error(self._failure_text(error))
         delay = self._delay_for(self._failures)
         if delay > 0:
             self._unlock.setEnabled(False)
             self._passphrase.setEnabled(False)
             self._hold.start(int(delay * 1000))
+            self._countdown.start()
+        self._show_attempts()
         self._passphrase.setFocus()
 
+    def _show_attempts(self) -> None:
+        text = f"Attempt {self._failures + 1} of {self._max_attempts}"
+        if self._hold.isActive():
+            # A coarse timer may report a little more than it was started with; never show that.
+            left_ms = min(self._hold.interval(), max(0, self._hold.remainingTime()))
+            text += f". Try again in {max(1, math.ceil(left_ms / 1000))} s"
+        self._attempts.setText(text + ".")
+        self._attempts.setVisible(True)
+        self._fit()
+
     def _release(self) -> None:
+        self._countdown.stop()
         self._unlock.setEnabled(True)
         self._passphrase.setEnabled(True)
+        self._show_attempts()
         self._passphrase.setFocus()
 
 
