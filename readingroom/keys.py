@@ -45,12 +45,12 @@ from readingroom.errors import (
     UsageError,
 )
 from readingroom.fileio import read_input_file, write_atomically
+from readingroom.passphrases import AGE_MAGIC
 
 KeyKind = Literal["publisher", "workstation", "reader"]
 
 PUBLIC_HRP = "rrpub"
 SECRET_HRP = "rr-publisher-secret-key-"  # noqa: S105 - a Bech32 prefix, not a secret
-AGE_MAGIC = b"age-encryption.org/v1\n"
 MAX_KEY_FILE = 64 * 1024
 # Key files are opened by people, not attackers; a moderate work factor keeps unlocking quick.
 KEY_FILE_LOG_N = 16

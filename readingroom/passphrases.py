@@ -27,6 +27,9 @@ from readingroom.errors import InputFileError, UsageError
 from readingroom.secure_memory import wipe
 from readingroom.wordlist import WORDS
 
+# How a passphrase-protected key file begins (an age file; see keys.is_protected).
+AGE_MAGIC = b"age-encryption.org/v1\n"
+
 MAX_PASSPHRASE_BYTES = 4096
 GENERATED_WORDS = 6
 
@@ -169,3 +172,19 @@ def _first_line(data: bytearray, where: str, size: int | None = None) -> bytearr
         return data[:end]
     finally:
         wipe(data)
+
+
+def key_file_passphrase(
+    args: argparse.Namespace, prefix: str, key_file: Path, prompt: str
+) -> bytearray | None:
+    """The passphrase of ``key_file``: from ``--PREFIX-file/-fd/-env``, or asked for on the
+    terminal only when the file is protected (an unprotected key needs none)."""
+    source = source_from_args(args, prefix)
+    if source.is_given():
+        return read_passphrase(source)
+    try:
+        with key_file.open("rb") as handle:
+            protected = handle.read(len(AGE_MAGIC)) == AGE_MAGIC
+    except OSError:
+        return None  # loading the key says what is wrong with the file
+    return read_passphrase(source, prompt=prompt) if protected else None

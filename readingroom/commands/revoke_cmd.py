@@ -10,8 +10,11 @@ from typing import Any
 
 from readingroom.errors import UsageError
 from readingroom.fileio import read_input_file, write_atomically
-from readingroom.keys import is_protected, load_publisher_key
-from readingroom.passphrases import add_passphrase_options, read_passphrase, source_from_args
+from readingroom.keys import load_publisher_key
+from readingroom.passphrases import (
+    add_passphrase_options,
+    key_file_passphrase,
+)
 from readingroom.review_file import signature_hash
 from readingroom.revocation import (
     KIND_DOCUMENT,
@@ -58,7 +61,12 @@ def run(args: argparse.Namespace) -> int:
     if len(args.reason) > MAX_TEXT:
         raise UsageError(f"The reason is too long (at most {MAX_TEXT} characters).")
     kind, value = _entry_of(args)
-    key = load_publisher_key(args.publisher_key, _key_passphrase(args))
+    key = load_publisher_key(
+        args.publisher_key,
+        key_file_passphrase(
+            args, "key-passphrase", args.publisher_key, "Publisher key passphrase: "
+        ),
+    )
     current = read_list_for_update(args.list, key)
     now = datetime.now(UTC)
     updated = current.with_entry(new_revocation(kind, value, args.reason, now), now)
@@ -68,16 +76,6 @@ def run(args: argparse.Namespace) -> int:
         f"({len(updated.entries)} entries).\n"
     )
     return 0
-
-
-def _key_passphrase(args: argparse.Namespace) -> bytes | bytearray | None:
-    source = source_from_args(args, "key-passphrase")
-    if source.is_given():
-        return read_passphrase(source)
-    data = read_input_file(args.publisher_key, what="publisher key file")
-    return (
-        read_passphrase(source, prompt="Publisher key passphrase: ") if is_protected(data) else None
-    )
 
 
 def _entry_of(args: argparse.Namespace) -> tuple[str, str]:

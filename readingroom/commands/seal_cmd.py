@@ -24,7 +24,10 @@ from readingroom.errors import UsageError
 from readingroom.fileio import write_atomically
 from readingroom.keys import load_publisher_key
 from readingroom.manifest import DEFAULT_CLASSIFICATION, Manifest
-from readingroom.passphrases import add_passphrase_options, read_passphrase, source_from_args
+from readingroom.passphrases import (
+    add_passphrase_options,
+    key_file_passphrase,
+)
 from readingroom.pdf_input import count_pages, read_pdf
 from readingroom.policy import (
     DEFAULT_IDLE_LOCK_MINUTES,
@@ -161,7 +164,12 @@ def run(args: argparse.Namespace) -> int:
     plan = plan_output(args.output, len(readers), force=args.force)
     unlocks = plan_unlocks(args, readers, log_n=SEAL_SCRYPT_LOG_N)
 
-    publisher = load_publisher_key(args.publisher_key, _key_passphrase(args))
+    publisher = load_publisher_key(
+        args.publisher_key,
+        key_file_passphrase(
+            args, "key-passphrase", args.publisher_key, "Publisher key passphrase: "
+        ),
+    )
     progress.step("Reading the PDF")
     pdf = read_pdf(args.pdf)
     page_count = count_pages(pdf, str(args.pdf))
@@ -230,18 +238,6 @@ def _policy_template(args: argparse.Namespace, reader: ReaderIdentity) -> Policy
         idle_lock_minutes=args.idle_minutes, max_session_minutes=args.max_session_minutes,
         watermark_template=args.watermark_template, workstations=tuple(args.workstation),
     )  # fmt: skip
-
-
-def _key_passphrase(args: argparse.Namespace) -> bytes | bytearray | None:
-    source = source_from_args(args, "key-passphrase")
-    if source.is_given():
-        return read_passphrase(source)
-    if (
-        args.publisher_key.exists()
-        and args.publisher_key.read_bytes()[:22] == b"age-encryption.org/v1\n"
-    ):
-        return read_passphrase(source, prompt="Publisher key passphrase: ")
-    return None
 
 
 def _report(
