@@ -142,18 +142,45 @@ def red_rule(image: QImage, *, min_run: int = 200) -> tuple[int, int, int] | Non
 
 
 def strip_difference(
-    screen: QImage, reference: QImage, offset: tuple[int, int], rows: range
+    screen: QImage,
+    reference: QImage,
+    offset: tuple[int, int],
+    rows: range,
+    pixels: list[tuple[int, int]] | None = None,
 ) -> float:
-    """Mean absolute grey difference of ``reference``'s ``rows`` against ``screen`` at offset."""
+    """Mean absolute grey difference of ``reference`` against ``screen`` at ``offset``.
+
+    Over every pixel of ``rows``, or only over ``pixels`` (reference coordinates) when given.
+    """
     dx, dy = offset
+    chosen = pixels if pixels is not None else [
+        (x, y) for y in rows for x in range(reference.width())
+    ]  # fmt: skip
     total = count = 0
-    for y in rows:
-        for x in range(reference.width()):
-            sx, sy = x + dx, y + dy
-            if not (0 <= sx < screen.width() and 0 <= sy < screen.height()):
-                continue
-            total += abs(
-                QColor(screen.pixel(sx, sy)).lightness() - QColor(reference.pixel(x, y)).lightness()
-            )
-            count += 1
+    for x, y in chosen:
+        sx, sy = x + dx, y + dy
+        if not (0 <= sx < screen.width() and 0 <= sy < screen.height()):
+            continue
+        total += abs(
+            QColor(screen.pixel(sx, sy)).lightness() - QColor(reference.pixel(x, y)).lightness()
+        )
+        count += 1
     return total / max(count, 1)
+
+
+def differing_pixels(
+    first: QImage, second: QImage, rows: range, *, threshold: int = 60
+) -> list[tuple[int, int]]:
+    """The pixels of ``rows`` where two same-sized images differ clearly in lightness.
+
+    Comparing a screenshot only there asks "which of the two is on screen?" without the
+    common parts (and the noise of two font rasterisers) diluting the answer.
+    """
+    found = []
+    for y in rows:
+        for x in range(min(first.width(), second.width())):
+            a = QColor(first.pixel(x, y)).lightness()
+            b = QColor(second.pixel(x, y)).lightness()
+            if abs(a - b) >= threshold:
+                found.append((x, y))
+    return found
