@@ -150,6 +150,7 @@ def test_the_real_window_refuses_copy_print_menus_and_drags_and_shows_the_sessio
             wrong_band = _reference_page(_other_code(code), scale, workstation, when)
             ref_rule = red_rule(right_band)
             assert ref_rule is not None
+            band_height = ref_rule[0]
             offset = (left - ref_rule[1], row - ref_rule[0])
             # Only where the two candidate bands differ: the code's own glyphs.
             pixels = differing_pixels(right_band, wrong_band, range(0, ref_rule[0]))
@@ -164,7 +165,7 @@ def test_the_real_window_refuses_copy_print_menus_and_drags_and_shows_the_sessio
         assert differences["right"] < differences["wrong"], verdicts
         if tesseract_available():
             with Image.open(tmp_path / "screen.png") as shot:
-                band = shot.crop((left, max(0, row - ref_rule[0]), right + 1, row + 1))
+                band = shot.crop((left, max(0, row - band_height), right + 1, row + 1))
                 band = band.resize((band.width * 3, band.height * 3), Image.Resampling.LANCZOS)
             assert code.replace("-", "") in read_printed_codes(band)
         else:
