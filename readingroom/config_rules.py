@@ -10,8 +10,9 @@ neither group nor others, as must their folder.
 
 With a system configuration in force, a per-user file may only make things stricter:
 ``allow_*`` only to false, ``require_*`` and ``kiosk`` only to true, ``*_max``,
-``checkpoint_every_*`` and ``page_view_min_ms`` only lower (a lower one records more); any other setting in it is refused. (POSIX only: on Windows
-the installer sets the ACL of the ProgramData folder.)
+``checkpoint_every_*`` and ``page_view_min_ms`` only lower (a lower one records more); any
+other setting in it is refused. (POSIX only: on Windows the installer sets the ACL of the
+ProgramData folder.)
 """
 
 from __future__ import annotations
