@@ -106,7 +106,7 @@ class WorkstationConfig:
     # certificate) that `readingroom audit ship` sends this workstation's records to.
     ship_to: str | None = None
     # A page on screen for less than this was scrolled past, not read: no page_viewed record
-    # (readingroom.viewing.page_view_clock). A per-user file may only lower it (record more).
+    # (readingroom.page_view_clock). A per-user file may only lower it (record more).
     page_view_min_ms: int = DEFAULT_PAGE_VIEW_MIN_MS
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:

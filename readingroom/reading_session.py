@@ -6,7 +6,7 @@ in the viewer into audit records: ``session_started`` (durable before the first 
 ``page_viewed``, ``search``, ``denied_action``, focus and idle-lock events, and exactly one
 ``session_ended``. It never imports Qt: the GUI is a thin layer that calls it.
 
-Page time is visible time (:mod:`readingroom.viewing.page_view_clock`): the GUI says which page
+Page time is visible time (:mod:`readingroom.page_view_clock`): the GUI says which page
 is current (``page_shown``) and when the window first shows it (``pages_on_screen``); the idle
 lock, the away curtain and the end stop the clock, and each ``page_viewed`` is one uninterrupted
 stretch of a page on screen, at least ``page_view_min_ms`` long.
@@ -27,6 +27,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from readingroom.audit import events
+from readingroom.audit.report_model import DEFAULT_MIN_SECONDS
 from readingroom.capture_state import (
     CaptureStatus,
     current_os,
@@ -46,7 +47,7 @@ from readingroom.errors import (
     UntrustedPublisher,
     WorkstationRefused,
 )
-from readingroom.viewing.page_view_clock import Cover, PageView, PageViewClock
+from readingroom.page_view_clock import Cover, PageView, PageViewClock
 
 if TYPE_CHECKING:
     from readingroom.audit import SessionContext
@@ -258,7 +259,7 @@ class ReadingSession:
         """Seconds pages were visible to the reader so far (what ``page_viewed`` records)."""
         return self._views.visible_seconds()
 
-    def pages_seen(self, min_seconds: float = 10.0) -> tuple[int, ...]:
+    def pages_seen(self, min_seconds: float = DEFAULT_MIN_SECONDS) -> tuple[int, ...]:
         """Page numbers (1-based) visible for at least ``min_seconds`` in all, as reports count."""
         return tuple(page + 1 for page in self._views.pages_seen(min_seconds))
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pytest
 
-from readingroom.viewing.page_view_clock import PAGE_CHANGE, Cover, PageView, PageViewClock
+from readingroom.page_view_clock import PAGE_CHANGE, Cover, PageView, PageViewClock
 
 
 class Seconds:
