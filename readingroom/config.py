@@ -22,6 +22,7 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     audit_service_user = "readingroom-audit"             # who must own that socket
     allow_unprotected_reader_keys = false
     require_sandbox = false
+    page_view_min_ms = 300   # shorter page views (scrolled past, a resize) are not recorded
 """
 
 from __future__ import annotations
@@ -42,6 +43,9 @@ CONFIG_FILE_NAME = "workstation.toml"
 TRUST_STORE_NAME = "trusted-publishers.json"
 WORKSTATION_KEY_NAME = "workstation.key"
 AUDIT_DIR_NAME = "audit"
+DEFAULT_PAGE_VIEW_MIN_MS = 300
+# Above this a threshold would hide real reading (coverage counts pages seen for 10 s).
+MAX_PAGE_VIEW_MIN_MS = 5_000
 
 
 def readingroom_home() -> Path:
@@ -101,6 +105,9 @@ class WorkstationConfig:
     # The central audit database (a libpq DSN, no password in it: use ~/.pgpass or a client
     # certificate) that `readingroom audit ship` sends this workstation's records to.
     ship_to: str | None = None
+    # A page on screen for less than this was scrolled past, not read: no page_viewed record
+    # (readingroom.page_view_clock). A per-user file may only lower it (record more).
+    page_view_min_ms: int = DEFAULT_PAGE_VIEW_MIN_MS
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -174,6 +181,7 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "allow_unprotected_reader_keys",
         "require_sandbox",
         "ship_to",
+        "page_view_min_ms",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -231,7 +239,18 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         allow_unprotected_reader_keys=bool_value("allow_unprotected_reader_keys"),
         require_sandbox=bool_value("require_sandbox"),
         ship_to=_text_value(values, "ship_to", source),
+        page_view_min_ms=_page_view_min_ms(values, source),
     )
+
+
+def _page_view_min_ms(values: dict[str, Any], source: Path | None) -> int:
+    raw = values.get("page_view_min_ms", DEFAULT_PAGE_VIEW_MIN_MS)
+    if not isinstance(raw, int) or isinstance(raw, bool) or not 0 <= raw <= MAX_PAGE_VIEW_MIN_MS:
+        raise ConfigurationError(
+            f"Setting page_view_min_ms in {source} must be a whole number of milliseconds "
+            f"from 0 to {MAX_PAGE_VIEW_MIN_MS}."
+        )
+    return raw
 
 
 def _text_value(values: dict[str, Any], key: str, source: Path | None) -> str | None:

@@ -9,9 +9,10 @@ trust store in the ReadingRoom home) must belong to the user or root and be writ
 neither group nor others, as must their folder.
 
 With a system configuration in force, a per-user file may only make things stricter:
-``allow_*`` only to false, ``require_*`` and ``kiosk`` only to true, ``*_max`` and
-``checkpoint_every_*`` only lower; any other setting in it is refused. (POSIX only: on Windows
-the installer sets the ACL of the ProgramData folder.)
+``allow_*`` only to false, ``require_*`` and ``kiosk`` only to true, ``*_max``,
+``checkpoint_every_*`` and ``page_view_min_ms`` only lower (a lower one records more); any
+other setting in it is refused. (POSIX only: on Windows the installer sets the ACL of the
+ProgramData folder.)
 """
 
 from __future__ import annotations
@@ -24,6 +25,8 @@ from typing import Any
 from readingroom.errors import ConfigurationError
 
 _WRITABLE_BY_OTHERS = stat.S_IWGRP | stat.S_IWOTH
+# Settings a per-user file may only lower, besides ``*_max`` and ``checkpoint_every_*``.
+_LOWER_ONLY = frozenset({"page_view_min_ms"})
 
 
 def check_system_file(path: Path, what: str) -> None:
@@ -93,7 +96,7 @@ def stricter_values(
             loosens = bool(value) and not current
         elif key.startswith("require_") or key == "kiosk":
             loosens = not value and bool(current)
-        elif key.endswith("_max") or key.startswith("checkpoint_every_"):
+        elif key.endswith("_max") or key.startswith("checkpoint_every_") or key in _LOWER_ONLY:
             loosens = current is not None and value > current
         else:
             raise ConfigurationError(

@@ -6,6 +6,11 @@ in the viewer into audit records: ``session_started`` (durable before the first 
 ``page_viewed``, ``search``, ``denied_action``, focus and idle-lock events, and exactly one
 ``session_ended``. It never imports Qt: the GUI is a thin layer that calls it.
 
+Page time is visible time (:mod:`readingroom.page_view_clock`): the GUI says which page
+is current (``page_shown``) and when the window first shows it (``pages_on_screen``); the idle
+lock, the away curtain and the end stop the clock, and each ``page_viewed`` is one uninterrupted
+stretch of a page on screen, at least ``page_view_min_ms`` long.
+
 Failing closed is the caller's job but this class makes it hard to forget: every ``record_*``
 method raises :class:`~readingroom.errors.AuditUnavailable` when the log cannot be written, and
 after that the session is over (``failed`` is true and further records are ignored).
@@ -22,6 +27,7 @@ from enum import StrEnum
 from typing import TYPE_CHECKING
 
 from readingroom.audit import events
+from readingroom.audit.report_model import DEFAULT_MIN_SECONDS
 from readingroom.capture_state import (
     CaptureStatus,
     current_os,
@@ -41,6 +47,7 @@ from readingroom.errors import (
     UntrustedPublisher,
     WorkstationRefused,
 )
+from readingroom.page_view_clock import Cover, PageView, PageViewClock
 
 if TYPE_CHECKING:
     from readingroom.audit import SessionContext
@@ -174,6 +181,8 @@ class ReadingSession:
         self._failed = False
         self._pages_recorded = 0
         self._capture_recorded: dict[str, str] | None = None
+        self._views = PageViewClock(min_seconds=config.page_view_min_ms / 1000, monotonic=monotonic)
+        self._active_since = 0.0  # the start, or the last unlock: an idle period is not older
 
     @property
     def session_code(self) -> str:
@@ -242,17 +251,40 @@ class ReadingSession:
             organisation=policy.reader.organisation,
             not_after=policy.not_after.isoformat() if policy.not_after else None,
         )
-        self._started_at = self._monotonic()
+        self._started_at = self._active_since = self._monotonic()
         return self._context.code
 
-    def record_page_viewed(self, page_index: int, zoom: float, seconds: float) -> None:
-        """Record that a page was on screen (``page`` is 1-based in the record, as printed)."""
+    @property
+    def visible_seconds(self) -> float:
+        """Seconds pages were visible to the reader so far (what ``page_viewed`` records)."""
+        return self._views.visible_seconds()
+
+    def pages_seen(self, min_seconds: float = DEFAULT_MIN_SECONDS) -> tuple[int, ...]:
+        """Page numbers (1-based) visible for at least ``min_seconds`` in all, as reports count."""
+        return tuple(page + 1 for page in self._views.pages_seen(min_seconds))
+
+    def pages_on_screen(self) -> None:
+        """The window is on screen: the current page's time starts now."""
+        self._views.uncover(Cover.NOT_SHOWN)
+
+    def page_shown(self, page_index: int, zoom: float) -> None:
+        """``page_index`` (0-based) became current; the page left is recorded if kept."""
+        self._record_view(self._views.show_page(page_index, float(zoom)))
+
+    def zoom_changed(self, zoom: float) -> None:
+        """The zoom changed; the page's record carries the zoom it was left at."""
+        self._views.set_zoom(float(zoom))
+
+    def _record_view(self, view: PageView | None) -> None:
+        if view is None or self._ended:
+            return
         self._pages_recorded += 1
         self._append(
             "page_viewed",
-            page=page_index + 1,
-            zoom=float(zoom),
-            seconds=max(float(seconds), 0.0),
+            page=view.page + 1,
+            zoom=view.zoom,
+            seconds=view.seconds,
+            ended_by=view.ended_by,
         )
 
     def record_search(self, query: str, hits: int | None = None) -> None:
@@ -268,16 +300,27 @@ class ReadingSession:
         self._append("denied_action", action=action.value, kind=kind)
 
     def record_focus(self, *, lost: bool) -> None:
-        """Record that the window lost (curtain down) or regained focus."""
-        self._append("focus_lost" if lost else "focus_returned")
+        """Record that the window lost (curtain down) or regained focus; page time stops."""
+        if lost:
+            self._record_view(self._views.cover(Cover.AWAY))
+            self._append("focus_lost")
+        else:
+            self._append("focus_returned")
+            self._views.uncover(Cover.AWAY)
 
-    def record_idle_locked(self) -> None:
-        """Record that the idle lock covered the page."""
-        self._append("idle_locked")
+    def record_idle_locked(self, idle_seconds: float | None = None) -> None:
+        """Record that the idle lock covered the page after ``idle_seconds`` without input."""
+        self._record_view(self._views.cover(Cover.IDLE_LOCK))
+        if idle_seconds is not None:
+            # The idle run-up began at the last input, never before the start or last unlock.
+            idle_seconds = max(min(idle_seconds, self._monotonic() - self._active_since), 0.0)
+        self._append("idle_locked", idle_seconds=idle_seconds)
 
     def record_unlocked(self) -> None:
         """Record that the reader unlocked the session again after an idle lock."""
         self._append("unlocked")
+        self._active_since = self._monotonic()
+        self._views.uncover(Cover.IDLE_LOCK)
 
     def record_capture(self, capture: CaptureStatus) -> None:
         """Record ``capture_changed`` when the capture state differs from the one last recorded.
@@ -322,15 +365,26 @@ class ReadingSession:
         if self._ended or self._started_at is None:
             self._ended = True
             return
+        view, last_view_failed = self._views.stop(), False
+        if not self._failed:
+            try:
+                self._record_view(view)  # the page on screen until now
+            except AuditUnavailable:
+                last_view_failed, reason = True, EndReason.AUDIT_FAILURE
         self._ended = True
         details: dict[str, object] = {
             "reason": reason.value,
             "seconds": float(self._monotonic() - self._started_at),
             "pages_viewed": self._pages_recorded,
+            "visible_seconds": self._views.visible_seconds(),
+            "short_views_dropped": self._views.dropped,
+            "page_view_min_ms": self._config.page_view_min_ms,
         }
         if self._failed:
             with contextlib.suppress(AuditUnavailable, OSError):
                 self._audit.append("session_ended", session=self._context, **details)
+            if last_view_failed:
+                raise AuditUnavailable(reason="audit append failed")
             return
         try:
             self._audit.append("session_ended", session=self._context, **details)

@@ -9,8 +9,16 @@ from __future__ import annotations
 import json
 from typing import Any
 
-from readingroom.audit.report_model import Report, minutes, session_coverage
-from readingroom.audit.session_summary import SessionSummary, UnlockFailure, iso
+from readingroom.audit.report_model import Report, session_coverage
+from readingroom.audit.session_summary import (
+    PERIOD_AWAY,
+    PERIOD_IDLE,
+    PERIOD_IDLE_LOCK,
+    SessionSummary,
+    UnlockFailure,
+    iso,
+    minutes,
+)
 from readingroom.display_text import display_text
 
 RESTRICTED = "RESTRICTED: this report shows who read what and what they searched for."
@@ -47,9 +55,21 @@ def session_as_dict(session: SessionSummary, min_seconds: float) -> dict[str, An
         "pages_not_seen": list(coverage.not_seen),
         "coverage": coverage.sentence(),
         "page_views": [
-            {"page": v.page, "from": iso(v.since), "until": iso(v.until), "seconds": v.seconds}
+            {
+                "page": v.page,
+                "from": iso(v.since),
+                "until": iso(v.until),
+                "seconds": v.seconds,
+                "visible_seconds": round(session.visible_seconds(v), 3),
+                "ended_by": v.ended_by or None,
+            }
             for v in session.views
         ],
+        "idle_seconds": session.period_seconds(PERIOD_IDLE),
+        "locked_seconds": session.period_seconds(PERIOD_IDLE_LOCK),
+        "away_seconds": session.period_seconds(PERIOD_AWAY),
+        "short_views_dropped": session.short_views_dropped,
+        "page_view_min_ms": session.page_view_min_ms,
         "searches": [
             {"time": iso(s.time), "query": s.query, "hits": s.hits} for s in session.searches
         ],
@@ -88,6 +108,8 @@ def session_text_lines(session: SessionSummary, min_seconds: float = 10.0) -> li
         f"({minutes(session.duration_seconds)}, ended: {_clean(session.end_reason)})",
         f"  capture      {_clean(session.capture_text())}",
         f"  coverage     {session_coverage(session, min_seconds).sentence()}",
+        f"  page time    {page_time_text(session)}",
+        f"  periods      {session.periods_text()}",
     ]
     pages = session.seconds_per_page()
     if pages:
@@ -105,6 +127,15 @@ def session_text_lines(session: SessionSummary, min_seconds: float = 10.0) -> li
         kind = f" ({_clean(denied.kind)})" if denied.kind else ""
         lines.append(f"  denied       {iso(denied.time)} {_clean(denied.action)}{kind}")
     return lines
+
+
+def page_time_text(session: SessionSummary) -> str:
+    """``3m10s visible to the reader; 4 views under 300 ms not recorded``."""
+    text = f"{minutes(session.reading_seconds)} visible to the reader"
+    if session.short_views_dropped is not None:
+        limit = f"{session.page_view_min_ms} ms" if session.page_view_min_ms is not None else "?"
+        text += f"; {session.short_views_dropped} views under {limit} not recorded"
+    return text
 
 
 def render_text(report: Report) -> str:

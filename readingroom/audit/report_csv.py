@@ -14,7 +14,7 @@ import io
 from collections.abc import Iterable, Sequence
 
 from readingroom.audit.report_model import Report
-from readingroom.audit.session_summary import iso
+from readingroom.audit.session_summary import PERIOD_AWAY, PERIOD_IDLE, PERIOD_IDLE_LOCK, iso
 
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -42,6 +42,11 @@ SESSION_COLUMNS = (
     "denied",
     "idle_locks",
     "away",
+    "idle_seconds",
+    "locked_seconds",
+    "away_seconds",
+    "periods",
+    "short_views_dropped",
 )
 
 VIEW_COLUMNS = (
@@ -55,6 +60,8 @@ VIEW_COLUMNS = (
     "from",
     "until",
     "seconds",
+    "visible_seconds",
+    "ended_by",
 )
 
 
@@ -104,6 +111,11 @@ def render_csv(report: Report) -> str:
                 " | ".join(f"{iso(d.time)} {d.action}" for d in s.denied),
                 s.idle_locks,
                 s.focus_lost,
+                f"{s.period_seconds(PERIOD_IDLE):.0f}",
+                f"{s.period_seconds(PERIOD_IDLE_LOCK):.0f}",
+                f"{s.period_seconds(PERIOD_AWAY):.0f}",
+                " | ".join(f"{p.kind} {iso(p.start)} {iso(p.end)}" for p in s.periods),
+                "" if s.short_views_dropped is None else s.short_views_dropped,
             )
         )
     return _write(SESSION_COLUMNS, rows)
@@ -123,6 +135,8 @@ def render_csv_views(report: Report) -> str:
             iso(view.since),
             iso(view.until),
             f"{view.seconds:.1f}",
+            f"{s.visible_seconds(view):.1f}",
+            view.ended_by,
         )
         for s in report.sessions
         for view in s.views

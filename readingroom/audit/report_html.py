@@ -10,10 +10,10 @@ from __future__ import annotations
 from collections.abc import Iterable
 from html import escape
 
-from readingroom.audit.report import RESTRICTED
-from readingroom.audit.report_model import Report, minutes
+from readingroom.audit.report import RESTRICTED, page_time_text
+from readingroom.audit.report_model import Report
 from readingroom.audit.report_timeline import timeline_svg
-from readingroom.audit.session_summary import SessionSummary, iso
+from readingroom.audit.session_summary import SessionSummary, iso, minutes
 
 _STYLE = """
 body{font-family:system-ui,sans-serif;margin:2em;color:#222;max-width:70em}
@@ -45,6 +45,8 @@ def _session_html(session: SessionSummary, report: Report) -> str:
             ("Ended because", session.end_reason),
             ("Screen capture", session.capture_text()),
             ("Coverage", report.coverage(session).sentence()),
+            ("Page time", page_time_text(session)),
+            ("Idle, locked, away", session.periods_text()),
         ),
     )
     pages = _table(

@@ -11,7 +11,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from readingroom.audit.session_summary import LogSummary, SessionSummary, UnlockFailure, iso
+from readingroom.audit.session_summary import (
+    LogSummary,
+    SessionSummary,
+    UnlockFailure,
+    iso,
+)
 from readingroom.audit.sessions import Filters, select_sessions, select_unlock_failures
 
 DEFAULT_MIN_SECONDS = 10.0
@@ -199,11 +204,3 @@ def _reader_totals(sessions: list[SessionSummary]) -> list[ReaderTotal]:
         )
         for reader, group in sorted(grouped.items())
     ]
-
-
-def minutes(seconds: float | None) -> str:
-    """``12m05s`` (or ``-``)."""
-    if seconds is None:
-        return "-"
-    whole, rest = divmod(round(seconds), 60)
-    return f"{whole}m{rest:02d}s"

@@ -1,7 +1,8 @@
 """One session's reading timeline as inline SVG: time across, pages down.
 
 Each stretch a page was on screen is a bar in that page's row; periods with no page visible
-(idle lock, away) are shaded bands across every row; searches and denied actions are marks in
+(idle lock, away) are shaded bands across every row, and so is the inactivity before an idle
+lock (the page was visible, no one touched anything); searches and denied actions are marks in
 an "events" row at the top. The time axis has ticks at a round interval, labelled in UTC. Every
 string from the log is escaped (the renderer adds no script and no external resource).
 """
@@ -11,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from html import escape
 
-from readingroom.audit.session_summary import PERIOD_IDLE_LOCK, SessionSummary, iso
+from readingroom.audit.session_summary import PERIOD_IDLE, PERIOD_IDLE_LOCK, SessionSummary, iso
 
 WIDTH = 820
 LEFT = 86  # room for the row labels ("Page 123", "Events")
@@ -23,7 +24,7 @@ FONT = 12
 TICK_STEPS = (10, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400)
 MAX_TICKS = 8
 BAR_COLOUR = "#2f6db5"
-PERIOD_COLOURS = {PERIOD_IDLE_LOCK: "#b9b9b9"}
+PERIOD_COLOURS = {PERIOD_IDLE_LOCK: "#b9b9b9", PERIOD_IDLE: "#c9c3ee"}
 AWAY_COLOUR = "#f3c98b"
 SEARCH_COLOUR = "#1d7a3a"
 DENIED_COLOUR = "#c0272d"
@@ -55,7 +56,7 @@ def timeline_svg(session: SessionSummary) -> str:
     row_of = {page: index + 1 for index, page in enumerate(pages)}  # row 0: events
     rows = len(pages) + 1
     axis_y = TOP + rows * ROW + 4
-    height = axis_y + 48
+    height = axis_y + 61
 
     def x_at(moment: datetime) -> float:
         return LEFT + max(min((moment - start).total_seconds(), span), 0.0) * scale
@@ -131,7 +132,9 @@ def _axis(start: datetime, span: float, scale: float, axis_y: int) -> list[str]:
         f'<text x="{LEFT}" y="{axis_y + 32}" font-size="{FONT - 1}" fill="#555">'
         f"Time in UTC; the session started at {iso(start)}.</text>"
         f'<text x="{LEFT}" y="{axis_y + 45}" font-size="{FONT - 1}" fill="#555">Blue bar: '
-        "page on screen. Green dot: search. Red cross: denied action. Grey: idle lock. "
-        "Orange: away.</text>"
+        "page on screen. Green dot: search. Red cross: denied action.</text>"
+        f'<text x="{LEFT}" y="{axis_y + 58}" font-size="{FONT - 1}" fill="#555">Grey: locked '
+        "(idle lock). Orange: away. Lavender: idle (no input before the lock; the page was "
+        "still visible).</text>"
     )
     return parts

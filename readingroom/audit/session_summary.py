@@ -16,6 +16,12 @@ from readingroom.audit.verify import ScanResult
 CAPTURE_STATES = ("enforced", "requested_not_enforced", "partial", "unavailable")
 PERIOD_IDLE_LOCK = "locked (idle)"
 PERIOD_AWAY = "away"
+# The inactivity that brought the idle lock down (idle_locked's idle_seconds): the page was
+# still visible, but no one touched the keyboard or the mouse.
+PERIOD_IDLE = "idle (no input)"
+# No page was visible to the reader during these: a page_viewed record written before
+# ended_by existed may still span one, and its time in it is not reading time.
+HIDDEN_PERIODS = frozenset({PERIOD_IDLE_LOCK, PERIOD_AWAY})
 
 
 def iso(moment: datetime | None) -> str:
@@ -27,11 +33,16 @@ def iso(moment: datetime | None) -> str:
 
 @dataclass
 class PageView:
-    """One ``page_viewed`` record: a page stopped being visible at ``until``."""
+    """One ``page_viewed`` record: a page stopped being visible at ``until``.
+
+    ``ended_by`` (page change, idle lock, away, session end) is empty in records written before
+    page time became visible time; such a view may span an idle lock or an away period.
+    """
 
     page: int
     seconds: float
     until: datetime
+    ended_by: str = ""
 
     @property
     def since(self) -> datetime:
@@ -94,6 +105,9 @@ class SessionSummary:
     searches: list[Search] = field(default_factory=list)
     denied: list[Denied] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
+    # From session_ended (None in older logs): views shorter than page_view_min_ms, not recorded.
+    short_views_dropped: int | None = None
+    page_view_min_ms: int | None = None
 
     @property
     def duration_seconds(self) -> float | None:
@@ -102,8 +116,28 @@ class SessionSummary:
 
     @property
     def reading_seconds(self) -> float:
-        """Seconds pages were on screen, summed over every view."""
-        return sum(view.seconds for view in self.views)
+        """Seconds pages were visible to the reader, summed over every view."""
+        return sum(self.visible_seconds(view) for view in self.views)
+
+    def visible_seconds(self, view: PageView) -> float:
+        """The view's time on screen, less any idle lock or away period it spans (older logs)."""
+        if view.ended_by:
+            return view.seconds  # written by a viewer that already stops the clock under them
+        hidden = [
+            (max(p.start, view.since), min(p.end or view.until, view.until))
+            for p in self.periods
+            if p.kind in HIDDEN_PERIODS
+        ]
+        return max(view.seconds - _covered_seconds(hidden), 0.0)
+
+    def period_seconds(self, kind: str) -> float:
+        """Total length of the closed periods of ``kind``."""
+        return sum(p.seconds or 0.0 for p in self.periods if p.kind == kind)
+
+    def periods_text(self) -> str:
+        """``idle (no input) 10m00s, locked (idle) 2m00s, away 0m30s``."""
+        kinds = (PERIOD_IDLE, PERIOD_IDLE_LOCK, PERIOD_AWAY)
+        return ", ".join(f"{kind} {minutes(self.period_seconds(kind))}" for kind in kinds)
 
     @property
     def idle_locks(self) -> int:
@@ -119,7 +153,7 @@ class SessionSummary:
         """Total seconds each page was visible, by page number."""
         totals: dict[int, float] = {}
         for view in self.views:
-            totals[view.page] = totals.get(view.page, 0.0) + view.seconds
+            totals[view.page] = totals.get(view.page, 0.0) + self.visible_seconds(view)
         return dict(sorted(totals.items()))
 
     def reader_text(self) -> str:
@@ -142,6 +176,25 @@ class SessionSummary:
         state = self.capture.get("state", "?")
         system = self.capture.get("os", "")
         return f"{state} ({system})" if system else state
+
+
+def _covered_seconds(spans: list[tuple[datetime, datetime]]) -> float:
+    # Periods may overlap (the idle lock can fall while the reader is away): count once.
+    total, reach = 0.0, None
+    for start, end in sorted(spans):
+        begin = max(start, reach) if reach is not None else start
+        if end > begin:
+            total += (end - begin).total_seconds()
+            reach = end
+    return total
+
+
+def minutes(seconds: float | None) -> str:
+    """``12m05s`` (or ``-``)."""
+    if seconds is None:
+        return "-"
+    whole, rest = divmod(round(seconds), 60)
+    return f"{whole}m{rest:02d}s"
 
 
 @dataclass

@@ -8,7 +8,7 @@ the failed unlocks and alarms of the whole log. The data types are in ``session_
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +17,7 @@ from readingroom.audit.records import parse_body, parse_time
 from readingroom.audit.session_summary import (
     CAPTURE_STATES,
     PERIOD_AWAY,
+    PERIOD_IDLE,
     PERIOD_IDLE_LOCK,
     Alarm,
     Denied,
@@ -148,12 +149,7 @@ def _describe(details: dict[str, Any]) -> str:
 
 def _apply(session: SessionSummary, event: str, details: dict[str, Any], time: datetime) -> None:
     if event == events.PAGE_VIEWED:
-        # Floats are stored as thousandths (records.py); a whole number stays as it is.
-        if "seconds_milli" in details:
-            seconds = int(details["seconds_milli"]) / 1000
-        else:
-            seconds = float(int(details.get("seconds", 0)))
-        session.views.append(PageView(int(details.get("page", 0)), seconds, time))
+        session.views.append(_page_view(details, time))
     elif event == events.SEARCH:
         hits = details.get("hits")
         hit_count = hits if isinstance(hits, int) and not isinstance(hits, bool) else None
@@ -163,6 +159,9 @@ def _apply(session: SessionSummary, event: str, details: dict[str, Any], time: d
             Denied(time, _text(details.get("action")), _text(details.get("kind")))
         )
     elif event in _PERIODS:
+        if event == events.IDLE_LOCKED and "idle_seconds_milli" in details:
+            idle = timedelta(milliseconds=max(int(details["idle_seconds_milli"]), 0))
+            session.periods.append(Period(PERIOD_IDLE, time - idle, time))
         if not _open_period(session, _PERIODS[event]):
             session.periods.append(Period(_PERIODS[event], time))
     elif event in _PERIOD_ENDS:
@@ -172,9 +171,25 @@ def _apply(session: SessionSummary, event: str, details: dict[str, Any], time: d
     elif event == events.SESSION_ENDED:
         session.end = time
         session.end_reason = _text(details.get("reason"))
+        session.short_views_dropped = _count(details.get("short_views_dropped"))
+        session.page_view_min_ms = _count(details.get("page_view_min_ms"))
         for period in session.periods:
             if period.end is None:
                 period.end = time
+
+
+def _page_view(details: dict[str, Any], time: datetime) -> PageView:
+    # Floats are stored as thousandths (records.py); a whole number stays as it is.
+    if "seconds_milli" in details:
+        seconds = int(details["seconds_milli"]) / 1000
+    else:
+        seconds = float(int(details.get("seconds", 0)))
+    ended_by = _text(details.get("ended_by"))[:40]
+    return PageView(int(details.get("page", 0)), seconds, time, ended_by)
+
+
+def _count(value: Any) -> int | None:
+    return value if isinstance(value, int) and not isinstance(value, bool) else None
 
 
 def _open_period(session: SessionSummary, kind: str) -> Period | None:

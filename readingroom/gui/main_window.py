@@ -143,7 +143,7 @@ class ViewerWindow(QMainWindow):
             app.installEventFilter(self._rules)
             app.installEventFilter(self._idle)
 
-        reader.page_viewed.connect(bridge.record_page_viewed)
+        bridge.follow_pages(reader.view)  # the session's clock measures page time
         reader.searched.connect(bridge.record_search)
         reader.external_link_blocked.connect(bridge.record_external_link)
         reader.external_link_blocked.connect(lambda _kind: self._tell(DeniedAction.EXTERNAL_LINK))
@@ -197,8 +197,9 @@ class ViewerWindow(QMainWindow):
             return
         self._bridge.record_capture(status)
         if self._bridge.session.capture_required and not status.is_enforced():
-            # Before our own showEvent the page has never been on screen: no page time.
-            self.end_session(EndReason.CAPTURE_NOT_ENFORCED, flush=self._focus_given)
+            # Before our own showEvent the page has never been on screen: no page time (the
+            # session's clock starts at pages_on_screen).
+            self.end_session(EndReason.CAPTURE_NOT_ENFORCED)
 
     def is_kiosk(self) -> bool:
         """True when the window is the kiosk's full-screen, unleavable reading window."""
@@ -267,6 +268,7 @@ class ViewerWindow(QMainWindow):
         if not self._focus_given:
             self._focus_given = True
             self._reader.view.setFocus(Qt.FocusReason.ActiveWindowFocusReason)
+            self._bridge.pages_on_screen()
 
     def _renderer_unconfined(self) -> None:
         """Say so for the rest of the session, and record it once (workstations that cannot
@@ -310,8 +312,7 @@ class ViewerWindow(QMainWindow):
         if self._stack.has_cover(Cover.ENDED) or self._relock is not None:
             return
         self._stack.cover(Cover.IDLE, "Locked after a period of inactivity. Enter your passphrase.")
-        self._reader.flush_page_time()
-        self._bridge.record_idle_locked()
+        self._bridge.record_idle_locked(self._idle.interval_ms() / 1000)
         if self._stack.has_cover(Cover.ENDED):
             return  # the audit log failed while locking
         dialog = self._relock_dialog(self)
@@ -347,15 +348,12 @@ class ViewerWindow(QMainWindow):
         if reason is not None:
             self.end_session(reason)
 
-    def end_session(self, reason: EndReason, *, flush: bool = True) -> None:
-        """Cover the page, stop the reader, record ``session_ended``; the window stays up.
-
-        ``flush=False`` records no time for the current page (it was never on screen).
-        """
+    def end_session(self, reason: EndReason) -> None:
+        """Cover the page, stop the reader, record ``session_ended``; the window stays up."""
         if self._bridge.session.ended:
             return
         self._stack.cover(Cover.ENDED, _ENDED_TEXT.get(reason, ""), closable=True)
-        self._stop_reading(flush=flush)
+        self._stop_reading()
         self._bridge.end(reason)
 
     def _audit_failed(self) -> None:
@@ -364,11 +362,11 @@ class ViewerWindow(QMainWindow):
             Cover.ENDED, f"{AuditUnavailable()} The reading session has ended.", closable=True
         )
         self._exit_code = int(ExitCode.AUDIT_UNAVAILABLE)
-        self._stop_reading(flush=False)
+        self._stop_reading()
         self._bridge.end(EndReason.AUDIT_FAILURE)
 
-    def _stop_reading(self, *, flush: bool) -> None:
-        # Re-entered when the flush below fails the audit log: stop only once.
+    def _stop_reading(self) -> None:
+        # Re-entered when ending the session fails the audit log: stop only once.
         if self._stopped:
             return
         self._stopped = True
@@ -377,8 +375,6 @@ class ViewerWindow(QMainWindow):
         if self._relock is not None:
             dialog, self._relock = self._relock, None
             dialog.close()
-        if flush:
-            self._reader.flush_page_time()
         for action in self._reader.reading_actions():
             action.setEnabled(False)
         self._reader.shutdown()

@@ -8,12 +8,16 @@ window can fail closed in one place instead of wrapping every call.
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from PySide6.QtCore import QObject, Signal, Slot
 
 from readingroom.capture_state import CaptureStatus
 from readingroom.errors import AuditUnavailable, ReadingRoomError
 from readingroom.reading_session import DeniedAction, EndReason, ReadingSession
+
+if TYPE_CHECKING:
+    from readingroom.gui.reader.page_view import PageView
 
 
 class SessionBridge(QObject):
@@ -33,10 +37,25 @@ class SessionBridge(QObject):
         """The wrapped session (for its code and idle-lock minutes)."""
         return self._session
 
-    @Slot(int, float, float)
-    def record_page_viewed(self, page_index: int, zoom: float, seconds: float) -> None:
-        """Slot for ``DocumentReader.page_viewed``."""
-        self._guard(lambda: self._session.record_page_viewed(page_index, zoom, seconds))
+    def follow_pages(self, view: PageView) -> None:
+        """Tell the session which page is current, and at what zoom, as ``view`` changes."""
+        self._session.page_shown(view.current_page(), view.zoom())
+        view.current_page_changed.connect(lambda page: self.page_shown(page, view.zoom()))
+        view.zoom_changed.connect(self.zoom_changed)
+
+    def pages_on_screen(self) -> None:
+        """The window first reached the screen: page time starts."""
+        self._session.pages_on_screen()
+
+    @Slot(int, float)
+    def page_shown(self, page_index: int, zoom: float) -> None:
+        """The current page changed (the page left is recorded if it was read)."""
+        self._guard(lambda: self._session.page_shown(page_index, zoom))
+
+    @Slot(float)
+    def zoom_changed(self, zoom: float) -> None:
+        """Slot for the page view's ``zoom_changed``."""
+        self._session.zoom_changed(zoom)
 
     @Slot(str)
     def record_search(self, query: str) -> None:
@@ -56,9 +75,9 @@ class SessionBridge(QObject):
         """Record the curtain going down (lost) or up (returned) for focus."""
         self._guard(lambda: self._session.record_focus(lost=lost))
 
-    def record_idle_locked(self) -> None:
-        """Record the idle lock."""
-        self._guard(self._session.record_idle_locked)
+    def record_idle_locked(self, idle_seconds: float | None = None) -> None:
+        """Record the idle lock, after ``idle_seconds`` without input."""
+        self._guard(lambda: self._session.record_idle_locked(idle_seconds))
 
     def record_unlocked(self) -> None:
         """Record a successful unlock after an idle lock."""

@@ -22,6 +22,7 @@ window keeps painting and tests drive the same path a reader does, and every way
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime
@@ -74,6 +75,7 @@ class ViewerTuning:
     idle_ms: int | None = None  # None: the policy's idle lock
     limit_check_ms: int = LIMIT_CHECK_MS
     clock: Callable[[], datetime] = utc_now
+    monotonic: Callable[[], float] = time.monotonic  # the session's length and page time
 
 
 class ViewerLauncher(QObject):
@@ -106,7 +108,9 @@ class ViewerLauncher(QObject):
         self._tuning = tuning or ViewerTuning()
         self._kiosk = kiosk
         self._dialog_parent = dialog_parent
-        self._opener = SessionOpener(request, config, clock=self._tuning.clock)
+        self._opener = SessionOpener(
+            request, config, clock=self._tuning.clock, monotonic=self._tuning.monotonic
+        )
         self._task: BackgroundTask | None = None
         self._opened: OpenedReview | None = None
         self._session: ReadingSession | None = None

@@ -21,6 +21,7 @@ Every secret passed in is zeroed when the call returns, whatever happens.
 from __future__ import annotations
 
 import contextlib
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -87,11 +88,13 @@ class SessionOpener:
         config: WorkstationConfig,
         *,
         clock: Callable[[], datetime] = utc_now,
+        monotonic: Callable[[], float] = time.monotonic,
     ) -> None:
-        """Prepare; nothing is read until :meth:`prepare`."""
+        """Prepare; nothing is read until :meth:`prepare` (``monotonic``: page time's clock)."""
         self._request = request
         self._config = config
         self._clock = clock
+        self._monotonic = monotonic
         self._audit: AuditWriter | None = None
         self._capture: CaptureStatus | None = None
         self._context: SessionContext | None = None
@@ -218,7 +221,12 @@ class SessionOpener:
         """
         assert self._audit is not None and self._context is not None
         session = ReadingSession(
-            opened, self._audit, self._config, context=self._context, clock=self._clock
+            opened,
+            self._audit,
+            self._config,
+            context=self._context,
+            clock=self._clock,
+            monotonic=self._monotonic,
         )
         session.start(capture=self._capture)
         return session

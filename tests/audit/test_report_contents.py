@@ -177,6 +177,7 @@ def test_json_has_every_event_with_its_time(
     assert first["capture"] == {"state": "partial", "os": "Linux 6.1"}
     assert first["page_views"][0] == {
         "page": 1, "from": "2026-12-03T09:00:05Z", "until": "2026-12-03T09:00:17Z", "seconds": 12.0,
+        "visible_seconds": 12.0, "ended_by": None,
     }  # fmt: skip
     assert data["failed_unlocks"][0]["reader"] is None
     assert [r["reader"] for r in data["readers"]] == ["alice@example.gov.uk", "bob@example.gov.uk"]

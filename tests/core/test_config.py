@@ -41,6 +41,7 @@ def test_defaults_without_a_file(rr_home: Path) -> None:
     assert config.idle_minutes_max is None
     assert config.review_folder is None
     assert (config.checkpoint_every_records, config.checkpoint_every_minutes) == (100, 10)
+    assert config.page_view_min_ms == 300
 
 
 def test_every_setting_is_read(rr_home: Path, tmp_path: Path) -> None:
@@ -58,6 +59,7 @@ def test_every_setting_is_read(rr_home: Path, tmp_path: Path) -> None:
         checkpoint_every_records = 7
         checkpoint_every_minutes = 2
         allow_unprotected_reader_keys = true
+        page_view_min_ms = 0
         """,
     )
     config = load_config()
@@ -71,6 +73,7 @@ def test_every_setting_is_read(rr_home: Path, tmp_path: Path) -> None:
     assert config.idle_minutes_max == 3
     assert config.review_folder == tmp_path / "reviews"
     assert (config.checkpoint_every_records, config.checkpoint_every_minutes) == (7, 2)
+    assert config.page_view_min_ms == 0
 
 
 def test_a_path_setting_expands_the_home_folder(rr_home: Path) -> None:
@@ -112,6 +115,9 @@ def test_an_unknown_setting_is_refused_by_name(rr_home: Path) -> None:
         ('audit_dir = ""', "audit_dir"),
         ('workstation_name = "   "', "workstation_name"),
         ("workstation_name = 12", "workstation_name"),
+        ("page_view_min_ms = -1", "page_view_min_ms"),
+        ("page_view_min_ms = 5001", "page_view_min_ms"),
+        ("page_view_min_ms = 0.3", "page_view_min_ms"),
     ],
 )
 def test_a_value_of_the_wrong_type_is_refused(rr_home: Path, line: str, words: str) -> None:

@@ -133,6 +133,8 @@ def test_the_trust_commands_refuse_an_unsafe_trust_store(
         ("", 'audit_dir = "/tmp/elsewhere"'),
         ('audit_socket = "/run/readingroom-audit/audit.sock"', 'audit_socket = "/tmp/mine.sock"'),
         ("", 'trust_store = "/tmp/mine.json"'),
+        # A higher threshold would record fewer page views.
+        ("page_view_min_ms = 300", "page_view_min_ms = 2000"),
     ],
 )
 def test_a_per_user_file_cannot_loosen_the_system_one(
@@ -147,8 +149,9 @@ def test_a_per_user_file_cannot_loosen_the_system_one(
 def test_a_per_user_file_may_tighten_the_system_one(system_dir: Path, rr_home: Path) -> None:
     _system(system_dir, "allow_any_publisher = true\nidle_minutes_max = 10\n")
     (rr_home / CONFIG_FILE_NAME).write_text(
-        "allow_any_publisher = false\nidle_minutes_max = 3\nkiosk = true\n"
+        "allow_any_publisher = false\nidle_minutes_max = 3\nkiosk = true\npage_view_min_ms = 100\n"
     )
     config = load_config()
     assert not config.allow_any_publisher
     assert config.idle_minutes_max == 3 and config.kiosk
+    assert config.page_view_min_ms == 100

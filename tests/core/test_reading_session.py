@@ -87,7 +87,10 @@ def test_a_session_records_its_life_in_order(rr_home: Path, log: AuditLog) -> No
     session = _session(rr_home, log, clocks)
     code = session.start()
     assert code == session.session_code
-    session.record_page_viewed(0, 1.25, 12.5)
+    session.pages_on_screen()
+    session.zoom_changed(1.25)
+    clocks.seconds += 12.5
+    session.page_shown(1, 1.25)
     session.record_search("budget")
     session.record_search("review", hits=3)
     session.record_denied(DeniedAction.COPY)
@@ -96,7 +99,7 @@ def test_a_session_records_its_life_in_order(rr_home: Path, log: AuditLog) -> No
     session.record_focus(lost=False)
     session.record_idle_locked()
     session.record_unlocked()
-    clocks.seconds += 60
+    clocks.seconds += 47.5
     session.end(EndReason.CLOSED)
     session.end(EndReason.IDLE)  # idempotent: one session_ended only
 
@@ -114,6 +117,7 @@ def test_a_session_records_its_life_in_order(rr_home: Path, log: AuditLog) -> No
         "focus_returned",
         "idle_locked",
         "unlocked",
+        "page_viewed",
         "session_ended",
     ]
     started = records[0]
@@ -127,19 +131,38 @@ def test_a_session_records_its_life_in_order(rr_home: Path, log: AuditLog) -> No
     assert details["title"] == "Serious Case Review: Child A"
     assert details["classification"] == "OFFICIAL-SENSITIVE"
     assert details["pages"] == 3
-    assert records[1]["details"] == {"page": 1, "zoom_milli": 1250, "seconds_milli": 12500}
+    assert records[1]["details"] == {
+        "page": 1,
+        "zoom_milli": 1250,
+        "seconds_milli": 12500,
+        "ended_by": "page change",
+    }
     assert records[2]["details"] == {"query": "budget"}
     assert records[3]["details"] == {"query": "review", "hits": 3}
     assert records[5]["details"] == {"action": "external link", "kind": "uri"}
-    assert records[-1]["details"]["reason"] == "closed"
-    assert records[-1]["details"]["seconds_milli"] == 60000
+    # Page 2 was on screen from the page change to the end, apart from the curtains (no time).
+    assert records[-2]["details"] == {
+        "page": 2,
+        "zoom_milli": 1250,
+        "seconds_milli": 47500,
+        "ended_by": "session end",
+    }
+    assert records[-1]["details"] == {
+        "reason": "closed",
+        "seconds_milli": 60000,
+        "pages_viewed": 2,
+        "visible_seconds_milli": 60000,
+        # No time passed before focus_lost, nor between focus_returned and idle_locked.
+        "short_views_dropped": 2,
+        "page_view_min_ms": 300,
+    }
 
 
 def test_nothing_is_recorded_after_the_end(rr_home: Path, log: AuditLog) -> None:
     session = _session(rr_home, log, Clocks())
     session.start()
     session.end(EndReason.CLOSED)
-    session.record_page_viewed(2, 1.0, 3.0)
+    session.page_shown(2, 1.0)
     assert _events(rr_home / "audit")[-1]["event"] == "session_ended"
 
 
@@ -164,8 +187,11 @@ def test_expiry_and_maximum_length_end_the_session(rr_home: Path, log: AuditLog)
 
 
 def test_an_append_failure_fails_the_session(rr_home: Path, log: AuditLog) -> None:
-    session = _session(rr_home, log, Clocks())
+    clocks = Clocks()
+    session = _session(rr_home, log, clocks)
     session.start()
+    session.pages_on_screen()
+    clocks.seconds += 5
 
     def broken(*_args: object, **_details: object) -> int:
         raise AuditUnavailable(reason="disk full")
@@ -173,7 +199,7 @@ def test_an_append_failure_fails_the_session(rr_home: Path, log: AuditLog) -> No
     # Injected fault: the log's own writer failing (as on a full disk).
     log.append = broken  # type: ignore[method-assign]
     with pytest.raises(AuditUnavailable):
-        session.record_page_viewed(0, 1.0, 1.0)
+        session.page_shown(1, 1.0)
     assert session.failed
     session.end(EndReason.AUDIT_FAILURE)  # does not raise again
     assert session.ended

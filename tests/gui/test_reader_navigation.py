@@ -134,26 +134,6 @@ def test_ctrl_wheel_zooms(qtbot: QtBot, make_reader: Callable[..., DocumentReade
     assert reader.view.zoom() > 1.0
 
 
-def test_page_viewed_reports_the_page_left_and_its_time(
-    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
-) -> None:
-    now = [100.0]
-    reader = make_reader(clock=lambda: now[0])
-    reader.view.fit_page()
-    zoom = reader.view.zoom()
-    reports: list[tuple[int, float, float]] = []
-    reader.page_viewed.connect(lambda page, z, seconds: reports.append((page, z, seconds)))
-    now[0] = 107.5
-    reader.go_to_page(3)
-    assert reports == [(0, zoom, 7.5)]
-    now[0] = 110.0
-    reader.flush_page_time()
-    assert reports[-1] == (3, zoom, 2.5)
-    now[0] = 111.0
-    reader.flush_page_time()
-    assert reports[-1] == (3, zoom, 1.0)
-
-
 def test_current_page_changed_is_emitted(
     qtbot: QtBot, make_reader: Callable[..., DocumentReader]
 ) -> None:

@@ -1,7 +1,7 @@
 """Endurance: scroll a 1,000-page document top to bottom and back three times in the real viewer.
 
 Resident memory must stay under the viewer's stated cap, and the audit log must verify afterwards
-with exactly one ``page_viewed`` per page shown.
+with one ``page_viewed`` (or one short view counted in ``session_ended``) per page shown.
 """
 
 from __future__ import annotations
@@ -62,7 +62,10 @@ def test_scrolling_a_thousand_pages_three_times_stays_under_the_memory_cap(
     audit_dir = load_config(isolated_env.rr_home).audit_dir
     assert scan_log(audit_dir).problem is None
     viewed = [r for r in all_records(audit_dir) if r["event"] == "page_viewed"]
-    assert len(viewed) == report["pages_shown"]
-    assert {r["details"]["page"] for r in viewed} == set(range(1, PAGES + 1))
     ended = [r for r in all_records(audit_dir) if r["event"] == "session_ended"]
     assert len(ended) == 1 and ended[0]["details"]["pages_viewed"] == len(viewed)
+    # Every page shown is either a page_viewed record or, scrolled past in under
+    # page_view_min_ms, counted as a short view (docs/audit-log.md, "Page time").
+    dropped = ended[0]["details"]["short_views_dropped"]
+    assert len(viewed) + dropped == report["pages_shown"]
+    assert {r["details"]["page"] for r in viewed} <= set(range(1, PAGES + 1))

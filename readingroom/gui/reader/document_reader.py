@@ -2,9 +2,6 @@
 
 from __future__ import annotations
 
-import time
-from collections.abc import Callable
-
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeyEvent, QKeySequence
 from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
@@ -45,7 +42,6 @@ class DocumentReader(QWidget):
 
     The contract the main window codes against::
 
-        page_viewed = Signal(int, float, float)   # page index (0-based), zoom, seconds visible
         current_page_changed = Signal(int)
         searched = Signal(str)                    # the reader's query, when a search runs
         external_link_blocked = Signal(str)       # "uri", "mailto", "file", "launch", "remote"
@@ -55,7 +51,6 @@ class DocumentReader(QWidget):
         __init__(pdf: bytes | bytearray, watermark: WatermarkSpec, parent=None)
         page_count() -> int; current_page() -> int; go_to_page(index) -> None
         reading_actions() -> list[QAction]        # with shortcuts, for menus and toolbar
-        flush_page_time() -> None                 # emit page_viewed now, restart the timer
         shutdown() -> None                        # stop the worker and renderer, drop caches
         save_layout(QSettings) / restore_layout(QSettings)  # panels and view mode, never the page
 
@@ -67,7 +62,6 @@ class DocumentReader(QWidget):
         DamagedFile: the PDF cannot be opened.
     """
 
-    page_viewed = Signal(int, float, float)
     current_page_changed = Signal(int)
     searched = Signal(str)
     external_link_blocked = Signal(str)
@@ -81,7 +75,6 @@ class DocumentReader(QWidget):
         parent: QWidget | None = None,
         *,
         render_function: RenderFunction = render_page_image,
-        clock: Callable[[], float] = time.monotonic,
         render_hang_seconds: float = RENDER_HANG_SECONDS,
         worker: RenderWorker | None = None,
     ) -> None:
@@ -90,11 +83,11 @@ class DocumentReader(QWidget):
         ``worker``: a render worker already started for this ``pdf`` and ``watermark``; after
         its ``document_opened`` signal, nothing here waits for the renderer (the viewer's way).
         Without it, this waits (up to a minute) for a new worker to open the document.
-        ``render_function``, ``clock`` and ``render_hang_seconds`` exist for tests (a failing
-        renderer, a fake clock, a hung renderer given up on sooner).
+        ``render_function`` and ``render_hang_seconds`` exist for tests (a failing renderer, a
+        hung renderer given up on sooner). Page time is not measured here: the reading
+        session's clock follows the view (``SessionBridge.follow_pages``).
         """
         super().__init__(parent)
-        self._clock = clock
         if worker is None:
             worker = RenderWorker(
                 pdf, watermark, render_function, self, hang_seconds=render_hang_seconds
@@ -114,7 +107,6 @@ class DocumentReader(QWidget):
         self._hits: dict[int, tuple[HighlightRect, ...]] = {}
         self._hit_cursor: tuple[int, int] | None = None
         self._shut_down = False
-        self._shown_page = 0
 
         self.view = PageView(info.page_sizes, self)
         self.thumbnails = ThumbnailsPanel(info.page_sizes, self)
@@ -139,7 +131,6 @@ class DocumentReader(QWidget):
             view=self.view,
         )
         self._connect()
-        self._page_started = clock()
         self.setFocusProxy(self.view)
         self.view.schedule_requests()
 
@@ -217,14 +208,6 @@ class DocumentReader(QWidget):
     def renderer_confined(self) -> bool:
         """Whether the renderer process runs in its sandbox (as the kernel reports it)."""
         return self._worker.renderer_confined()
-
-    def flush_page_time(self) -> None:
-        """Emit ``page_viewed`` for the current page now and restart its timer."""
-        now = self._clock()
-        self.page_viewed.emit(
-            self.current_page(), self.view.zoom(), max(0.0, now - self._page_started)
-        )
-        self._page_started = now
 
     def shutdown(self) -> None:
         """Stop the render worker and drop every cached image. Safe to call twice."""
@@ -369,7 +352,7 @@ class DocumentReader(QWidget):
                 text += "…"
         self.search_bar.set_status(text)
 
-    # Worker results and page time.
+    # Worker results and the current page.
 
     def _image_arrived(self, key: RenderKey, image: QImage) -> None:
         if self._shut_down:
@@ -389,12 +372,6 @@ class DocumentReader(QWidget):
             self.render_failed.emit(key.page)
 
     def _current_page_changed(self, page: int) -> None:
-        now = self._clock()
-        self.page_viewed.emit(
-            self._shown_page, self.view.zoom(), max(0.0, now - self._page_started)
-        )
-        self._page_started = now
-        self._shown_page = page
         self.thumbnails.set_current_page(page)
         self.current_page_changed.emit(page)
 
