@@ -22,6 +22,8 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     audit_service_user = "readingroom-audit"             # who must own that socket
     allow_unprotected_reader_keys = false
     require_sandbox = false
+    allow_notes = true                                   # false: no notes, whatever the file says
+    notes_dir = "/var/lib/readingroom/notes"             # sealed notes files (.rrn)
 """
 
 from __future__ import annotations
@@ -42,6 +44,7 @@ CONFIG_FILE_NAME = "workstation.toml"
 TRUST_STORE_NAME = "trusted-publishers.json"
 WORKSTATION_KEY_NAME = "workstation.key"
 AUDIT_DIR_NAME = "audit"
+NOTES_DIR_NAME = "notes"
 
 
 def readingroom_home() -> Path:
@@ -101,6 +104,9 @@ class WorkstationConfig:
     # The central audit database (a libpq DSN, no password in it: use ~/.pgpass or a client
     # certificate) that `readingroom audit ship` sends this workstation's records to.
     ship_to: str | None = None
+    # Sealed impression notes (readingroom.notes): a workstation may forbid them altogether.
+    allow_notes: bool = True
+    notes_dir: Path | None = None
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -174,6 +180,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "allow_unprotected_reader_keys",
         "require_sandbox",
         "ship_to",
+        "allow_notes",
+        "notes_dir",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -187,8 +195,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
             raise ConfigurationError(f"Setting {key} in {source} must be a path.")
         return Path(raw).expanduser()
 
-    def bool_value(key: str) -> bool:
-        raw = values.get(key, False)
+    def bool_value(key: str, default: bool = False) -> bool:
+        raw = values.get(key, default)
         if not isinstance(raw, bool):
             raise ConfigurationError(f"Setting {key} in {source} must be true or false.")
         return raw
@@ -231,6 +239,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         allow_unprotected_reader_keys=bool_value("allow_unprotected_reader_keys"),
         require_sandbox=bool_value("require_sandbox"),
         ship_to=_text_value(values, "ship_to", source),
+        allow_notes=bool_value("allow_notes", default=True),
+        notes_dir=path_value("notes_dir", home / NOTES_DIR_NAME),
     )
 
 
