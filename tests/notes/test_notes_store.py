@@ -150,7 +150,7 @@ def test_the_one_megabyte_cap_keeps_the_last_saved_version(rr_home: Path) -> Non
 
 
 @contextlib.contextmanager
-def _file_size_limit(limit: int) -> Iterator[None]:
+def file_size_limit(limit: int) -> Iterator[None]:
     # A real failed write: the kernel refuses to grow any file past the limit (EFBIG), as a full
     # disk refuses with ENOSPC. SIGXFSZ would kill the process; ignored, the write fails.
     soft, hard = resource.getrlimit(resource.RLIMIT_FSIZE)
@@ -169,7 +169,7 @@ def test_a_failed_write_leaves_the_last_version_and_no_partial_file(rr_home: Pat
     store.load()
     store.save("saved before the disk filled", "AAAA-BBBB")
     before = store.path.read_bytes()
-    with _file_size_limit(4096), pytest.raises(NotesNotSaved):
+    with file_size_limit(4096), pytest.raises(NotesNotSaved):
         store.save("z" * 100_000, "AAAA-BBBB")
     assert store.path.read_bytes() == before
     assert sorted(path.name for path in world.folder.iterdir()) == [store.path.name]
