@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from readingroom.audit.notes_summary import NotesEntry
 from readingroom.audit.verify import ScanResult
 
 # A session_started record's "capture" field (issue 18): the screen-capture protection state.
@@ -94,6 +95,7 @@ class SessionSummary:
     searches: list[Search] = field(default_factory=list)
     denied: list[Denied] = field(default_factory=list)
     periods: list[Period] = field(default_factory=list)
+    notes: list[NotesEntry] = field(default_factory=list)
 
     @property
     def duration_seconds(self) -> float | None:
@@ -173,3 +175,5 @@ class LogSummary:
     sessions: list[SessionSummary]
     alarms: list[Alarm]
     unlock_failures: list[UnlockFailure]
+    # ``notes release --log`` records belong to no session.
+    notes_releases: list[NotesEntry] = field(default_factory=list)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -189,3 +190,30 @@ def test_seal_with_notes_puts_a_notes_key_and_the_custodians_in_the_file(
                        workspace / "x.rrf", *extra)
         )  # fmt: skip
         assert code == ExitCode.USAGE and "--notes sealed" in err
+
+
+def test_reports_show_the_notes_events_and_never_the_text(
+    rr_home: Path, tmp_path: Path, run: Run
+) -> None:
+    world = notes_world(rr_home)
+    notes = _reader_sessions(world, [f"p. 2 \u2014 {CANARY}\np. 3 \u2014 x"])
+    key = _custodian_key(world, tmp_path)
+    audit = world.sealed.config.audit_dir
+    code, _, err = run(
+        "notes", "release", notes, "--identity", key, "--log", audit,
+        "--to", "Review Panel <panel@example.gov.uk>", "--by", "Jo", "--out", tmp_path / "r.pdf",
+    )  # fmt: skip
+    assert code == 0, err
+    code, text, err = run("audit", "report", audit)
+    assert code == 0, err
+    assert "notes        " in text and "opened " in text
+    assert "saved " in text and "2 page(s) referenced" in text
+    assert "Notes released:" in text and "to Review Panel <panel@example.gov.uk> by Jo" in text
+    code, data, _ = run("audit", "report", audit, "--format", "json")
+    report = json.loads(data)
+    assert [entry["event"] for entry in report["sessions"][0]["notes"]] == ["opened", "saved"]
+    assert len(report["notes_released"]) == 1
+    code, page, _ = run("audit", "report", audit, "--format", "html")
+    assert "notes saved" in page
+    for output in (text, data, page):
+        assert CANARY not in output and "ZEBRA" not in output
