@@ -21,6 +21,7 @@ from tests.audit.helpers import all_records
 from tests.factories import PASSPHRASE, seal_fixture
 from tests.notes.helpers import notes_policy
 from tests.robustness.conftest import IsolatedEnv
+from tests.robustness.disk_scan import search_tree
 from tests.robustness.test_nothing_on_disk import canary_pdf
 from tests.robustness.xserver import Display, skip_unless_x_tools, xvfb
 
@@ -114,3 +115,6 @@ def test_notes_take_typing_but_nothing_crosses_the_clipboard_or_the_selection(
     text = open_notes(notes.read_bytes(), [custodian]).text
     assert text == f"p. 1 \u2014 {TYPED}"
     assert OUTSIDE not in text and PRIMARY_OUTSIDE not in text
+    # Nowhere else either: every file the viewer could write to (home, temp, XDG, work).
+    files, hits = search_tree([isolated_env.root], {"notes": TYPED}, {})
+    assert notes in files and hits == []
