@@ -72,6 +72,9 @@ def test_a_reader_writes_notes_over_two_sessions(
     qtbot.keyClick(panel.editor, Qt.Key.Key_Return)
     panel.editor.insertPlainText(NON_LATIN)  # typed through an input method in real life
     assert "Session" in panel.header.text()
+    hints = panel.editor.inputMethodHints()
+    for hint in (Qt.InputMethodHint.ImhNoPredictiveText, Qt.InputMethodHint.ImhSensitiveData):
+        assert hints & hint
     window.close()
     first_code = str(events(sealed.config)[0]["details"]["code"])  # type: ignore[index]
     names = event_names(sealed.config)
