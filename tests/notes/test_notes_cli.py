@@ -217,3 +217,15 @@ def test_reports_show_the_notes_events_and_never_the_text(
     assert "notes saved" in page
     for output in (text, data, page):
         assert CANARY not in output and "ZEBRA" not in output
+
+
+def test_control_characters_in_the_notes_never_reach_the_terminal(
+    rr_home: Path, tmp_path: Path, run: Run
+) -> None:
+    world = notes_world(rr_home)
+    notes = _reader_sessions(world, ["before\x1b[2J\x07after \u202etxt.exe\ttab\nnext line"])
+    key = _custodian_key(world, tmp_path)
+    code, out, err = run("notes", "open", notes, "--identity", key)
+    assert code == 0, err
+    assert "\x1b" not in out and "\x07" not in out and "\u202e" not in out
+    assert "before\ufffd[2J\ufffdafter \ufffdtxt.exe\ttab\nnext line" in out
