@@ -184,6 +184,12 @@ def test_seal_with_notes_puts_a_notes_key_and_the_custodians_in_the_file(
     assert opened.manifest.policy.notes_recipients == (custodian,)
     assert opened.manifest.notes_key is not None
     X25519Identity.from_string(opened.manifest.notes_key)
+    code, shown, err = run("inspect", out, "--passphrase-file", workspace / "rp")
+    assert code == 0, err
+    assert "Notes:           the reader may write notes, sealed to 1 custodian(s)" in shown
+    assert opened.manifest.notes_key not in shown
+    code, shown, _ = run("inspect", out, "--passphrase-file", workspace / "rp", "--json")
+    assert code == 0 and '"notes": "sealed"' in shown and "AGE-SECRET-KEY" not in shown
     for extra in (("--notes", "sealed"), ("--notes-to", custodian)):
         code, _, err = run(
             *seal_args(workspace, "--passphrase-file", workspace / "rp", "-o",
