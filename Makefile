@@ -37,7 +37,7 @@ test: lint typecheck pytest
 # The inner loop: lint, types and the quick tests (no slow robustness runs, no real X server).
 check: lint typecheck
 	QT_QPA_PLATFORM=offscreen $(BIN)/python -m pytest -q -m "not slow and not xserver" \
-		tests/core tests/audit tests/cli tests/prepare tests/gui tests/fleet
+		tests/core tests/audit tests/cli tests/prepare tests/gui tests/fleet tests/notes
 
 demo: $(STAMP)
 	$(BIN)/python scripts/demo.py

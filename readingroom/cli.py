@@ -30,6 +30,7 @@ COMMAND_MODULES = (
     "readingroom.commands.seal_cmd",
     "readingroom.commands.inspect_cmd",
     "readingroom.commands.view_cmd",
+    "readingroom.commands.notes_cmd",
     "readingroom.commands.audit_cmd",
     "readingroom.commands.trace_cmd",
     "readingroom.commands.revoke_cmd",

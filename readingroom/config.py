@@ -23,6 +23,8 @@ The configuration is TOML (read with the standard library's ``tomllib``)::
     allow_unprotected_reader_keys = false
     require_sandbox = false
     page_view_min_ms = 300   # shorter page views (scrolled past, a resize) are not recorded
+    allow_notes = true                                   # false: no notes, whatever the file says
+    notes_dir = "/var/lib/readingroom/notes"             # sealed notes files (.rrn)
 """
 
 from __future__ import annotations
@@ -46,6 +48,7 @@ AUDIT_DIR_NAME = "audit"
 DEFAULT_PAGE_VIEW_MIN_MS = 300
 # Above this a threshold would hide real reading (coverage counts pages seen for 10 s).
 MAX_PAGE_VIEW_MIN_MS = 5_000
+NOTES_DIR_NAME = "notes"
 
 
 def readingroom_home() -> Path:
@@ -108,6 +111,9 @@ class WorkstationConfig:
     # A page on screen for less than this was scrolled past, not read: no page_viewed record
     # (readingroom.page_view_clock). A per-user file may only lower it (record more).
     page_view_min_ms: int = DEFAULT_PAGE_VIEW_MIN_MS
+    # Sealed impression notes (readingroom.notes): a workstation may forbid them altogether.
+    allow_notes: bool = True
+    notes_dir: Path | None = None
 
     def effective_idle_minutes(self, policy_minutes: int) -> int:
         """The idle-lock time in force: the stricter of the policy and the workstation."""
@@ -182,6 +188,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         "require_sandbox",
         "ship_to",
         "page_view_min_ms",
+        "allow_notes",
+        "notes_dir",
     }
     unknown = sorted(set(values) - known)
     if unknown:
@@ -195,8 +203,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
             raise ConfigurationError(f"Setting {key} in {source} must be a path.")
         return Path(raw).expanduser()
 
-    def bool_value(key: str) -> bool:
-        raw = values.get(key, False)
+    def bool_value(key: str, default: bool = False) -> bool:
+        raw = values.get(key, default)
         if not isinstance(raw, bool):
             raise ConfigurationError(f"Setting {key} in {source} must be true or false.")
         return raw
@@ -240,6 +248,8 @@ def _build(home: Path, source: Path | None, values: dict[str, Any]) -> Workstati
         require_sandbox=bool_value("require_sandbox"),
         ship_to=_text_value(values, "ship_to", source),
         page_view_min_ms=_page_view_min_ms(values, source),
+        allow_notes=bool_value("allow_notes", default=True),
+        notes_dir=path_value("notes_dir", home / NOTES_DIR_NAME),
     )
 
 

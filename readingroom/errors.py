@@ -357,3 +357,40 @@ def from_age_error(error: AgeError) -> ReadingRoomError:
     if isinstance(error, AgeKeyError):
         return KeyFormatError(reason=error.reason)
     return DamagedFile(reason=error.reason)
+
+
+# Sealed impression notes (readingroom.notes, issue 15).
+
+
+class NotesUnreadable(DamagedFile):
+    """A notes file that does not decrypt, is cut short, altered, or belongs to another document
+    or reader. The viewer keeps it aside for the custodian and starts a new one."""
+
+    message = "Your earlier notes could not be read; they are kept for the custodian."
+
+
+class NotesTooLong(InputFileError):
+    """The notes are over the size cap; nothing beyond the last saved version is kept."""
+
+    message = (
+        "Your notes have reached the 1 MB limit. What you type beyond it will not be saved; "
+        "shorten them to save again."
+    )
+
+
+class NotesNotSaved(InputFileError):
+    """A notes file could not be written (full disk, permissions); nothing was half-written."""
+
+    message = (
+        "Your notes could not be saved (the disk may be full). Notes are read-only for the rest "
+        "of this session; the last saved version is kept."
+    )
+
+
+class NotesNotInLog(NotVerified):
+    """``notes open/release --log``: the file is not the last version the audit log recorded."""
+
+    message = (
+        "This notes file is not the last version the audit log records as saved in the reading "
+        "room. It may have been replaced or altered."
+    )

@@ -26,6 +26,9 @@ from readingroom.policy import MAX_TEXT_FIELD, Policy
 PAYLOAD_MAGIC = b"readingroom-payload/v1\n"
 MAX_MANIFEST_BYTES = 64 * 1024
 MANIFEST_FORMAT = 1
+# A manifest whose policy lets the reader write sealed notes: a viewer that only knows format 1
+# refuses it rather than ignoring a policy it does not understand (docs/format.md).
+NOTES_MANIFEST_FORMAT = 2
 DEFAULT_CLASSIFICATION = "OFFICIAL-SENSITIVE"
 
 
@@ -42,6 +45,9 @@ class Manifest:
     pdf_size: int
     pdf_sha256: str
     policy: Policy
+    # With ``notes: sealed``: the per-file X25519 secret (AGE-SECRET-KEY-1...) the reader's notes
+    # are also sealed to, so only someone who can open this file (or a custodian) reads them.
+    notes_key: str | None = None
 
     @classmethod
     def new(
@@ -55,6 +61,7 @@ class Manifest:
         policy: Policy,
         now: datetime | None = None,
         document_id: str | None = None,
+        notes_key: str | None = None,
     ) -> Manifest:
         """A manifest for a document being sealed now, with a fresh document id.
 
@@ -79,6 +86,7 @@ class Manifest:
             pdf_size=len(pdf),
             pdf_sha256=hashlib.sha256(pdf).hexdigest(),
             policy=policy,
+            notes_key=notes_key,
         )
 
     def to_json(self) -> bytes:
@@ -95,6 +103,8 @@ class Manifest:
             "pdf_sha256": self.pdf_sha256,
             "policy": self.policy.to_dict(),
         }
+        if self.notes_key is not None:
+            data |= {"format": NOTES_MANIFEST_FORMAT, "notes_key": self.notes_key}
         return json.dumps(data, sort_keys=True, separators=(",", ":"), ensure_ascii=False).encode()
 
     @classmethod
@@ -106,7 +116,7 @@ class Manifest:
         """
         try:
             data: Any = json.loads(bytes(raw).decode("utf-8"))
-            if data["format"] != MANIFEST_FORMAT:
+            if data["format"] not in (MANIFEST_FORMAT, NOTES_MANIFEST_FORMAT):
                 raise ValueError("unknown manifest format")
             created = datetime.fromisoformat(data["created"])
             page_count, pdf_size = data["page_count"], data["pdf_size"]
@@ -122,9 +132,20 @@ class Manifest:
                 pdf_size=pdf_size,
                 pdf_sha256=str(data["pdf_sha256"]),
                 policy=Policy.from_dict(data["policy"]),
+                notes_key=_notes_key(data),
             )
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
             raise DamagedFile(reason="malformed manifest") from exc
+
+
+def _notes_key(data: Any) -> str | None:
+    # Format 2 exactly when the policy seals notes, and then with its key: anything else is a
+    # manifest no publisher of ours writes.
+    key = data.get("notes_key")
+    sealed = data["policy"].get("notes") == "sealed"
+    if (data["format"] == NOTES_MANIFEST_FORMAT) != sealed or sealed != isinstance(key, str):
+        raise ValueError("notes key")
+    return key if isinstance(key, str) else None
 
 
 def build_payload(manifest: Manifest, pdf: bytes) -> bytes:

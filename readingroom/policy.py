@@ -20,6 +20,11 @@ DEFAULT_WATERMARK_TEMPLATE = (
     "{reader_name} · {reader_id}\n{workstation} · {date} {time}\nSession {session_code}"
 )
 MAX_TEXT_FIELD = 200
+# What the reader may write beside the document (issue 15, readingroom.notes): nothing, or
+# notes sealed to the custodians named at sealing. A value this version does not know is refused.
+NOTES_NONE = "none"
+NOTES_SEALED = "sealed"
+NOTES_MODES = (NOTES_NONE, NOTES_SEALED)
 
 # "Name <id>" or "Name <id>, Organisation": the organisation after the comma is optional.
 _READER_SPEC = re.compile(
@@ -82,6 +87,9 @@ class Policy:
     watermark_template: str = DEFAULT_WATERMARK_TEMPLATE
     # The age recipients (age1...) of the workstations that may open the file; empty = any.
     workstations: tuple[str, ...] = field(default_factory=tuple)
+    # "none" or "sealed"; with "sealed", the custodians' age recipients the notes are sealed to.
+    notes: str = NOTES_NONE
+    notes_recipients: tuple[str, ...] = field(default_factory=tuple)
 
     def is_expired(self, now: datetime) -> bool:
         """True once ``now`` is past ``not_after``."""
@@ -113,7 +121,7 @@ class Policy:
             "max_session_minutes": self.max_session_minutes,
             "watermark_template": self.watermark_template,
             "workstations": list(self.workstations),
-        }
+        } | _notes_dict(self)
 
     @classmethod
     def from_dict(cls, data: Any) -> Policy:
@@ -137,6 +145,7 @@ class Policy:
                 max_session_minutes=_minutes(data["max_session_minutes"]),
                 watermark_template=_text(data["watermark_template"]),
                 workstations=tuple(_text(item) for item in data["workstations"]),
+                **_notes_fields(data),
             )
         except (KeyError, TypeError, ValueError) as exc:
             raise DamagedFile(reason="malformed policy") from exc
@@ -159,6 +168,21 @@ def parse_date_argument(text: str, *, end_of_day: bool) -> datetime:
     except ValueError as exc:
         raise UsageError(f'"{text}" is not a date (use YYYY-MM-DD).') from exc
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _notes_dict(policy: Policy) -> dict[str, Any]:
+    # Absent when notes are off, so a file without notes has the same manifest as before.
+    if policy.notes == NOTES_NONE:
+        return {}
+    return {"notes": policy.notes, "notes_to": list(policy.notes_recipients)}
+
+
+def _notes_fields(data: Any) -> dict[str, Any]:
+    notes = _text(data.get("notes", NOTES_NONE))
+    recipients = tuple(_text(item) for item in data.get("notes_to", []))
+    if notes not in NOTES_MODES or (notes == NOTES_SEALED) != bool(recipients):
+        raise ValueError("notes policy")
+    return {"notes": notes, "notes_recipients": recipients}
 
 
 def _format_time(value: datetime | None) -> str | None:

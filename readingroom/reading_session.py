@@ -341,6 +341,12 @@ class ReadingSession:
         """Record that the document is rendered by a process without its sandbox."""
         self._append("renderer_unconfined")
 
+    def record_notes(self, event: str, **details: object) -> None:
+        """Record one of the notes events (``events.NOTES_EVENTS``; never the notes' text)."""
+        if event not in events.NOTES_EVENTS:
+            raise ValueError(f"not a notes event: {event!r}")
+        self._append(event, **details)
+
     def limit_reached(self) -> EndReason | None:
         """The reason the session must end now (expiry or maximum length), or None."""
         policy = self._opened.manifest.policy

@@ -67,6 +67,7 @@ def seal_fixture(
     trusted: bool = True,
     title: str = "Serious Case Review: Child A",
     now: datetime | None = None,
+    notes_key: str | None = None,
 ) -> SealedFixture:
     """Seal a PDF for ``READER`` under a ``home`` folder, trusting the new publisher."""
     pdf = pdf if pdf is not None else make_pdf()
@@ -87,6 +88,7 @@ def seal_fixture(
         page_count=page_count,
         policy=policy,
         now=now,
+        notes_key=notes_key,
     )
     reader: ScryptRecipient | X25519Recipient
     if reader_identity is not None:

@@ -27,6 +27,12 @@ CAPTURE_CHANGED = "capture_changed"
 RENDERER_UNCONFINED = "renderer_unconfined"
 # A revocation list in revocation_dir was not used (older than one seen, untrusted, damaged).
 REVOCATION_LIST_IGNORED = "revocation_list_ignored"
+# Sealed impression notes (readingroom.notes): never the text, only hashes, sizes and counts.
+NOTES_OPENED = "notes_opened"
+NOTES_SAVED = "notes_saved"
+NOTES_BLOCKED = "notes_blocked"
+NOTES_RELEASED = "notes_released"
+NOTES_EVENTS = frozenset({NOTES_OPENED, NOTES_SAVED, NOTES_BLOCKED, NOTES_RELEASED})
 
 # Written by the log itself; callers of append() may not forge them.
 INTERNAL_EVENTS = frozenset({LOG_CREATED, CHECKPOINT, RECOVERED_TORN_TAIL, CLOCK_ROLLBACK})
@@ -48,6 +54,7 @@ CALLER_EVENTS = frozenset(
         RENDERER_UNCONFINED,
         REVOCATION_LIST_IGNORED,
     }
+    | NOTES_EVENTS
 )
 
 ALL_EVENTS = INTERNAL_EVENTS | CALLER_EVENTS
@@ -101,6 +108,7 @@ _CATEGORY_DETAILS: Mapping[str, tuple[str, frozenset[str]]] = {
     UNLOCK_FAILED: ("reason", UNLOCK_FAILURE_REASONS),
     SESSION_ENDED: ("reason", SESSION_END_REASONS),
     DENIED_ACTION: ("action", DENIED_ACTIONS),
+    NOTES_BLOCKED: ("action", frozenset({"paste", "copy", "cut", "drag", "context menu"})),
 }
 
 

@@ -82,6 +82,7 @@ def session_as_dict(session: SessionSummary, min_seconds: float) -> dict[str, An
         ],
         "focus_lost": session.focus_lost,
         "idle_locks": session.idle_locks,
+        "notes": [entry.as_dict(iso(entry.time)) for entry in session.notes],
     }
 
 
@@ -126,6 +127,8 @@ def session_text_lines(session: SessionSummary, min_seconds: float = 10.0) -> li
     for denied in session.denied:
         kind = f" ({_clean(denied.kind)})" if denied.kind else ""
         lines.append(f"  denied       {iso(denied.time)} {_clean(denied.action)}{kind}")
+    for entry in session.notes:
+        lines.append(f"  notes        {iso(entry.time)} {entry.event} {_clean(entry.text)}")
     return lines
 
 
@@ -170,6 +173,10 @@ def render_text(report: Report) -> str:
                 f"{reader.documents} document(s), {minutes(reader.reading_seconds)} on pages, "
                 f"{reader.searches} search(es), {reader.denied} denied action(s)"
             )
+    if report.summary.notes_releases:
+        out += ["", "Notes released:"]
+        for entry in report.summary.notes_releases:
+            out.append(f"  {iso(entry.time)}  {_clean(entry.text)}")
     for session in report.sessions:
         out.append("")
         out.extend(session_text_lines(session, report.min_seconds))
@@ -193,6 +200,7 @@ def render_json(report: Report) -> str:
             {"time": a.time, "event": a.event, "text": a.text} for a in report.summary.alarms
         ],
         "failed_unlocks": [failure_as_dict(f) for f in report.unlock_failures],
+        "notes_released": [n.as_dict(iso(n.time)) for n in report.summary.notes_releases],
         "documents": [
             {
                 "document": d.document,

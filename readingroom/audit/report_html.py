@@ -60,6 +60,7 @@ def _session_html(session: SessionSummary, report: Report) -> str:
            for d in session.denied]
         + [(iso(p.start), p.kind, f"until {iso(p.end)} ({minutes(p.seconds)})")
            for p in session.periods]
+        + [(iso(n.time), f"notes {n.event}", n.text) for n in session.notes]
     )  # fmt: skip
     event_table = _table(("Time (UTC)", "What", "Detail"), events) if events else ""
     return (

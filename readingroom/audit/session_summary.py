@@ -10,6 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from readingroom.audit.notes_summary import NotesEntry
 from readingroom.audit.verify import ScanResult
 
 # A session_started record's "capture" field (issue 18): the screen-capture protection state.
@@ -108,6 +109,7 @@ class SessionSummary:
     # From session_ended (None in older logs): views shorter than page_view_min_ms, not recorded.
     short_views_dropped: int | None = None
     page_view_min_ms: int | None = None
+    notes: list[NotesEntry] = field(default_factory=list)
 
     @property
     def duration_seconds(self) -> float | None:
@@ -226,3 +228,5 @@ class LogSummary:
     sessions: list[SessionSummary]
     alarms: list[Alarm]
     unlock_failures: list[UnlockFailure]
+    # ``notes release --log`` records belong to no session.
+    notes_releases: list[NotesEntry] = field(default_factory=list)

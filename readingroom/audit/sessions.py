@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from readingroom.audit import events
+from readingroom.audit.notes_summary import NotesEntry, notes_entry
 from readingroom.audit.records import parse_body, parse_time
 from readingroom.audit.session_summary import (
     CAPTURE_STATES,
@@ -49,6 +50,7 @@ class _Collector:
         self.sessions: dict[str, SessionSummary] = {}
         self.alarms: list[Alarm] = []
         self.unlock_failures: list[UnlockFailure] = []
+        self.notes_releases: list[NotesEntry] = []
 
     def visit(self, seq: int, body: bytes) -> None:
         # The chain hash is unkeyed: anyone who can write the log can append a record that
@@ -76,10 +78,14 @@ class _Collector:
         if event in (events.CLOCK_ROLLBACK, events.RECOVERED_TORN_TAIL, events.ACKNOWLEDGED):
             moment = iso(parse_time(record["time"]))  # the report's one time format
             self.alarms.append(Alarm(moment, str(event), _describe(details)))
+        if event == events.NOTES_RELEASED:
+            self.notes_releases.append(notes_entry(event, details, parse_time(record["time"])))
         session = self.sessions.get(str(record.get("session")))
         if event == events.UNLOCK_FAILED:
             self.unlock_failures.append(_unlock_failure(record, details, session))
-        if session is not None:
+        if session is not None and event in events.NOTES_EVENTS:
+            session.notes.append(notes_entry(str(event), details, parse_time(record["time"])))
+        elif session is not None:
             _apply(session, str(event), details, parse_time(record["time"]))
 
 
@@ -213,7 +219,13 @@ def summarise_log(directory: Path) -> LogSummary:
     quarantined = sorted(path.name for path in directory.glob("tampered-*") if path.is_dir())
     for name in quarantined:
         alarms.append(Alarm("", "quarantined", f"an earlier log that did not verify is in {name}"))
-    return LogSummary(scan, list(collector.sessions.values()), alarms, collector.unlock_failures)
+    return LogSummary(
+        scan,
+        list(collector.sessions.values()),
+        alarms,
+        collector.unlock_failures,
+        notes_releases=collector.notes_releases,
+    )
 
 
 @dataclass(frozen=True)

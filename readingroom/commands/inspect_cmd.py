@@ -146,6 +146,9 @@ def _manifest_fields(manifest: Manifest) -> dict[str, Any]:
         "max_session_minutes": policy.max_session_minutes,
         "watermark_template": policy.watermark_template,
         "workstations": list(policy.workstations),
+        # The notes policy and custodians; never the notes key (docs/format.md §8).
+        "notes": policy.notes,
+        "notes_to": list(policy.notes_recipients),
     }
 
 
@@ -192,12 +195,19 @@ def _print(result: dict[str, Any], *, as_json: bool) -> None:
             f"Idle lock:       {result['idle_lock_minutes']} min; "
             f"max session {result['max_session_minutes']} min",
             f"Workstations:    {len(result['workstations']) or 'any'}",
+            f"Notes:           {_notes_text(result['notes'], len(result['notes_to']))}",
         ]
     sys.stdout.write("\n".join(lines) + "\n")
 
 
 def _iso(moment: datetime | None) -> str | None:
     return format_time(moment) if moment is not None else None
+
+
+def _notes_text(notes: str, custodians: int) -> str:
+    if notes == "sealed":
+        return f"the reader may write notes, sealed to {custodians} custodian(s)"
+    return "not allowed"
 
 
 def _lock_text(lock: str) -> str:

@@ -10,7 +10,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from readingroom.age import X25519Recipient
+from readingroom.age import X25519Identity, X25519Recipient
 from readingroom.commands.prepare_cmd import add_prepare_options, options_from_args
 from readingroom.commands.seal_outputs import (
     Unlock,
@@ -33,6 +33,9 @@ from readingroom.policy import (
     DEFAULT_IDLE_LOCK_MINUTES,
     DEFAULT_MAX_SESSION_MINUTES,
     DEFAULT_WATERMARK_TEMPLATE,
+    NOTES_MODES,
+    NOTES_NONE,
+    NOTES_SEALED,
     Policy,
     ReaderIdentity,
     parse_date_argument,
@@ -101,6 +104,15 @@ def register(subparsers: Any) -> None:
         "--workstation", action="append", default=[], metavar="age1...",
         help="a workstation that may open it (repeatable; without it, the file opens anywhere "
         "with the reader's passphrase alone)",
+    )  # fmt: skip
+    parser.add_argument(
+        "--notes", choices=NOTES_MODES, default=NOTES_NONE,
+        help="may the reader write notes in the viewer: none (default), or sealed to the "
+        "custodians given with --notes-to, who alone can read and release them",
+    )  # fmt: skip
+    parser.add_argument(
+        "--notes-to", action="append", default=[], metavar="age1...",
+        help="with --notes sealed: a custodian's age public key (repeatable)",
     )  # fmt: skip
     parser.add_argument("--not-before", metavar="YYYY-MM-DD", help="first day it may be read (UTC)")
     parser.add_argument(
@@ -197,9 +209,12 @@ def run(args: argparse.Namespace) -> int:
     for index, unlock in enumerate(unlocks, start=1):
         progress.step(f"Sealing {index} of {len(unlocks)}")
         policy = dataclasses.replace(policy_template, reader=unlock.reader)
+        # One notes key per sealed file: only this file (or a custodian) opens its notes.
+        notes_key = X25519Identity.generate().to_string() if policy.notes == NOTES_SEALED else None
         manifest = Manifest.new(
             title=title, classification=args.classification, publisher_name=args.publisher_name,
             pdf=pdf, page_count=page_count, policy=policy, now=sealed_at, document_id=document_id,
+            notes_key=notes_key,
         )  # fmt: skip
         sealed = seal_review(
             pdf, manifest, publisher, unlock.recipient, workstations,
@@ -233,10 +248,14 @@ def _policy_template(args: argparse.Namespace, reader: ReaderIdentity) -> Policy
         raise UsageError(f"--not-after {args.not_after} is in the past: nobody could read it.")
     if not_before and not_after and not_after <= not_before:
         raise UsageError("--not-before must be earlier than --not-after.")
+    if (args.notes == NOTES_SEALED) != bool(args.notes_to):
+        raise UsageError("--notes sealed needs at least one --notes-to, and --notes-to needs it.")
+    notes_to = tuple(X25519Recipient.from_string(text).to_string() for text in args.notes_to)
     return Policy(
         reader=reader, not_before=not_before, not_after=not_after,
         idle_lock_minutes=args.idle_minutes, max_session_minutes=args.max_session_minutes,
         watermark_template=args.watermark_template, workstations=tuple(args.workstation),
+        notes=args.notes, notes_recipients=notes_to,
     )  # fmt: skip
 
 

@@ -73,6 +73,7 @@ class ViewerWindow(QMainWindow):
     """One reading session's window."""
 
     session_finished = Signal(int)  # exit code, once the session has ended and the window closed
+    session_ending = Signal()  # before the reader stops and session_ended is written (notes)
 
     def __init__(
         self,
@@ -370,6 +371,7 @@ class ViewerWindow(QMainWindow):
         if self._stopped:
             return
         self._stopped = True
+        self.session_ending.emit()
         self._idle.stop()
         self._limits.stop()
         if self._relock is not None:

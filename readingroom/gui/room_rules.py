@@ -106,7 +106,13 @@ class RoomRules(QObject):
 
 
 def _is_own_text_field(widget: QWidget) -> bool:
-    """True for an editable, visibly echoed line edit: it holds only what the reader typed."""
+    """True for an editable, visibly echoed line edit: it holds only what the reader typed.
+
+    The notes editor (``gui/reader/notes_panel.py``) says so with a property: it refuses copy
+    and cut itself and records them as ``notes_blocked``.
+    """
+    if widget.property("readingroomOwnText") is True:
+        return True
     return (
         isinstance(widget, QLineEdit)
         and not widget.isReadOnly()

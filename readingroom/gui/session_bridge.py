@@ -95,6 +95,10 @@ class SessionBridge(QObject):
         """Record that the renderer runs without its sandbox."""
         self._guard(self._session.record_renderer_unconfined)
 
+    def record_notes(self, event: str, **details: object) -> bool:
+        """Record a notes event; False when the audit log has failed (the window fails closed)."""
+        return self._guard(lambda: self._session.record_notes(event, **details))
+
     def limit_reached(self) -> EndReason | None:
         """Expiry or maximum length reached now, or None."""
         return self._session.limit_reached()

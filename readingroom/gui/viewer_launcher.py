@@ -45,6 +45,7 @@ from readingroom.gui.capture_exclusion import CaptureExclusion, session_capture_
 from readingroom.gui.dialogs.notice_dialog import NoticeDialog, notice_text
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog, growing_delay
 from readingroom.gui.main_window import LIMIT_CHECK_MS, ViewerWindow
+from readingroom.gui.notes_wiring import install_notes
 from readingroom.gui.revocation_watch import RevocationWatch
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.reading_session import EndReason, ReadingSession, utc_now
@@ -59,6 +60,7 @@ from readingroom.viewing.open_session import (
 from readingroom.viewing.reader_factor import FactorKind
 
 if TYPE_CHECKING:
+    from readingroom.gui.reader.notes_panel import NotesPanel
     from readingroom.gui.rendering.render_worker import RenderWorker
     from readingroom.watermark import WatermarkSpec
 LAYOUT_FILE_NAME = "viewer-layout.ini"
@@ -122,6 +124,7 @@ class ViewerLauncher(QObject):
         self.window: ViewerWindow | None = None
         self.message_box: QMessageBox | None = None
         self.revocation_watch: RevocationWatch | None = None
+        self.notes_panel: NotesPanel | None = None
         # The render worker between its start and the window that takes it over.
         self._pending_worker: RenderWorker | None = None
 
@@ -339,9 +342,10 @@ class ViewerLauncher(QObject):
         reader = DocumentReader(self._opened.pdf, watermark, worker=worker)
         # The stricter of the file's policy and the workstation's idle_minutes_max.
         idle_minutes = max(1, self._session.idle_lock_minutes)
+        bridge = SessionBridge(self._session)
         window = ViewerWindow(
             reader,
-            SessionBridge(self._session),
+            bridge,
             title=f"{display_text(manifest.title, max_chars=80)} \u2014 ReadingRoom",
             layout=QSettings(str(self._config.home / LAYOUT_FILE_NAME), QSettings.Format.IniFormat),
             relock_dialog=self._relock_dialog,
@@ -349,6 +353,7 @@ class ViewerLauncher(QObject):
             limit_check_ms=self._tuning.limit_check_ms,
             kiosk=self._kiosk,
         )
+        self.notes_panel = install_notes(window, reader, bridge, manifest, self._config)
         if self._capture is not None:
             self._capture.status_changed.connect(window.set_capture_status)
         window.session_finished.connect(self._finish)

@@ -205,6 +205,15 @@ class DocumentReader(QWidget):
         """Navigation, zoom, search and history actions, with their shortcuts."""
         return self.actions_.all()
 
+    def add_side_tab(self, widget: QWidget, title: str) -> None:
+        """Add a tab after Pages/Outline/Search (the Notes tab, ``gui/notes_wiring.py``)."""
+        self.side_panel.addTab(widget, title)
+
+    def show_side_tab(self, widget: QWidget) -> None:
+        """Show the side panel on ``widget``'s tab."""
+        self.actions_.side_panel.setChecked(True)
+        self.side_panel.setCurrentWidget(widget)
+
     def renderer_confined(self) -> bool:
         """Whether the renderer process runs in its sandbox (as the kernel reports it)."""
         return self._worker.renderer_confined()
