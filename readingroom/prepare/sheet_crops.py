@@ -1,0 +1,178 @@
+"""The pictures of the review sheet: each occurrence's line, drawn before and after preparing.
+
+While ``prepare`` works through the pages, :class:`OccurrenceRecorder` is handed each page just
+before its names are replaced. It finds the occurrences exactly as the replacement does (same
+page text, same matcher, same "no box, no occurrence" rule), so the sheet lists one entry per
+occurrence the report counts on the pages, and renders the lines each one touches from the
+still untouched page. Once the prepared PDF is verified, :func:`render_after` draws the same
+areas from it. Areas are kept in unrotated page coordinates (those of the text extraction);
+the crops are drawn upright, however the page is rotated.
+
+The pictures show the originals: they exist only in memory and in the sheet the custodian
+asked for.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from readingroom.prepare.matching import Matcher
+from readingroom.prepare.mupdf import Page, Rect, pymupdf
+from readingroom.prepare.page_text import PageText, extract_page_text, pieces_of
+
+ZOOM = 2.0
+"""Pixels per point of a crop: small type stays legible without making the sheet huge."""
+_MAX_WIDTH_PX = 1800
+_MAX_HEIGHT_PX = 480
+"""A line set in huge type (or a "line" spanning a page) is drawn smaller, never larger."""
+_MARGIN_X = 6.0
+_MARGIN_Y_SHARE = 0.35
+"""Context around the lines: a little of the lines above and below, in share of a line."""
+
+
+@dataclass(frozen=True)
+class Occurrence:
+    """One replaced or redacted occurrence on a page, with its picture before preparing."""
+
+    page: int
+    """1-based page number."""
+    label: str
+    """The label that replaces it, or the stamp printed on its black box."""
+    is_redaction: bool
+    found_by: str
+    """"page text" or "OCR": where the replacement found it (the report's place)."""
+    area: tuple[float, float, float, float]
+    """The lines it touches, with some context, in unrotated page coordinates; may be empty
+    when the text was placed outside the visible page (then there is nothing to draw)."""
+    before_png: bytes | None
+    marks: tuple[tuple[float, float, float, float], ...] = ()
+    """Where the occurrence itself is (one box per line), as shares (0..1) of ``area``: the
+    sheet outlines them in the draft's picture, so a line with two names shows which one this
+    entry is about (not in the prepared one: a re-typeset line moves its words)."""
+
+
+class OccurrenceRecorder:
+    """Collects the occurrences of every page handed to :meth:`record_page`, in page order."""
+
+    def __init__(self) -> None:
+        """Start with no occurrences."""
+        self.occurrences: list[Occurrence] = []
+
+    def record_page(
+        self, page: Page, matcher: Matcher, *, textpage: Any = None, place: str = "page text"
+    ) -> None:
+        """Find the occurrences on ``page`` as the replacement will, and draw their lines.
+
+        Call it right before ``replace_on_page`` with the same ``textpage`` (an OCR TextPage, or
+        None for the page's own text) so both see the same words on the same, untouched page.
+        """
+        page_text = extract_page_text(page, textpage)
+        lines: dict[int, Rect] | None = None
+        for match in matcher.find(page_text.text):
+            pieces = pieces_of(page_text.chars[match.start : match.end])
+            if not pieces:
+                continue
+            if lines is None:
+                lines = _line_boxes(page_text)
+            area = _context_area(page, [lines[p.first.line] for p in pieces])
+            self.occurrences.append(
+                Occurrence(
+                    page=page.number + 1,
+                    label=match.target.replacement,
+                    is_redaction=match.target.is_redaction,
+                    found_by=place,
+                    area=(area.x0, area.y0, area.x1, area.y1),
+                    before_png=crop_png(page, area),
+                    marks=tuple(_share_of(piece.rect, area) for piece in pieces),
+                )
+            )
+
+
+def render_after(
+    pdf: bytes,
+    occurrences: list[Occurrence],
+    progress: Callable[[int], None] | None = None,
+) -> list[bytes | None]:
+    """Draw each occurrence's area from the prepared ``pdf``; one entry per occurrence.
+
+    ``progress(done)`` is called with the number of pages done.
+    """
+    doc = pymupdf.open(stream=pdf, filetype="pdf")
+    try:
+        pictures: list[bytes | None] = []
+        current = -1
+        page: Page | None = None
+        for occurrence in occurrences:
+            if occurrence.page != current:
+                current = occurrence.page
+                page = doc[current - 1] if 0 < current <= doc.page_count else None
+                if progress is not None:
+                    progress(current)
+            if page is None:
+                pictures.append(None)
+            else:
+                pictures.append(crop_png(page, pymupdf.Rect(occurrence.area)))
+        if progress is not None:
+            progress(doc.page_count)
+        return pictures
+    finally:
+        doc.close()
+
+
+def crop_png(page: Page, area: Rect) -> bytes | None:
+    """Render ``area`` (unrotated page coordinates) of ``page`` upright, as PNG bytes.
+
+    Returns None when the area lies outside the page, where nothing is drawn.
+    """
+    if area.is_empty or area.is_infinite:
+        return None
+    width, height = area.width, area.height
+    zoom = min(ZOOM, _MAX_WIDTH_PX / width, _MAX_HEIGHT_PX / height)
+    # The clip is in the rotated page's coordinates; the derotation turns the picture upright.
+    matrix = page.derotation_matrix * pymupdf.Matrix(zoom, zoom)
+    pixmap = page.get_pixmap(matrix=matrix, clip=area * page.rotation_matrix, alpha=False)
+    if pixmap.width < 1 or pixmap.height < 1:
+        return None
+    return bytes(pixmap.tobytes("png"))
+
+
+def _share_of(rect: Rect, area: Rect) -> tuple[float, float, float, float]:
+    """``rect`` as shares of ``area`` (left, top, width, height), cut to 0..1."""
+    if area.is_empty:
+        return (0.0, 0.0, 0.0, 0.0)
+    left = min(1.0, max(0.0, (rect.x0 - area.x0) / area.width))
+    top = min(1.0, max(0.0, (rect.y0 - area.y0) / area.height))
+    right = min(1.0, max(0.0, (rect.x1 - area.x0) / area.width))
+    bottom = min(1.0, max(0.0, (rect.y1 - area.y0) / area.height))
+    return (left, top, right - left, bottom - top)
+
+
+def _line_boxes(page_text: PageText) -> dict[int, Rect]:
+    """The box of every line of the page, by the line index its characters carry."""
+    boxes: dict[int, list[float]] = {}
+    for char in page_text.chars:
+        if char is None:
+            continue
+        box = boxes.get(char.line)
+        if box is None:
+            boxes[char.line] = list(char.box)
+        else:
+            box[0], box[1] = min(box[0], char.box[0]), min(box[1], char.box[1])
+            box[2], box[3] = max(box[2], char.box[2]), max(box[3], char.box[3])
+    return {line: pymupdf.Rect(box) for line, box in boxes.items()}
+
+
+def _context_area(page: Page, lines: list[Rect]) -> Rect:
+    """The union of ``lines`` with a margin, cut to the page (unrotated coordinates)."""
+    area = pymupdf.Rect(lines[0])
+    for line in lines[1:]:
+        area |= line
+    height = max(line.height for line in lines)
+    margin_y = height * _MARGIN_Y_SHARE
+    area = pymupdf.Rect(
+        area.x0 - _MARGIN_X, area.y0 - margin_y, area.x1 + _MARGIN_X, area.y1 + margin_y
+    )
+    unrotated = page.rect * page.derotation_matrix
+    return area & unrotated
