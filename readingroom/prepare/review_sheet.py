@@ -93,7 +93,7 @@ def build_review_sheet(
     if len(after) != len(occurrences):
         raise ValueError("one 'after' picture per occurrence")
     data = report.to_dict()
-    statuses = _line_statuses(data, occurrences)
+    statuses = line_statuses(data, occurrences)
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -174,7 +174,7 @@ def _page_list(pages: Sequence[int]) -> str:
     return ", ".join(str(page) for page in pages) if pages else "none"
 
 
-def _line_statuses(data: dict[str, Any], occurrences: Sequence[Occurrence]) -> list[str]:
+def line_statuses(data: dict[str, Any], occurrences: Sequence[Occurrence]) -> list[str]:
     """Each occurrence's line state: the report's per-replacement ``line_status`` if it has one.
 
     The report may list its replacements (``"replacements"``: items with ``page``, ``label``

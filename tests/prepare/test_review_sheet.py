@@ -19,7 +19,14 @@ from readingroom.prepare import (
     parse_names_csv,
     prepare_pdf,
 )
-from readingroom.prepare.review_sheet import BANNER, CONTENT_SECURITY_POLICY
+from readingroom.prepare.review_sheet import (
+    BANNER,
+    CONTENT_SECURITY_POLICY,
+    LABEL_PLACED,
+    REDACTED,
+    line_statuses,
+)
+from readingroom.prepare.sheet_crops import Occurrence
 from readingroom.prepare.suggestions import Kind, Suggestion
 
 from .conftest import NAMES_CSV, TERMS_TXT
@@ -289,3 +296,33 @@ def _draft_with_unlisted_names() -> bytes:
 def _png(src: str | None) -> bytes:
     assert src is not None and src.startswith("data:image/png;base64,")
     return base64.b64decode(src.split(",", 1)[1], validate=True)
+
+
+def _occurrence(page: int, label: str, *, is_redaction: bool = False) -> Occurrence:
+    return Occurrence(page, label, is_redaction, "page text", (0, 0, 10, 10), None)
+
+
+def test_line_status_comes_from_the_report_when_it_lists_replacements() -> None:
+    occurrences = [
+        _occurrence(1, "Child A"),
+        _occurrence(1, "Child A"),
+        _occurrence(1, "Social Worker 1"),
+        _occurrence(2, "Child A"),
+        _occurrence(2, "S40", is_redaction=True),
+    ]
+    report = {
+        "replacements": [
+            {"page": 1, "label": "Child A", "line_status": "line re-typeset"},
+            {"page": 1, "label": "Social Worker 1", "line_status": "condensed 7%"},
+            {"page": 1, "label": "Child A", "line_status": "carried over to the next line"},
+        ]
+    }
+    assert line_statuses(report, occurrences) == [
+        "line re-typeset",
+        "carried over to the next line",
+        "condensed 7%",
+        LABEL_PLACED,
+        REDACTED,
+    ]
+    # Without per-replacement records (the report as it is today): the plain states.
+    assert line_statuses({}, occurrences[:1]) == [LABEL_PLACED]
