@@ -154,6 +154,7 @@ def _facts(
         ("Names replaced on the pages", _e(len(occurrences) - redactions)),
         ("Terms redacted on the pages", _e(redactions)),
         ("Pages that could not be verified", _e(_page_list(data["unverifiable_pages"]))),
+        ("Removed while sanitising", _e(_removed(data["sanitised"]))),
         ("Made by", _e(f"ReadingRoom {__version__}")),
     ]
     body = "".join(f"<tr><td>{_e(name)}</td><td>{value}</td></tr>" for name, value in rows)
@@ -164,6 +165,10 @@ def _facts(
         "Then check the likely names below that the names file does not cover.</p>"
     )
     return f'{intro}<table class="facts">{body}</table>'
+
+
+def _removed(sanitised: dict[str, int]) -> str:
+    return "; ".join(f"{kind} ({count})" for kind, count in sanitised.items()) or "nothing"
 
 
 def _sha256(data: bytes) -> str:
