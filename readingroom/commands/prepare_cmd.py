@@ -128,14 +128,15 @@ def review_sheet_path(args: argparse.Namespace) -> Path | None:
     """The ``--review-sheet`` path, checked like the other outputs and distinct from them.
 
     Raises:
-        InputFileError: it exists (without --force), its folder is missing, or it names the
-            output PDF or the report.
+        InputFileError: it exists (without --force), its folder is missing, or it names another
+            file of the command (input, names, terms, output PDF, report).
     """
     path: Path | None = args.review_sheet
     if path is None:
         return None
     check_output_path(path, force=args.force)
-    others = [args.output] + ([args.report] if args.report is not None else [])
-    if any(path.resolve() == other.resolve() for other in others):
+    # With --force, a slip of the keyboard must not overwrite the draft or the names file.
+    others = [args.input, args.output, args.names, args.redact, args.report]
+    if any(other is not None and path.resolve() == other.resolve() for other in others):
         raise InputFileError(f"The review sheet {path} must be a file of its own.")
     return path

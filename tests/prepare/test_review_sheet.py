@@ -241,10 +241,12 @@ def test_cli_writes_the_sheet_only_when_asked_and_private(
     (inputs / "out.pdf").unlink()
     assert run(_command(inputs, "--review-sheet", str(sheet))) == 3
     assert not (inputs / "out.pdf").exists()
-    # The sheet cannot be the output PDF.
-    code = run([*_command(inputs, "--review-sheet", str(inputs / "out.pdf")), "--force"])
-    assert code == 3
-    assert "must be a file of its own" in capsys.readouterr().err
+    # The sheet cannot be the output PDF, nor overwrite the draft or the names file.
+    for other in ("out.pdf", "in.pdf", "names.csv"):
+        code = run([*_command(inputs, "--review-sheet", str(inputs / other)), "--force"])
+        assert code == 3
+        assert "must be a file of its own" in capsys.readouterr().err
+    assert (inputs / "names.csv").read_text() == NAMES_CSV
 
 
 @pytest.mark.slow  # Tesseract reads a whole page before the refusal
@@ -296,6 +298,19 @@ def _draft_with_unlisted_names() -> bytes:
 def _png(src: str | None) -> bytes:
     assert src is not None and src.startswith("data:image/png;base64,")
     return base64.b64decode(src.split(",", 1)[1], validate=True)
+
+
+def test_a_line_in_colour_keeps_its_colours_and_black_text_is_grey() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "A call from Jane Smith about the visit.", fontsize=11)
+    page.insert_text((72, 300), "Jane Smith wrote in red.", fontsize=11, color=(0.8, 0, 0))
+    names = parse_names_csv("Jane Smith,Social Worker 1\n")
+    result = prepare_pdf(doc.tobytes(), PrepareOptions(names=names, review_sheet=True))
+    assert result.review_sheet is not None
+    images = parse_sheet(result.review_sheet).of("img")
+    channels = [pymupdf.Pixmap(_png(image["src"])).n for image in images]
+    assert channels == [1, 1, 3, 3]
 
 
 def _occurrence(page: int, label: str, *, is_redaction: bool = False) -> Occurrence:
