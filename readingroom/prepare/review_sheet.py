@@ -63,7 +63,8 @@ th { background: #f3f3f3; }
 .status.attention { color: #8a4b00; font-weight: 600; }
 figure { margin: 4px 0; display: grid; grid-template-columns: 5.5em 1fr; align-items: center; }
 figcaption { color: #555; font-size: 13px; }
-.crop { position: relative; display: inline-block; max-width: 100%; line-height: 0; }
+.crop { position: relative; display: inline-block; justify-self: start; max-width: 100%;
+        line-height: 0; }
 .crop img { max-width: 100%; border: 1px solid #eee; }
 .mark { position: absolute; outline: 2px solid rgba(214, 120, 0, 0.75); outline-offset: 1px; }
 .none { color: #777; font-style: italic; }

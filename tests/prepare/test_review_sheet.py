@@ -30,6 +30,8 @@ from readingroom.prepare.sheet_crops import Occurrence
 from readingroom.prepare.suggestions import Kind, Suggestion
 
 from .conftest import NAMES_CSV, TERMS_TXT
+from .hiding_places import scanned_pages
+from .outside_checks import require_tesseract
 
 PAGE_PLACES = ("page text", "OCR")
 
@@ -189,6 +191,36 @@ def test_rotated_page_pictures_are_upright(tmp_path: Path) -> None:
     for image in images:
         pixmap = pymupdf.Pixmap(_png(image["src"]))
         assert pixmap.width > 4 * pixmap.height  # a line of text, lying flat
+
+
+@pytest.mark.slow  # Tesseract reads the page twice (to find, then to verify)
+def test_a_sideways_scan_gets_upright_pictures_of_what_ocr_found(names: list[NameEntry]) -> None:
+    require_tesseract()
+    result = prepare_pdf(
+        scanned_pages(1, rotate=90), PrepareOptions(names=names, review_sheet=True)
+    )
+    assert result.review_sheet is not None
+    sheet = parse_sheet(result.review_sheet)
+    report = result.report.to_dict()
+    found_by_ocr = sum(item["places"].get("OCR", 0) for item in report["labels"].values())
+    assert found_by_ocr >= 2  # "Jane Smith" and "Peter"
+    assert len(sheet.with_class("pair")) == page_occurrences(report) == found_by_ocr
+    assert result.review_sheet.count(b"(found by OCR)") == found_by_ocr
+    for image in sheet.of("img"):
+        pixmap = pymupdf.Pixmap(_png(image["src"]))
+        assert pixmap.width > 4 * pixmap.height  # the scanned line, turned upright
+
+
+def test_a_huge_line_is_drawn_smaller_not_larger() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page(width=3000, height=3000)
+    page.insert_text((50, 1500), "Jane Smith", fontsize=400)
+    names = parse_names_csv("Jane Smith,Social Worker 1\n")
+    result = prepare_pdf(doc.tobytes(), PrepareOptions(names=names, review_sheet=True))
+    assert result.review_sheet is not None
+    for image in parse_sheet(result.review_sheet).of("img"):
+        pixmap = pymupdf.Pixmap(_png(image["src"]))
+        assert pixmap.width <= 1800 and pixmap.height <= 480
 
 
 def test_no_sheet_unless_asked(fixture_pdf: bytes, names: list[NameEntry]) -> None:
