@@ -297,7 +297,7 @@ def _review_sheet(
         return build_review_sheet(
             occurrences=sheet.occurrences,
             after=after,
-            report=report,
+            report=report.to_dict(),
             suggestions=options.suggestions,
             prepared_pdf=prepared,
             report_json=report_json,

@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Any
 
 from readingroom import __version__
 from readingroom.display_text import display_text
-from readingroom.prepare.report import PrepareReport
 from readingroom.prepare.sheet_crops import Occurrence
 
 if TYPE_CHECKING:
@@ -76,7 +75,7 @@ def build_review_sheet(
     *,
     occurrences: Sequence[Occurrence],
     after: Sequence[bytes | None],
-    report: PrepareReport,
+    report: dict[str, Any],
     suggestions: Sequence[Suggestion],
     prepared_pdf: bytes,
     report_json: bytes,
@@ -86,14 +85,15 @@ def build_review_sheet(
     Args:
         occurrences: every occurrence on the pages, in page order, with its "before" picture.
         after: the "after" picture of each occurrence (same order; None if nothing to draw).
-        report: the verified prepare report (labels, places, per-replacement line states).
+        report: the verified prepare report, as ``PrepareReport.to_dict()`` gives it (labels,
+            places, per-replacement line states when it records them).
         suggestions: the likely names the names file misses.
         prepared_pdf: the stamped prepared PDF, to name it by its SHA-256.
         report_json: the report whose SHA-256 is stamped in the PDF.
     """
     if len(after) != len(occurrences):
         raise ValueError("one 'after' picture per occurrence")
-    data = report.to_dict()
+    data = report
     statuses = line_statuses(data, occurrences)
     parts = [
         "<!DOCTYPE html>",
@@ -180,27 +180,55 @@ def _page_list(pages: Sequence[int]) -> str:
     return ", ".join(str(page) for page in pages) if pages else "none"
 
 
+# The re-typesetting's states (issue #13 section 1) in words; the ones a custodian should look at
+# first are shown in amber. A state not listed here is shown as written, in amber too.
+STATUS_WORDS = {
+    "retypeset": ("line re-typeset", False),
+    "condensed": ("line condensed", False),
+    "carried": ("words carried over to the next line", True),
+    "shrunk": ("label set smaller (last resort)", True),
+    "cell-overflow": ("too long for its table cell", True),
+}
+
+
 def line_statuses(data: dict[str, Any], occurrences: Sequence[Occurrence]) -> list[str]:
     """Each occurrence's line state: the report's per-replacement ``line_status`` if it has one.
 
-    The report may list its replacements (``"replacements"``: items with ``page``, ``label``
-    and ``line_status``) in page order; they are paired with the occurrences by page and label,
-    in order. Without them, a name shows "label placed" and a term "removed under a black box".
+    The report may list its replacements, in page order, as ``"replacements"`` at the top or in
+    each ``per_page`` entry: items with ``line_status``, ``page`` (implied inside ``per_page``)
+    and, optionally, ``label``. They are paired with the occurrences in order, by page and
+    label (an item without a label pairs with the page's next occurrence of any label).
+    Without them, a name shows "label placed" and a term "removed under a black box".
     """
-    listed: dict[tuple[int, str], list[str]] = defaultdict(list)
-    for item in data.get("replacements", []) or []:
-        if isinstance(item, dict) and isinstance(item.get("line_status"), str):
-            listed[(int(item.get("page", 0)), str(item.get("label", "")))].append(
-                item["line_status"]
-            )
+    listed: dict[tuple[int, str | None], list[str]] = defaultdict(list)
+    items: list[tuple[int | None, Any]] = [(None, i) for i in data.get("replacements") or []]
+    for number, page in (data.get("per_page") or {}).items():
+        if isinstance(page, dict) and str(number).isdigit():
+            items += [(int(number), i) for i in page.get("replacements") or []]
+    for page_number, item in items:
+        if not isinstance(item, dict) or not isinstance(item.get("line_status"), str):
+            continue
+        page = page_number if page_number is not None else item.get("page")
+        if isinstance(page, int):
+            label = item.get("label")
+            listed[(page, label if isinstance(label, str) else None)].append(item["line_status"])
     statuses: list[str] = []
     for occurrence in occurrences:
-        queue = listed.get((occurrence.page, occurrence.label))
+        queue = listed.get((occurrence.page, occurrence.label)) or listed.get(
+            (occurrence.page, None)
+        )
         if queue:
             statuses.append(queue.pop(0))
         else:
             statuses.append(REDACTED if occurrence.is_redaction else LABEL_PLACED)
     return statuses
+
+
+def _status_words(status: str) -> tuple[str, bool]:
+    """What a line state says, and whether to show it first (amber)."""
+    if status in (LABEL_PLACED, REDACTED):
+        return status, False
+    return STATUS_WORDS.get(status, (status, True))
 
 
 def _pairs(
@@ -214,12 +242,13 @@ def _pairs(
     ):
         kind = "Redacted" if occurrence.is_redaction else "Replaced by"
         shown = f"[{occurrence.label}]" if occurrence.is_redaction else occurrence.label
-        attention = "" if status in (LABEL_PLACED, REDACTED) else " attention"
+        words, look_first = _status_words(status)
+        attention = " attention" if look_first else ""
         found = " (found by OCR)" if occurrence.found_by == "OCR" else ""
         parts.append(
             f'<section class="pair" id="r{number}"><h3>{number}. Page {occurrence.page}: '
             f"{kind} {_shown(shown)}{found} "
-            f'<span class="status{attention}">({_shown(status)})</span></h3>'
+            f'<span class="status{attention}">({_shown(words)})</span></h3>'
             f"<figure><figcaption>Draft</figcaption>"
             f"{_png(occurrence.before_png, 'the line in the draft', occurrence.marks)}</figure>"
             f"<figure><figcaption>Prepared</figcaption>"

@@ -24,6 +24,7 @@ from readingroom.prepare.review_sheet import (
     CONTENT_SECURITY_POLICY,
     LABEL_PLACED,
     REDACTED,
+    build_review_sheet,
     line_statuses,
 )
 from readingroom.prepare.sheet_crops import Occurrence
@@ -356,20 +357,49 @@ def test_line_status_comes_from_the_report_when_it_lists_replacements() -> None:
         _occurrence(1, "Social Worker 1"),
         _occurrence(2, "Child A"),
         _occurrence(2, "S40", is_redaction=True),
+        _occurrence(3, "Child A"),
     ]
     report = {
         "replacements": [
-            {"page": 1, "label": "Child A", "line_status": "line re-typeset"},
-            {"page": 1, "label": "Social Worker 1", "line_status": "condensed 7%"},
-            {"page": 1, "label": "Child A", "line_status": "carried over to the next line"},
-        ]
+            {"page": 1, "label": "Child A", "line_status": "retypeset"},
+            {"page": 1, "label": "Social Worker 1", "line_status": "condensed"},
+            {"page": 1, "label": "Child A", "line_status": "carried"},
+        ],
+        # Per-page records without a label pair with the page's occurrences in order.
+        "per_page": {"3": {"replacements": [{"line_status": "cell-overflow"}]}},
     }
     assert line_statuses(report, occurrences) == [
-        "line re-typeset",
-        "carried over to the next line",
-        "condensed 7%",
+        "retypeset",
+        "carried",
+        "condensed",
         LABEL_PLACED,
         REDACTED,
+        "cell-overflow",
     ]
     # Without per-replacement records (the report as it is today): the plain states.
     assert line_statuses({}, occurrences[:1]) == [LABEL_PLACED]
+
+
+def test_line_states_read_as_words_and_the_doubtful_ones_stand_out(
+    fixture_pdf: bytes, names: list[NameEntry]
+) -> None:
+    result = prepare_pdf(fixture_pdf, PrepareOptions(names=names, review_sheet=True))
+    occurrences = [_occurrence(1, "Child A"), _occurrence(1, "Child A"), _occurrence(1, "X")]
+    statuses = {
+        "replacements": [
+            {"page": 1, "label": "Child A", "line_status": "shrunk"},
+            {"page": 1, "label": "Child A", "line_status": "retypeset"},
+            {"page": 1, "label": "X", "line_status": "<b>odd</b>"},
+        ]
+    }
+    sheet = build_review_sheet(
+        occurrences=occurrences,
+        after=[None] * 3,
+        report={**result.report.to_dict(), **statuses},
+        suggestions=[],
+        prepared_pdf=result.pdf,
+        report_json=result.report_json,
+    ).decode("utf-8")
+    assert 'class="status attention">(label set smaller (last resort))' in sheet
+    assert 'class="status">(line re-typeset)' in sheet
+    assert 'class="status attention">(&lt;b&gt;odd&lt;/b&gt;)' in sheet
