@@ -96,7 +96,7 @@ def run(args: argparse.Namespace) -> int:
     suggestions, missed = names_cmd.missed_names_check(data, options, args)
     if sheet_path is not None:
         options = dataclasses.replace(options, review_sheet=True, suggestions=suggestions)
-    progress.step("Preparing and verifying")
+    progress.step("Preparing and verifying" + (", then the review sheet" if sheet_path else ""))
     try:
         result = prepare_pdf(data, options)
     except TermsRemain as error:
