@@ -7,7 +7,7 @@ walk-through:
    and its key; a publisher key, trusted by the workstation;
 2. the sample review built as an agency's *draft*, with (fictional) personal names;
 3. ``prepare``: sanitised and pseudonymised with ``readingroom/resources/sample/names.csv`` — the
-   publishable anonymised copy;
+   publishable anonymised copy, and its review sheet for sign-off (``demo/review-sheet.html``);
 4. ``seal``: the prepared copy sealed for one demo reader, on this workstation only;
 5. ``inspect``: what the file shows without and with the reader's passphrase;
 6. ``view``: the reading room viewer, when there is a display to show it on.
@@ -93,6 +93,7 @@ def main() -> int:
         "prepare", DEMO / "draft.pdf", "-o", DEMO / "published-anonymised.pdf",
         "--names", ROOT / "readingroom" / "resources" / "sample" / "names.csv",
         "--report", DEMO / "prepare-report.json",
+        "--review-sheet", DEMO / "review-sheet.html",
     )  # fmt: skip
 
     print("\n== 4. Seal the prepared review for one reader, on this workstation only")

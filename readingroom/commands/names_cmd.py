@@ -13,13 +13,16 @@ import argparse
 import json
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readingroom.display_text import display_text
 from readingroom.errors import NamesMissing
 from readingroom.fileio import read_input_file
 from readingroom.prepare import PrepareOptions, load_names_csv, load_redaction_terms
 from readingroom.progress import TerminalProgress
+
+if TYPE_CHECKING:
+    from readingroom.prepare.suggestions import Suggestion
 
 MAX_PDF_BYTES = 2 * 1024**3
 _MAX_SHOWN = 200
@@ -115,6 +118,17 @@ def missed_names_summary(pdf: bytes, options: PrepareOptions, args: argparse.Nam
     Raises:
         NamesMissing: ``args.strict_names`` is set and at least one name was found.
     """
+    return missed_names_check(pdf, options, args)[1]
+
+
+def missed_names_check(
+    pdf: bytes, options: PrepareOptions, args: argparse.Namespace
+) -> tuple[list[Suggestion], str]:
+    """:func:`missed_names_summary`, also returning the suggestions (for the review sheet).
+
+    Raises:
+        NamesMissing: ``args.strict_names`` is set and at least one name was found.
+    """
     from readingroom.prepare.suggestions import (  # noqa: PLC0415 - see run_suggest
         missed_names_line,
         suggest_command,
@@ -125,7 +139,7 @@ def missed_names_summary(pdf: bytes, options: PrepareOptions, args: argparse.Nam
     command = suggest_command(args.input, args.names, args.redact)
     if found and getattr(args, "strict_names", False):
         raise NamesMissing(len(found), command)
-    return missed_names_line(len(found), command)
+    return found, missed_names_line(len(found), command)
 
 
 def _shown(text: str) -> str:

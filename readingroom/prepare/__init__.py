@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from readingroom.errors import (
     EngineUnavailable,
@@ -43,8 +44,13 @@ from readingroom.prepare.pseudonymise import (
 )
 from readingroom.prepare.rebuild import rebuild
 from readingroom.prepare.report import PrepareReport, engine_versions
+from readingroom.prepare.review_sheet import build_review_sheet
 from readingroom.prepare.sanitise import hidden_text_rects, sanitise_document
+from readingroom.prepare.sheet_crops import OccurrenceRecorder, render_after
 from readingroom.prepare.verify import Verification, verify_pdf
+
+if TYPE_CHECKING:
+    from readingroom.prepare.suggestions import Suggestion
 
 __all__ = [
     "NameEntry",
@@ -74,7 +80,12 @@ class PrepareOptions:
     report_includes_originals: bool = False
     """Whether the report whose hash is stamped into the PDF names the originals."""
     progress: Progress | None = field(default=None, compare=False)
-    """Called as ``progress(done, total)``; total is twice the page count (prepare + verify)."""
+    """Called as ``progress(done, total)``; total is twice the page count (prepare + verify),
+    three times with a review sheet (its pictures of the prepared pages)."""
+    review_sheet: bool = False
+    """Also make the review sheet (HTML with the originals: as sensitive as the draft)."""
+    suggestions: Sequence[Suggestion] = ()
+    """The likely names the names file misses, listed on the review sheet."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +96,8 @@ class PreparedDocument:
     report: PrepareReport
     report_json: bytes
     """The report as JSON: its SHA-256 is in the PDF's ``/ReadingRoomPrepared`` Info key."""
+    review_sheet: bytes | None = None
+    """The review sheet's HTML when asked for (:mod:`readingroom.prepare.review_sheet`)."""
 
 
 def _open_input(pdf: bytes) -> Document:
@@ -103,7 +116,9 @@ def _open_input(pdf: bytes) -> Document:
     return doc
 
 
-def _pseudonymise_pages(doc: Document, matcher: Matcher, report: PrepareReport) -> None:
+def _pseudonymise_pages(
+    doc: Document, matcher: Matcher, report: PrepareReport, sheet: OccurrenceRecorder | None
+) -> None:
     """Replace on every page, reading pixels where the text layer is missing or untrusted."""
     for page in doc:
         number = page.number + 1
@@ -122,17 +137,23 @@ def _pseudonymise_pages(doc: Document, matcher: Matcher, report: PrepareReport) 
                 textpage = ocr.ocr_textpage(page, full=False)
             else:
                 textpage = ocr.upright_textpage(page)
+            if sheet is not None:
+                sheet.record_page(page, matcher, textpage=textpage, place="OCR")
             replace_on_page(page, matcher, report, hidden, textpage=textpage, place="OCR")
             page.set_rotation(rotation)
             report.page(number).found_by = "OCR" if not usable else "text layer and OCR"
         else:
+            if sheet is not None:
+                sheet.record_page(page, matcher)
             replace_on_page(page, matcher, report, hidden)
             report.page(number).found_by = "text layer" if text.strip() else "none needed"
         if report.progress is not None:
             report.progress(number)
 
 
-def _transform(doc: Document, matcher: Matcher, report: PrepareReport) -> bytes:
+def _transform(
+    doc: Document, matcher: Matcher, report: PrepareReport, sheet: OccurrenceRecorder | None
+) -> bytes:
     metadata: dict[str, object] = dict(doc.metadata or {})
     for value in metadata.values():
         if isinstance(value, str) and value:
@@ -142,7 +163,7 @@ def _transform(doc: Document, matcher: Matcher, report: PrepareReport) -> bytes:
     report.sanitised.update(sanitise_document(doc))
     replace_in_outline(doc, matcher, report)
     replace_in_annotations(doc, matcher, report)
-    _pseudonymise_pages(doc, matcher, report)
+    _pseudonymise_pages(doc, matcher, report, sheet)
     new = rebuild(doc, report.sanitised)
     try:
         _add_stamp_placeholder(new)
@@ -222,14 +243,16 @@ def prepare_pdf(pdf: bytes, options: PrepareOptions) -> PreparedDocument:
         raise InputFileError("The input PDF is too damaged or unusual to prepare safely.") from exc
     pages = doc.page_count
     report.page_count = pages
+    sheet = OccurrenceRecorder() if options.review_sheet else None
+    steps = 2 if sheet is None else 3
 
     def progress(done: int) -> None:
         if options.progress is not None:
-            options.progress(done, pages * 2)
+            options.progress(done, pages * steps)
 
     report.progress = progress
     try:
-        prepared = _transform(doc, matcher, report)
+        prepared = _transform(doc, matcher, report, sheet)
     except (InputFileError, TermsRemain):
         raise
     except Exception as exc:  # hostile input can make PyMuPDF fail anywhere in the rewrite
@@ -244,7 +267,43 @@ def prepare_pdf(pdf: bytes, options: PrepareOptions) -> PreparedDocument:
     report.verified = True
     report_json = report.to_json(include_originals=options.report_includes_originals)
     stamped = _stamp(prepared, report_json)
-    return PreparedDocument(pdf=stamped, report=report, report_json=report_json)
+    review_sheet = None
+    if sheet is not None:
+        review_sheet = _review_sheet(
+            sheet,
+            stamped,
+            report=report,
+            report_json=report_json,
+            options=options,
+            progress=lambda done: progress(2 * pages + done),
+        )
+    return PreparedDocument(
+        pdf=stamped, report=report, report_json=report_json, review_sheet=review_sheet
+    )
+
+
+def _review_sheet(
+    sheet: OccurrenceRecorder,
+    prepared: bytes,
+    *,
+    report: PrepareReport,
+    report_json: bytes,
+    options: PrepareOptions,
+    progress: Callable[[int], None],
+) -> bytes:
+    """Draw the occurrences from the verified copy and build the sheet (one safe error)."""
+    try:
+        after = render_after(prepared, sheet.occurrences, progress)
+        return build_review_sheet(
+            occurrences=sheet.occurrences,
+            after=after,
+            report=report.to_dict(),
+            suggestions=options.suggestions,
+            prepared_pdf=prepared,
+            report_json=report_json,
+        )
+    except Exception as exc:  # MuPDF can fail anywhere; the caller then writes nothing
+        raise InputFileError("The review sheet could not be drawn; nothing was written.") from exc
 
 
 def _tesseract_if_present() -> str:
