@@ -107,7 +107,7 @@ class PageView(QAbstractScrollArea):
     # Commands.
 
     def set_zoom(self, zoom: float) -> None:
-        """Zoom to ``zoom`` (clamped to 50-400 %), keeping the current page in view."""
+        """Zoom to ``zoom`` (clamped to 50-800 %), keeping the current page in view."""
         self._custom_zoom = clamp_zoom(zoom)
         self._set_mode(CUSTOM)
 
