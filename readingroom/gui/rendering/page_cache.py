@@ -28,6 +28,7 @@ class RenderKey:
     device_pixel_ratio: float
     highlight_generation: int = 0
     thumbnail: bool = False
+    inverted: bool = False  # the reader's high-contrast mode (see page_images.burn_in)
 
 
 class PageCache:

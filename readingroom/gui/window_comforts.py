@@ -1,0 +1,199 @@
+"""The reader's comforts around the reading window, kept out of the window's own module.
+
+- Ending asks first: Ctrl+W, Document > End session / Close, the kiosk's "End session" button
+  and a window manager's close (Alt+F4, the title bar) ask "End this reading session?"; on
+  "End session" the session is ended (``session_ended`` written once, by the window), a short
+  summary is shown (time read, pages seen), and its Close closes the window. A close that
+  nobody typed (a stop signal, the launcher, a test) never asks: it ends the session at once.
+- The Help menu: the keyboard shortcuts and "About this reading room".
+- The warning a minute before the idle lock ("Move the mouse to keep reading").
+- The inverted (high-contrast) page mode.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING
+
+from PySide6.QtCore import QEvent, QObject, Qt
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import (
+    QLabel,
+    QMainWindow,
+    QMenuBar,
+    QMessageBox,
+    QSizePolicy,
+    QToolBar,
+    QToolButton,
+    QWidget,
+)
+
+from readingroom.gui.dialogs.end_session_dialog import end_question, summary_box
+from readingroom.gui.dialogs.help_dialogs import about_box, shortcuts_box
+from readingroom.gui.idle_monitor import IdleMonitor
+from readingroom.gui.reader.page_view import PageView
+from readingroom.viewing.reading_tally import ReadingTally
+
+if TYPE_CHECKING:
+    from readingroom.gui.reader.document_reader import DocumentReader
+
+IDLE_WARNING_TEXT = "Move the mouse to keep reading. The reading room locks in a minute."
+INVERT_TEXT = "Inverted colours"
+
+
+class WindowComforts(QObject):
+    """Asking before ending, the summary, Help, the idle warning and the inverted mode."""
+
+    def __init__(
+        self,
+        window: QMainWindow,
+        reader: DocumentReader,
+        *,
+        end: Callable[[], None],
+        close: Callable[[], None],
+        ended: Callable[[], bool],
+    ) -> None:
+        """Serve ``window``.
+
+        Args:
+            window: the reading window (parent of the boxes and the warning banner).
+            reader: the reading surface (its page views are counted for the summary).
+            end: ends the session (reason "closed"), covering the page and recording it.
+            close: closes the window for good (the session is over by then).
+            ended: whether the session has already ended (then nothing is asked).
+        """
+        super().__init__(window)
+        self._window = window
+        self._end = end
+        self._close = close
+        self._ended = ended
+        self.tally = ReadingTally(reader.view.page_count())
+        reader.page_viewed.connect(self.count_page_view)
+        self.question: QMessageBox | None = None
+        self.summary: QMessageBox | None = None
+        self._banner = QLabel(IDLE_WARNING_TEXT, window)
+        self._banner.setObjectName("idleWarning")
+        self._banner.setTextFormat(Qt.TextFormat.PlainText)
+        self._banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
+        self._banner.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        self._banner.hide()
+        window.installEventFilter(self)
+
+    # ----- ending ------------------------------------------------------------------------------
+
+    def count_page_view(self, page_index: int, _zoom: float, seconds: float) -> None:
+        """Slot for ``DocumentReader.page_viewed``: the summary counts what the log records."""
+        self.tally.add(page_index, seconds)
+
+    def ask_to_end(self) -> None:
+        """Ask "End this reading session?"; once ended, close without asking."""
+        if self._ended():
+            if self.summary is None:
+                self._close()
+            return
+        if self.question is not None:
+            self.question.raise_()
+            return
+        box, end_button = end_question(self._window)
+        self.question = box
+        box.finished.connect(lambda _result: self._answered(box.clickedButton() is end_button))
+        box.open()
+
+    def should_ask(self) -> bool:
+        """True when a close from outside (a window manager's) must ask first."""
+        return not self._ended()
+
+    def _answered(self, end: bool) -> None:
+        self.question = None
+        if not end or self._ended():
+            return
+        self._end()
+        self.summary = summary_box(self._window, self.tally.summary())
+        self.summary.finished.connect(lambda _result: self._close())
+        self.summary.open()
+
+    def session_stopped(self) -> None:
+        """The session ended another way (expiry, idle, audit failure): drop the question."""
+        self.hide_warning()
+        if self.question is not None:
+            question, self.question = self.question, None
+            question.close()
+
+    # ----- help ----------------------------------------------------------------------------------
+
+    def add_help_menu(self, menu_bar: QMenuBar) -> None:
+        """Add Help > Keyboard shortcuts (F1) and Help > About this reading room."""
+        menu = menu_bar.addMenu("&Help")
+        shortcuts = menu.addAction("Keyboard shortcuts")
+        shortcuts.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
+        shortcuts.setObjectName("helpShortcuts")
+        shortcuts.triggered.connect(lambda: shortcuts_box(self._window).open())
+        about = menu.addAction("About this reading room")
+        about.setObjectName("helpAbout")
+        about.triggered.connect(lambda: about_box(self._window).open())
+
+    # ----- kiosk ---------------------------------------------------------------------------------
+
+    def add_end_button(self, toolbar: QToolBar, end_action: QAction) -> None:
+        """Put a labelled "End session" button at the toolbar's right end (kiosk mode)."""
+        spacer = QWidget(toolbar)
+        spacer.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
+        toolbar.addWidget(spacer)
+        toolbar.addAction(end_action)
+        button = toolbar.widgetForAction(end_action)
+        if isinstance(button, QToolButton):
+            button.setObjectName("endSessionButton")
+            button.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextOnly)
+
+    # ----- inverted pages ----------------------------------------------------------------------
+
+    def invert_action(self, view: PageView) -> QAction:
+        """A checkable View action (Ctrl+I) that shows pages light on black."""
+        action = QAction(INVERT_TEXT, self._window)
+        action.setObjectName("invertColours")
+        action.setCheckable(True)
+        action.setShortcut(QKeySequence("Ctrl+I"))
+        action.toggled.connect(view.set_inverted)
+        return action
+
+    # ----- the idle warning --------------------------------------------------------------------
+
+    def idle_monitor(self, interval_ms: int) -> IdleMonitor:
+        """The window's idle monitor, its warning shown as a banner over the page."""
+        idle = IdleMonitor(interval_ms, self._window)
+        idle.idle_warning.connect(self.show_warning)
+        idle.warning_withdrawn.connect(self.hide_warning)
+        return idle
+
+    def show_warning(self) -> None:
+        """Show the banner over the top of the page area."""
+        if self._ended():
+            return
+        self._place_banner()
+        self._banner.show()
+        self._banner.raise_()
+
+    def hide_warning(self) -> None:
+        """Hide the banner."""
+        self._banner.hide()
+
+    def warning_shown(self) -> bool:
+        """True while the idle warning is visible."""
+        return self._banner.isVisible()
+
+    def _place_banner(self) -> None:
+        centre = self._window.centralWidget()
+        area = centre.geometry() if centre is not None else self._window.rect()
+        hint = self._banner.sizeHint()
+        width = min(area.width() - 20, hint.width() + 48)
+        height = hint.height() + 20
+        self._banner.setGeometry(
+            area.x() + (area.width() - width) // 2, area.y() + 12, width, height
+        )
+
+    def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
+        """Keep the banner placed when the window is resized; never consumes events."""
+        resized = watched is self._window and event.type() == QEvent.Type.Resize
+        if resized and self._banner.isVisible():
+            self._place_banner()
+        return False
