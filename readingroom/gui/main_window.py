@@ -27,7 +27,7 @@ from readingroom.gui.room_rules import RoomRules
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.gui.widgets.curtain import Curtain
 from readingroom.gui.widgets.curtain_stack import Cover, CurtainStack
-from readingroom.gui.window_comforts import WindowComforts
+from readingroom.gui.window_comforts import WindowComforts, end_shortcuts
 from readingroom.reading_session import DeniedAction, EndReason
 
 if TYPE_CHECKING:
@@ -226,7 +226,7 @@ class ViewerWindow(QMainWindow):
             close=self.close_session, ended=lambda: self._bridge.session.ended,
         )  # fmt: skip
         close = QAction("End session" if self._kiosk else "Close", self)
-        close.setShortcut(QKeySequence.StandardKey.Close)
+        close.setShortcuts(end_shortcuts())
         close.triggered.connect(self._comforts.ask_to_end)
         self._full_screen = QAction(action_icon("full-screen"), "Full screen", self)
         self._full_screen.setShortcuts([QKeySequence("F11")])

@@ -41,6 +41,15 @@ IDLE_WARNING_TEXT = "Move the mouse to keep reading. The reading room locks in a
 INVERT_TEXT = "Inverted colours"
 
 
+def end_shortcuts() -> list[QKeySequence]:
+    """Ctrl+W everywhere, and the platform's own Close keys (Ctrl+F4 on some)."""
+    keys = [QKeySequence("Ctrl+W")]
+    for sequence in QKeySequence.keyBindings(QKeySequence.StandardKey.Close):
+        if sequence not in keys:
+            keys.append(sequence)
+    return keys
+
+
 class WindowComforts(QObject):
     """Asking before ending, the summary, Help, the idle warning and the inverted mode."""
 
