@@ -223,7 +223,7 @@ def test_a_close_request_is_refused_until_the_session_is_ended(
     assert "session_ended" not in event_names(sealed.config)
 
     with qtbot.waitSignal(kiosk.chooser_returned, timeout=WAIT_MS):
-        window.close_session()  # Document > End session (Ctrl+W)
+        window.close_session()  # what "End session" does once the reader has answered Yes
     assert kiosk.launcher is None
     assert kiosk.chooser.isVisible() and kiosk.chooser.isFullScreen()
     assert event_names(sealed.config)[-1] == "session_ended"
