@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
+    QDialog,
     QLabel,
     QMainWindow,
     QMenuBar,
@@ -136,10 +137,10 @@ class WindowComforts(QObject):
         shortcuts = menu.addAction("Keyboard shortcuts")
         shortcuts.setShortcut(QKeySequence(QKeySequence.StandardKey.HelpContents))
         shortcuts.setObjectName("helpShortcuts")
-        shortcuts.triggered.connect(lambda: shortcuts_box(self._window).open())
+        shortcuts.triggered.connect(lambda: _open_once(shortcuts_box(self._window)))
         about = menu.addAction("About this reading room")
         about.setObjectName("helpAbout")
-        about.triggered.connect(lambda: about_box(self._window).open())
+        about.triggered.connect(lambda: _open_once(about_box(self._window)))
 
     # ----- kiosk ---------------------------------------------------------------------------------
 
@@ -206,3 +207,9 @@ class WindowComforts(QObject):
         if resized and self._banner.isVisible():
             self._place_banner()
         return False
+
+
+def _open_once(dialog: QDialog) -> None:
+    # Built afresh each time it is asked for, so freed when closed.
+    dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose, True)
+    dialog.open()

@@ -9,7 +9,15 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QMessageBox, QWidget
+from PySide6.QtWidgets import (
+    QDialog,
+    QDialogButtonBox,
+    QGridLayout,
+    QLabel,
+    QMessageBox,
+    QVBoxLayout,
+    QWidget,
+)
 
 SHORTCUTS_TITLE = "Keyboard shortcuts"
 ABOUT_TITLE = "About this reading room"
@@ -36,7 +44,7 @@ ABOUT_TEXT = (
     "session was locked after a period of inactivity and unlocked again, including wrong "
     "passphrases; and when and why the session ended.\n\n"
     "It does not record what you type anywhere else, nor take pictures of your screen. "
-    "The record cannot be changed without that being detected."
+    "Changes to the record are detected when it is checked."
 )
 
 
@@ -45,12 +53,14 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
     rows: list[tuple[str, str]] = []
     seen: set[tuple[str, str]] = set()
     for action in window.findChildren(QAction):
-        keys = ", ".join(
+        text = action.text().replace("&", "").rstrip("\u2026").strip()
+        names = [
             sequence.toString(QKeySequence.SequenceFormat.NativeText)
             for sequence in action.shortcuts()
             if not sequence.isEmpty()
-        )
-        text = action.text().replace("&", "").rstrip("\u2026").strip()
+        ]
+        # A platform binding may be a keyboard's own key named like the action ("Close").
+        keys = ", ".join(name for name in names if name.casefold() != text.casefold())
         if keys and text and (keys, text) not in seen:
             seen.add((keys, text))
             rows.append((keys, text))
@@ -58,16 +68,37 @@ def shortcut_rows(window: QWidget) -> list[tuple[str, str]]:
     return rows + list(PAGE_KEYS)
 
 
-def shortcuts_box(window: QWidget) -> QMessageBox:
-    """A box listing :func:`shortcut_rows` (plain text: action names are the viewer's own)."""
-    box = QMessageBox(window)
-    box.setObjectName("shortcutsBox")
-    box.setWindowTitle(SHORTCUTS_TITLE)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(SHORTCUTS_TITLE)
-    box.setInformativeText("\n".join(f"{keys}\t{text}" for keys, text in shortcut_rows(window)))
-    box.setStandardButtons(QMessageBox.StandardButton.Close)
-    return box
+class ShortcutsDialog(QDialog):
+    """Two aligned columns: the keys, and what they do (plain labels: the viewer's own words)."""
+
+    def __init__(self, window: QWidget) -> None:
+        """List :func:`shortcut_rows` of ``window``."""
+        super().__init__(window)
+        self.setObjectName("shortcutsBox")
+        self.setWindowTitle(SHORTCUTS_TITLE)
+        self.rows = shortcut_rows(window)
+        grid = QGridLayout()
+        grid.setHorizontalSpacing(24)
+        for row, (keys, text) in enumerate(self.rows):
+            for column, words in enumerate((keys, text)):
+                label = QLabel(words, self)
+                label.setTextFormat(Qt.TextFormat.PlainText)
+                label.setObjectName("shortcutKeys" if column == 0 else "shortcutAction")
+                grid.addWidget(label, row, column)
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Close, self)
+        buttons.rejected.connect(self.reject)
+        layout = QVBoxLayout(self)
+        layout.addLayout(grid)
+        layout.addWidget(buttons)
+
+    def listed_text(self) -> str:
+        """Every row as "keys: action", one a line (what the reader sees, for tests)."""
+        return "\n".join(f"{keys}: {text}" for keys, text in self.rows)
+
+
+def shortcuts_box(window: QWidget) -> ShortcutsDialog:
+    """The keyboard shortcuts dialog for ``window`` (not yet shown)."""
+    return ShortcutsDialog(window)
 
 
 def about_box(window: QWidget) -> QMessageBox:
