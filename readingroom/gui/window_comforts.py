@@ -38,7 +38,16 @@ from readingroom.viewing.reading_tally import ReadingTally
 if TYPE_CHECKING:
     from readingroom.gui.reader.document_reader import DocumentReader
 
-IDLE_WARNING_TEXT = "Move the mouse to keep reading. The reading room locks in a minute."
+IDLE_WARNING_TEXT = "Move the mouse to keep reading. The reading room locks in {when}."
+
+
+def idle_warning_text(lead_ms: int) -> str:
+    """The banner's sentence when the lock comes ``lead_ms`` after the warning."""
+    seconds = round(lead_ms / 1000)
+    when = "a minute" if seconds == 60 else f"{seconds} second" + ("" if seconds == 1 else "s")
+    return IDLE_WARNING_TEXT.format(when=when)
+
+
 INVERT_TEXT = "Inverted colours"
 
 
@@ -81,11 +90,14 @@ class WindowComforts(QObject):
         reader.page_viewed.connect(self.count_page_view)
         self.question: QMessageBox | None = None
         self.summary: QMessageBox | None = None
-        self._banner = QLabel(IDLE_WARNING_TEXT, window)
+        self._banner = QLabel(window)
         self._banner.setObjectName("idleWarning")
         self._banner.setTextFormat(Qt.TextFormat.PlainText)
         self._banner.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self._banner.setAttribute(Qt.WidgetAttribute.WA_TransparentForMouseEvents, True)
+        # Opaque even before the style sheet (viewer.qss, #idleWarning) is applied.
+        self._banner.setAttribute(Qt.WidgetAttribute.WA_StyledBackground, True)
+        self._banner.setAutoFillBackground(True)
         self._banner.hide()
         window.installEventFilter(self)
 
@@ -171,6 +183,7 @@ class WindowComforts(QObject):
     def idle_monitor(self, interval_ms: int) -> IdleMonitor:
         """The window's idle monitor, its warning shown as a banner over the page."""
         idle = IdleMonitor(interval_ms, self._window)
+        self._banner.setText(idle_warning_text(idle.interval_ms() - idle.warning_interval_ms()))
         idle.idle_warning.connect(self.show_warning)
         idle.warning_withdrawn.connect(self.hide_warning)
         return idle
@@ -192,14 +205,15 @@ class WindowComforts(QObject):
         return self._banner.isVisible()
 
     def _place_banner(self) -> None:
+        # A third of the way down the page area: clear of the watermark's band at the page's
+        # top edge, and where the reader's eyes are.
         centre = self._window.centralWidget()
         area = centre.geometry() if centre is not None else self._window.rect()
         hint = self._banner.sizeHint()
         width = min(area.width() - 20, hint.width() + 48)
         height = hint.height() + 20
-        self._banner.setGeometry(
-            area.x() + (area.width() - width) // 2, area.y() + 12, width, height
-        )
+        top = area.y() + area.height() // 3 - height // 2
+        self._banner.setGeometry(area.x() + (area.width() - width) // 2, top, width, height)
 
     def eventFilter(self, watched: QObject, event: QEvent) -> bool:  # noqa: N802 - Qt override
         """Keep the banner placed when the window is resized; never consumes events."""
