@@ -52,7 +52,7 @@ _DENIED_TEXT = {
 
 UNCONFINED_TEXT = "Reduced protection: the document renderer runs without its sandbox."
 
-KIOSK_CLOSE_TEXT = "The reading room stays open. To finish, choose Document \u2192 End session."
+KIOSK_CLOSE_TEXT = "The reading room stays open. To finish, choose End session (Ctrl+W)."
 
 _ENDED_TEXT = {
     EndReason.EXPIRED: "This review file has expired. The reading session has ended.",

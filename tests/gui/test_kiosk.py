@@ -14,6 +14,7 @@ from pytestqt.qtbot import QtBot
 
 from readingroom.config import load_config
 from readingroom.gui.kiosk import ReadingRoomKiosk
+from readingroom.gui.kiosk_guard import KioskGuard
 from readingroom.gui.main_window import KIOSK_CLOSE_TEXT, ViewerWindow
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
 from readingroom.gui.widgets.review_chooser import CHOOSER_TITLE
@@ -361,3 +362,21 @@ def test_the_kiosk_shows_an_end_session_button_that_asks_then_returns_to_the_cho
         next(b for b in summary.buttons() if b.text() == "Close").click()
     assert kiosk.chooser.isVisible()
     assert event_names(sealed.config).count("session_ended") == 1
+
+
+def test_the_guard_gives_a_window_its_screen_geometry_whatever_else_sized_it(
+    qtbot: QtBot,
+) -> None:
+    # Without a window manager nothing acts on "full screen": the guard sets the geometry
+    # itself (tests/robustness/test_real_x_kiosk.py checks it on a real bare X server).
+    window = QWidget()
+    qtbot.addWidget(window)
+    guard = KioskGuard(window)
+    window.resize(300, 200)
+    window.showFullScreen()
+    screen = window.screen().geometry()
+    qtbot.waitUntil(lambda: window.geometry() == screen, timeout=WAIT_MS)
+    window.setGeometry(10, 10, 320, 240)  # a stray resize, as a bare X server leaves it
+    qtbot.waitUntil(lambda: window.geometry() == screen, timeout=WAIT_MS)
+    assert window.isFullScreen() and guard.screen_geometry() == screen
+    guard.permit_close()
