@@ -18,13 +18,14 @@ from readingroom.display_text import display_text
 from readingroom.errors import DamagedFile, ReadingRoomError
 from readingroom.fileio import read_input_file
 from readingroom.keys import short_fingerprint
-from readingroom.review_file import read_public_info
+from readingroom.review_file import read_public_info, signature_hash
 from readingroom.trust import TrustStore
 
 REVIEW_SUFFIX = ".rrf"
 MAX_LISTED_FILE = 4 * 1024**3
 MAX_NAME_CHARS = 80
 DAMAGED_TEXT = "damaged or altered: it will not open"
+REFERENCE_CHARS = 8
 
 NO_FOLDER_TEXT = (
     "No review folder is configured on this workstation. "
@@ -45,6 +46,15 @@ class ReviewEntry:
     label: str | None = None  # sanitised
     not_after: datetime | None = None
     period: str | None = None  # "expired" or "not yet valid" at listing time, from the header
+    not_before: datetime | None = None
+    # The start of the signature hash (how the audit log and default file names know the file):
+    # tells apart files that share a label without showing a file name.
+    reference: str | None = None
+
+    @property
+    def choosable(self) -> bool:
+        """Whether the chooser offers it: readable, intact, and within its public reading period."""
+        return self.openable and self.period is None
 
     def summary(self) -> str:
         """One line for the list: the file name and what its header says."""
@@ -67,6 +77,37 @@ class FolderListing:
     folder: Path | None
     entries: tuple[ReviewEntry, ...]
     problem: str | None = None
+
+
+_SEPARATOR = "  \u00b7  "
+
+
+def _utc(moment: datetime) -> str:
+    return f"{moment:%d %b %Y %H:%M} UTC"
+
+
+def entry_lines(entry: ReviewEntry) -> tuple[str, str]:
+    """Two lines for the chooser and the unlock dialog: what the file is, then its public facts.
+
+    The first line is the file's public, signed label (its file name only for a file without
+    one: damaged, or sealed before labels existed); the second says who signed it, until when
+    it can be read, and its short reference. Nothing here names a reader: the label's default
+    names nobody, and the reference is the start of the signature hash.
+    """
+    if not entry.openable:
+        return entry.name, entry.publisher
+    facts = [entry.publisher]
+    if entry.period == "expired":
+        ended = f" on {_utc(entry.not_after)}" if entry.not_after else ""
+        facts.insert(0, f"EXPIRED{ended}: it can no longer be opened")
+    elif entry.period is not None:
+        starts = f": readable from {_utc(entry.not_before)}" if entry.not_before else ""
+        facts.insert(0, f"NOT YET READABLE{starts}")
+    elif entry.not_after is not None:
+        facts.append(f"readable until {_utc(entry.not_after)}")
+    if entry.reference:
+        facts.append(f"file {entry.reference}")
+    return entry.label or entry.name, _SEPARATOR.join(facts)
 
 
 def list_review_files(
@@ -121,12 +162,21 @@ def list_review_files(
 
 
 def _entry(path: Path, trust: TrustStore, now: datetime) -> ReviewEntry:
-    name = display_text(path.name, max_chars=MAX_NAME_CHARS) or "(unnamed file)"
-    damaged = ReviewEntry(path, name, DAMAGED_TEXT, False, False)
     try:
         data = read_input_file(path, what="review file", limit=MAX_LISTED_FILE)
     except ReadingRoomError:
+        name = display_text(path.name, max_chars=MAX_NAME_CHARS) or "(unnamed file)"
         return ReviewEntry(path, name, "cannot be read", False, False)
+    return review_entry(path, data, trust, now)
+
+
+def review_entry(path: Path, data: bytes, trust: TrustStore, now: datetime) -> ReviewEntry:
+    """What the chooser (or the unlock dialog) shows of the review file ``data`` read from ``path``.
+
+    Checks the public header only (signature, trust); decrypts nothing.
+    """
+    name = display_text(path.name, max_chars=MAX_NAME_CHARS) or "(unnamed file)"
+    damaged = ReviewEntry(path, name, DAMAGED_TEXT, False, False)
     try:
         info = read_public_info(data, trust)
     except DamagedFile:
@@ -144,4 +194,5 @@ def _entry(path: Path, trust: TrustStore, now: datetime) -> ReviewEntry:
     return ReviewEntry(
         path, name, text, trusted, True,
         label=label, not_after=info.not_after, period=info.period_state(now),
+        not_before=info.not_before, reference=signature_hash(data)[:REFERENCE_CHARS],
     )  # fmt: skip

@@ -6,12 +6,22 @@ maximise/minimise/restore, a key that toggles full screen), and refuse every clo
 including Alt+F4 from a window manager, until the viewer itself permits it because the session
 has ended. The guard is an event filter, so it works the same on the window it guards whatever
 that window's class does with its own events.
+
+Full screen is a request to a window manager: without one (a bare X server, which is how many
+kiosks run) nothing acts on it and the window keeps its own small size in a corner. So the guard
+also sets the window's geometry to its screen's, from ``QScreen``, whenever the window is shown,
+moved or resized, or the screen changes size; with a window manager that agrees, this changes
+nothing.
 """
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
+from PySide6.QtCore import QEvent, QObject, QRect, Qt, QTimer, Signal
+from PySide6.QtGui import QScreen
 from PySide6.QtWidgets import QWidget
+
+# Events after which the window may no longer cover its screen.
+_GEOMETRY_EVENTS = frozenset({QEvent.Type.Show, QEvent.Type.Move, QEvent.Type.Resize})
 
 
 class KioskGuard(QObject):
@@ -24,8 +34,36 @@ class KioskGuard(QObject):
         super().__init__(window)
         self._window = window
         self._close_permitted = False
+        self._watched_screen: QScreen | None = None
+        self._fill = QTimer(self)
+        self._fill.setSingleShot(True)
+        self._fill.setInterval(0)
+        self._fill.timeout.connect(self.fill_screen)
         window.setWindowFlag(Qt.WindowType.FramelessWindowHint, True)
         window.installEventFilter(self)
+
+    def screen_geometry(self) -> QRect:
+        """The geometry of the screen the window is on (what it must cover)."""
+        return self._window.screen().geometry()
+
+    def fill_screen(self) -> None:
+        """Give the window exactly its screen's geometry (a no-op when it already has it)."""
+        window = self._window
+        if not window.isVisible():
+            return
+        screen = window.screen()
+        if screen is not self._watched_screen:
+            # A screen that changes size (a monitor swapped, xrandr) must be covered again.
+            if self._watched_screen is not None:
+                self._watched_screen.geometryChanged.disconnect(self._fill.start)
+            screen.geometryChanged.connect(self._fill.start)
+            self._watched_screen = screen
+        if window.geometry() != screen.geometry():
+            window.setGeometry(screen.geometry())
+        if not window.isFullScreen():
+            # Setting a geometry leaves the full-screen state: ask for it again, so that a
+            # window manager that honours it keeps the window above its panels.
+            window.setWindowState(window.windowState() | Qt.WindowState.WindowFullScreen)
 
     def permit_close(self) -> None:
         """Let the next close request through (the session is over)."""
@@ -48,6 +86,8 @@ class KioskGuard(QObject):
         if kind == QEvent.Type.WindowStateChange and self._left_full_screen():
             # Later, not now: a state change in the middle of delivering one is lost.
             QTimer.singleShot(0, self._back_to_full_screen)
+        if kind in _GEOMETRY_EVENTS:
+            self._fill.start()
         return False
 
     def _left_full_screen(self) -> bool:
@@ -58,3 +98,4 @@ class KioskGuard(QObject):
         if self._left_full_screen():
             self._window.setWindowState(Qt.WindowState.WindowFullScreen)
             self._window.showFullScreen()
+        self._fill.start()

@@ -19,7 +19,6 @@ from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 from readingroom.capture_state import CaptureStatus
 from readingroom.errors import AuditUnavailable, ExitCode, Expired, ReadingRoomError
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog
-from readingroom.gui.idle_monitor import IdleMonitor
 from readingroom.gui.kiosk_guard import KioskGuard
 from readingroom.gui.presence_monitor import PresenceMonitor
 from readingroom.gui.reader.reading_toolbar import ReadingToolbar
@@ -28,7 +27,9 @@ from readingroom.gui.room_rules import RoomRules
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.gui.widgets.curtain import Curtain
 from readingroom.gui.widgets.curtain_stack import Cover, CurtainStack
+from readingroom.gui.window_comforts import WindowComforts, end_shortcuts
 from readingroom.reading_session import DeniedAction, EndReason
+from readingroom.viewing.reading_tally import ReadingTally
 
 if TYPE_CHECKING:
     from readingroom.gui.reader.document_reader import DocumentReader
@@ -52,7 +53,7 @@ _DENIED_TEXT = {
 
 UNCONFINED_TEXT = "Reduced protection: the document renderer runs without its sandbox."
 
-KIOSK_CLOSE_TEXT = "The reading room stays open. To finish, choose Document \u2192 End session."
+KIOSK_CLOSE_TEXT = "The reading room stays open. To finish, choose End session (Ctrl+W)."
 
 _ENDED_TEXT = {
     EndReason.EXPIRED: "This review file has expired. The reading session has ended.",
@@ -134,7 +135,7 @@ class ViewerWindow(QMainWindow):
 
         self._rules = RoomRules(self, self)
         self._rules.action_denied.connect(self._denied)
-        self._idle = IdleMonitor(idle_ms, self)
+        self._idle = self._comforts.idle_monitor(idle_ms)
         self._idle.idle_timed_out.connect(self._idle_lock)
         self._limits = QTimer(self)
         self._limits.setInterval(max(1, limit_check_ms))
@@ -210,6 +211,10 @@ class ViewerWindow(QMainWindow):
         """The inactivity before the idle lock, as in force for this session."""
         return self._idle.interval_ms()
 
+    def comforts(self) -> WindowComforts:
+        """Asking before ending, the summary, Help, the idle warning, the inverted mode."""
+        return self._comforts
+
     def close_session(self) -> None:
         """End the session (reason "closed") and close the window: the reader's way out."""
         if self._kiosk is not None:
@@ -218,10 +223,20 @@ class ViewerWindow(QMainWindow):
 
     # ----- actions -------------------------------------------------------------------------------
 
+    def _reading_tally(self) -> ReadingTally:
+        session = self._bridge.session
+        return ReadingTally(
+            self._reader.view.page_count(), session.visible_seconds, len(session.pages_seen(0.0))
+        )
+
     def _build_actions(self) -> None:
+        self._comforts = WindowComforts(
+            self, tally=self._reading_tally, end=lambda: self.end_session(EndReason.CLOSED),
+            close=self.close_session, ended=lambda: self._bridge.session.ended,
+        )  # fmt: skip
         close = QAction("End session" if self._kiosk else "Close", self)
-        close.setShortcut(QKeySequence.StandardKey.Close)
-        close.triggered.connect(self.close_session)
+        close.setShortcuts(end_shortcuts())
+        close.triggered.connect(self._comforts.ask_to_end)
         self._full_screen = QAction(action_icon("full-screen"), "Full screen", self)
         self._full_screen.setShortcuts([QKeySequence("F11")])
         self._full_screen.setCheckable(True)
@@ -233,6 +248,9 @@ class ViewerWindow(QMainWindow):
             if number:
                 view_menu.addSeparator()
             view_menu.addActions(group)
+        self._invert = self._comforts.invert_action(self._reader.view)
+        view_menu.addAction(self._invert)
+        self._comforts.add_help_menu(self.menuBar())
         self._toolbar = ReadingToolbar(
             self._reader.actions_, self._reader.view, self._reader.jump_to_page, self
         )
@@ -242,6 +260,7 @@ class ViewerWindow(QMainWindow):
             # and there is no full-screen toggle to leave by.
             self._toolbar.setMovable(False)
             self._toolbar.setFloatable(False)
+            self._comforts.add_end_button(self._toolbar, close)
             return
         view_menu.addSeparator()
         view_menu.addAction(self._full_screen)
@@ -379,12 +398,24 @@ class ViewerWindow(QMainWindow):
             dialog.close()
         for action in self._reader.reading_actions():
             action.setEnabled(False)
+        # Nothing behind the ended curtain answers any more: no page field, zoom or buttons.
+        self._toolbar.setEnabled(False)
+        self._invert.setEnabled(False)
+        self._comforts.session_stopped()
         self._reader.shutdown()
 
     # ----- closing and layout ---------------------------------------------------------------
 
     def closeEvent(self, event: QCloseEvent) -> None:  # noqa: N802 - Qt override
-        """Every way out records ``session_ended`` (closing is reason "closed")."""
+        """Every way out records ``session_ended`` (closing is reason "closed").
+
+        A close the reader asked for through the window system (Alt+F4, the title bar's button)
+        asks first; one from the program (a stop signal, the launcher) ends at once.
+        """
+        if event.spontaneous() and not self._finished and self._comforts.should_ask():
+            event.ignore()
+            self._comforts.ask_to_end()
+            return
         self.end_session(EndReason.CLOSED)
         self._save_layout()
         app = QApplication.instance()

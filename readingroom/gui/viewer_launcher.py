@@ -50,6 +50,7 @@ from readingroom.gui.revocation_watch import RevocationWatch
 from readingroom.gui.session_bridge import SessionBridge
 from readingroom.reading_session import EndReason, ReadingSession, utc_now
 from readingroom.review_file import OpenedReview
+from readingroom.review_folder import entry_lines
 from readingroom.secure_memory import wipe
 from readingroom.viewing.open_session import (
     Cancelled,
@@ -246,6 +247,7 @@ class ViewerLauncher(QObject):
             key_note=key_note,
             delay_for=self._tuning.delay_for,
             discard=self._discard,
+            facts=entry_lines(entry) if (entry := self._opener.public_entry) else None,
             parent=self._dialog_parent,
         )
         if error is not None:

@@ -45,6 +45,7 @@ from readingroom.keys import load_workstation_identities
 from readingroom.passphrases import PassphraseSource
 from readingroom.reading_session import ReadingSession, record_unlock_failed, utc_now
 from readingroom.review_file import OpenedReview, open_review, verify_reader
+from readingroom.review_folder import ReviewEntry, review_entry
 from readingroom.revocation import LoadedRevocations, load_workstation_revocations
 from readingroom.secure_memory import wipe
 from readingroom.trust import TrustStore
@@ -103,6 +104,7 @@ class SessionOpener:
         self._workstation: list[X25519Identity] = []
         self._factor: ReaderFactor | None = None
         self._opened: OpenedReview | None = None
+        self.public_entry: ReviewEntry | None = None
 
     @property
     def audit(self) -> AuditWriter | None:
@@ -149,6 +151,8 @@ class SessionOpener:
         self._trust = TrustStore.load(self._config.trust_store)
         progress(STEP_READING, 0, 0)
         self._data = read_input_file(self._request.path, what="review file", limit=MAX_REVIEW_FILE)
+        # What the unlock dialog says is being opened: the public header only, nothing decrypted.
+        self.public_entry = review_entry(self._request.path, self._data, self._trust, self._clock())
         self._workstation = list(load_workstation_identities(self._config))
         self._factor = ReaderFactor.choose(self._request.identity_file, self._config)
         return self._factor.given_secret(self._request.passphrase, self._request.key_passphrase)

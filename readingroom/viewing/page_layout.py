@@ -8,10 +8,28 @@ from dataclasses import dataclass
 # Logical pixels between pages and around the column of pages.
 PAGE_GAP = 10
 MIN_ZOOM = 0.5
-MAX_ZOOM = 4.0
+MAX_ZOOM = 8.0
 # Fit modes may go below 50 % (a small window, a huge page) but never to nothing.
 MIN_FIT_ZOOM = 0.05
-ZOOM_STEPS = (0.5, 0.67, 0.75, 0.9, 1.0, 1.1, 1.25, 1.5, 1.75, 2.0, 2.5, 3.0, 3.5, 4.0)
+ZOOM_STEPS = (
+    0.5,
+    0.67,
+    0.75,
+    0.9,
+    1.0,
+    1.1,
+    1.25,
+    1.5,
+    1.75,
+    2.0,
+    2.5,
+    3.0,
+    3.5,
+    4.0,
+    5.0,
+    6.0,
+    8.0,
+)
 
 
 @dataclass(frozen=True)
@@ -110,7 +128,7 @@ class PageLayout:
 
 
 def clamp_zoom(zoom: float) -> float:
-    """Limit a zoom the reader chose to 50-400 %."""
+    """Limit a zoom the reader chose to 50-800 %."""
     return min(MAX_ZOOM, max(MIN_ZOOM, zoom))
 
 

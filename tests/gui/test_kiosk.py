@@ -3,21 +3,25 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication, QLabel, QWidget
+from PySide6.QtWidgets import QApplication, QLabel, QToolButton, QWidget
 from pytestqt.qtbot import QtBot
 
 from readingroom.config import load_config
 from readingroom.gui.kiosk import ReadingRoomKiosk
+from readingroom.gui.kiosk_guard import KioskGuard
 from readingroom.gui.main_window import KIOSK_CLOSE_TEXT, ViewerWindow
 from readingroom.gui.viewer_launcher import ViewerLauncher, ViewerTuning, ViewRequest
 from readingroom.gui.widgets.review_chooser import CHOOSER_TITLE
 from readingroom.passphrases import PassphraseSource
+from readingroom.review_file import signature_hash
 from readingroom.review_folder import DAMAGED_TEXT, NO_FOLDER_TEXT
+from readingroom.review_header import default_label
 from tests.factories import PASSPHRASE
 from tests.gui.sample_pdf import CANARY
 from tests.gui.test_session_fixtures import (
@@ -29,6 +33,14 @@ from tests.gui.test_session_fixtures import (
 )
 
 PUBLISHER = "Westmoor Safeguarding Children Partnership"
+LABEL = default_label(datetime.now(UTC))  # files sealed today
+
+
+def _line(sealed: Sealed | Path) -> str:
+    """The chooser's two lines for an intact, trusted, unexpired file sealed today."""
+    path = sealed.path if isinstance(sealed, Sealed) else sealed
+    reference = signature_hash(path.read_bytes())[:8]
+    return f"{LABEL}\nfrom {PUBLISHER} (trusted)  \u00b7  file {reference}"
 
 
 class KioskRunner:
@@ -123,17 +135,18 @@ def test_the_chooser_is_full_screen_frameless_and_lists_the_folder(
     assert chooser.isFullScreen() and _is_frameless(chooser)
     assert chooser.windowTitle() == CHOOSER_TITLE
     assert chooser.message() == ""
-    # Sorted by name, case-insensitively; the bidi override in a file name is gone.
+    # Sorted by file name, case-insensitively. An intact file shows its public label and facts,
+    # not its file name; a damaged one can only be named by its file name (the bidi override
+    # in a name is gone either way).
     lines = chooser.shown_lines()
-    assert lines[:4] == [
-        f"altered.rrf \u2014 {DAMAGED_TEXT}",
-        f"B review flr.rrf \u2014 from {PUBLISHER} (trusted)",
-        f"child-a.rrf \u2014 from {PUBLISHER} (trusted)",
-        f"damaged.rrf \u2014 {DAMAGED_TEXT}",
-    ]
-    assert lines[4].startswith("untrusted.RRF \u2014 publisher ")
-    assert lines[4].endswith(", not trusted on this workstation")
-    assert len(lines) == 5
+    assert lines[0] == f"altered.rrf\n{DAMAGED_TEXT}"
+    assert lines[1].startswith(f"{LABEL}\nfrom {PUBLISHER} (trusted)  \u00b7  file ")
+    assert lines[2].startswith(f"{LABEL}\nfrom {PUBLISHER} (trusted)  \u00b7  file ")
+    assert lines[3] == f"damaged.rrf\n{DAMAGED_TEXT}"
+    assert lines[4].startswith(f"{LABEL}\npublisher ")
+    assert ", not trusted on this workstation" in lines[4]
+    assert len(lines) == 5 and not any("\u202e" in line for line in lines)
+    assert len({line.rsplit(" ", 1)[-1] for line in lines[1:3]}) == 2  # told apart
     entries = chooser.listing().entries
     assert [entry.openable for entry in entries] == [False, True, True, False, True]
     # A damaged file cannot be chosen; the first file that can is selected.
@@ -211,11 +224,11 @@ def test_a_close_request_is_refused_until_the_session_is_ended(
     assert "session_ended" not in event_names(sealed.config)
 
     with qtbot.waitSignal(kiosk.chooser_returned, timeout=WAIT_MS):
-        window.close_session()  # Document > End session (Ctrl+W)
+        window.close_session()  # what "End session" does once the reader has answered Yes
     assert kiosk.launcher is None
     assert kiosk.chooser.isVisible() and kiosk.chooser.isFullScreen()
     assert event_names(sealed.config)[-1] == "session_ended"
-    assert kiosk.chooser.shown_lines() == [f"child-a.rrf \u2014 from {PUBLISHER} (trusted)"]
+    assert kiosk.chooser.shown_lines() == [_line(sealed)]
 
 
 def test_the_chooser_itself_cannot_be_closed(
@@ -289,7 +302,7 @@ def test_a_missing_folder_says_so_and_refresh_finds_the_drive(
         refresh = [b for b in chooser.findChildren(QWidget) if b.objectName() == "chooserRefresh"]
         qtbot.mouseClick(refresh[0], Qt.MouseButton.LeftButton)
     assert chooser.message() == ""
-    assert chooser.shown_lines() == [f"inserted.rrf \u2014 from {PUBLISHER} (trusted)"]
+    assert chooser.shown_lines() == [_line(drive / "inserted.rrf")]
 
 
 def test_no_configured_folder_says_who_can_fix_it(rr_home: Path, kiosks: KioskRunner) -> None:
@@ -328,3 +341,42 @@ def test_page_down_works_at_once_in_the_kiosk_window(
     assert handle is not None
     QTest.keyClick(handle, Qt.Key.Key_PageDown)
     assert view.verticalScrollBar().value() > 0
+
+
+def test_the_kiosk_shows_an_end_session_button_that_asks_then_returns_to_the_chooser(
+    rr_home: Path, sealed: Sealed, kiosks: KioskRunner, qtbot: QtBot
+) -> None:
+    kiosk = kiosks.start(rr_home)
+    window = kiosks.read(kiosk, sealed.path)
+    button = window.findChild(QToolButton, "endSessionButton")
+    assert button is not None and button.isVisible() and button.text() == "End session"
+    # In view: inside the window, right of every other toolbar button.
+    assert window.rect().contains(button.mapTo(window, button.rect().center()))
+    button.click()
+    question = window.comforts().question
+    assert question is not None
+    next(b for b in question.buttons() if b.text() == "End session").click()
+    summary = window.comforts().summary
+    assert summary is not None and "You read for" in summary.informativeText()
+    with qtbot.waitSignal(kiosk.chooser_returned, timeout=WAIT_MS):
+        next(b for b in summary.buttons() if b.text() == "Close").click()
+    assert kiosk.chooser.isVisible()
+    assert event_names(sealed.config).count("session_ended") == 1
+
+
+def test_the_guard_gives_a_window_its_screen_geometry_whatever_else_sized_it(
+    qtbot: QtBot,
+) -> None:
+    # Without a window manager nothing acts on "full screen": the guard sets the geometry
+    # itself (tests/robustness/test_real_x_kiosk.py checks it on a real bare X server).
+    window = QWidget()
+    qtbot.addWidget(window)
+    guard = KioskGuard(window)
+    window.resize(300, 200)
+    window.showFullScreen()
+    screen = window.screen().geometry()
+    qtbot.waitUntil(lambda: window.geometry() == screen, timeout=WAIT_MS)
+    window.setGeometry(10, 10, 320, 240)  # a stray resize, as a bare X server leaves it
+    qtbot.waitUntil(lambda: window.geometry() == screen, timeout=WAIT_MS)
+    assert window.isFullScreen() and guard.screen_geometry() == screen
+    guard.permit_close()

@@ -108,7 +108,7 @@ def test_kiosk_true_in_the_configuration_starts_the_kiosk(
     assert main(["view"]) == 0
     assert len(found) == 1
     full_screen, lines = found[0]
-    assert full_screen and len(lines) == 1 and lines[0].startswith("waiting.rrf \u2014 from ")
+    assert full_screen and len(lines) == 1 and lines[0].startswith("Review file sealed ")
     # Returning from run_viewer leaves no kiosk window behind.
     assert find() is None
 

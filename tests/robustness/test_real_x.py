@@ -215,6 +215,11 @@ def test_the_real_window_refuses_copy_print_menus_and_drags_and_shows_the_sessio
 
         display.run("xdotool", "windowfocus", "--sync", window)
         display.run("xdotool", "key", "--clearmodifiers", "ctrl+w")
+        # Ctrl+W asks first, then shows the summary; each answered with Enter.
+        for title in ("End this reading session", "Reading session ended"):
+            box = display.find_window(title)
+            display.run("xdotool", "windowfocus", "--sync", box)
+            display.run("xdotool", "key", "Return")
         assert viewer.wait(30) == 0
     finally:
         if viewer.poll() is None:

@@ -84,6 +84,12 @@ class Display:
             time.sleep(0.2)
         raise AssertionError(f"no window named {name!r} appeared")
 
+    def window_geometry(self, window: str) -> tuple[int, int, int, int]:
+        """(x, y, width, height) of ``window`` as the X server has it."""
+        shell = self.run("xdotool", "getwindowgeometry", "--shell", window)
+        values = dict(line.split("=", 1) for line in shell.split() if "=" in line)
+        return int(values["X"]), int(values["Y"]), int(values["WIDTH"]), int(values["HEIGHT"])
+
     def screenshot(self, path: Path) -> QImage:
         """The whole screen as an image."""
         if shutil.which("import"):
@@ -184,3 +190,40 @@ def differing_pixels(
             if abs(a - b) >= threshold:
                 found.append((x, y))
     return found
+
+
+WINDOW_MANAGER = "openbox"
+
+
+@contextmanager
+def window_manager(display: Display) -> Iterator[None]:
+    """Run a small EWMH window manager (openbox) on ``display``; stop it afterwards.
+
+    Skipped without openbox (or xprop), unless CI demands the X tests (then a failure).
+    """
+    if shutil.which(WINDOW_MANAGER) is None or shutil.which("xprop") is None:
+        message = f"missing: {WINDOW_MANAGER} or xprop (apt-get install {WINDOW_MANAGER} x11-utils)"
+        if os.environ.get(REQUIRE_ENV) == "1":
+            pytest.fail(f"{REQUIRE_ENV}=1 but {message}")
+        pytest.skip(message)
+    process = subprocess.Popen(
+        [WINDOW_MANAGER, "--sm-disable"], env={**os.environ, "DISPLAY": display.name},
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+    try:
+        # An EWMH manager names its check window on the root once it manages the screen.
+        deadline = time.monotonic() + 30
+        while "window id" not in display.run(
+            "xprop", "-root", "_NET_SUPPORTING_WM_CHECK", check=False
+        ):
+            if process.poll() is not None or time.monotonic() > deadline:
+                raise AssertionError(f"{WINDOW_MANAGER} did not start")
+            time.sleep(0.1)
+        yield
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()

@@ -74,6 +74,7 @@ class UnlockDialog(QDialog):
         title: str = "Unlock review file",
         action_text: str = "Unlock",
         failure_text: Callable[[CannotUnlock], str] = str,
+        facts: tuple[str, str] | None = None,
         parent: QWidget | None = None,
     ) -> None:
         """Build the dialog.
@@ -91,6 +92,8 @@ class UnlockDialog(QDialog):
             title: the window title.
             action_text: the button that tries the passphrase ("Resume reading" at an idle lock).
             failure_text: the plain sentence shown for a failed attempt (its safe message).
+            facts: what is being opened, from the file's public header (its label, then who
+                signed it and until when it is readable), already sanitised; shown on top.
             parent: the window to centre on.
         """
         super().__init__(parent)
@@ -136,6 +139,9 @@ class UnlockDialog(QDialog):
         buttons.accepted.connect(self.try_unlock)
         buttons.rejected.connect(self.reject)
         self._hold, self._countdown = self._make_timers()
+        self._facts = [_plain_label(line, self) for line in facts or ()]
+        for name, label in zip(("unlockLabel", "unlockFacts"), self._facts, strict=False):
+            label.setObjectName(name)
         self._lay_out(key_note, buttons)
         if not ask_secret:
             self._passphrase.setVisible(False)
@@ -155,6 +161,8 @@ class UnlockDialog(QDialog):
         layout = QVBoxLayout(self)
         # Word-wrapped labels need a height that depends on the width, which a window's minimum
         # size does not follow by itself: ``_fit`` grows the dialog after every change of text.
+        for label in self._facts:
+            layout.addWidget(label)
         layout.addWidget(self._heading)
         if key_note:
             layout.addWidget(_plain_label(key_note, self))
@@ -176,6 +184,10 @@ class UnlockDialog(QDialog):
             self.setMinimumHeight(needed)
             if self.height() < needed:
                 self.resize(width, needed)
+
+    def facts_text(self) -> list[str]:
+        """The public facts shown on top (label, then publisher and reading period)."""
+        return [label.text() for label in self._facts]
 
     def failures(self) -> int:
         """How many attempts failed so far."""

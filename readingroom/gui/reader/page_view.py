@@ -69,6 +69,7 @@ class PageView(QAbstractScrollArea):
         self._links: dict[int, tuple[LinkArea, ...]] = {}
         self._highlight_generation = 0
         self._current_hit: tuple[int, HighlightRect] | None = None
+        self._inverted = False
         self._request_timer = QTimer(self)
         self._request_timer.setSingleShot(True)
         self._request_timer.setInterval(0)
@@ -100,6 +101,10 @@ class PageView(QAbstractScrollArea):
         """``"fit_width"``, ``"fit_page"`` or ``"custom"``."""
         return self._zoom_mode
 
+    def is_inverted(self) -> bool:
+        """Whether pages are shown in the inverted (high-contrast) mode."""
+        return self._inverted
+
     def is_continuous(self) -> bool:
         """Whether pages scroll as one column (else one page at a time)."""
         return self.layout_.continuous
@@ -107,7 +112,7 @@ class PageView(QAbstractScrollArea):
     # Commands.
 
     def set_zoom(self, zoom: float) -> None:
-        """Zoom to ``zoom`` (clamped to 50-400 %), keeping the current page in view."""
+        """Zoom to ``zoom`` (clamped to 50-800 %), keeping the current page in view."""
         self._custom_zoom = clamp_zoom(zoom)
         self._set_mode(CUSTOM)
 
@@ -126,6 +131,12 @@ class PageView(QAbstractScrollArea):
     def fit_page(self) -> None:
         """Zoom so the current page fits entirely in the viewport."""
         self._set_mode(FIT_PAGE)
+
+    def set_inverted(self, inverted: bool) -> None:
+        """Show pages with inverted colours (light on black), the watermark unchanged."""
+        if inverted != self._inverted:
+            self._inverted = inverted
+            self.schedule_requests()
 
     def set_continuous(self, continuous: bool) -> None:
         """Switch between continuous scrolling and one page at a time."""
@@ -234,6 +245,7 @@ class PageView(QAbstractScrollArea):
             round(self.zoom(), 4),
             self.devicePixelRatioF(),
             self._highlight_generation,
+            inverted=self._inverted,
         )
 
     def _request_images(self) -> None:

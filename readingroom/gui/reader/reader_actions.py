@@ -10,6 +10,7 @@ from PySide6.QtGui import QAction, QKeySequence
 
 from readingroom.gui.reader.page_view import PageView
 from readingroom.gui.resources import action_icon
+from readingroom.viewing.page_layout import MAX_ZOOM, MIN_ZOOM
 
 
 @dataclass(frozen=True)
@@ -94,9 +95,9 @@ class ReaderActions(QObject):
         return [action for group in self.groups() for action in group]
 
     def zoom_changed(self, zoom: float) -> None:
-        """Disable zoom steps that would go past 50 % or 400 %."""
-        self.zoom_in.setEnabled(zoom < 4.0 - 1e-6)
-        self.zoom_out.setEnabled(zoom > 0.5 + 1e-6)
+        """Disable zoom steps that would go past 50 % or 800 %."""
+        self.zoom_in.setEnabled(zoom < MAX_ZOOM - 1e-6)
+        self.zoom_out.setEnabled(zoom > MIN_ZOOM + 1e-6)
 
     def _make(
         self,

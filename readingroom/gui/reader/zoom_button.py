@@ -8,8 +8,8 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QMenu, QToolButton, QWidget
 
-# The presets a reader expects in a PDF reader's zoom menu (within the view's 50-400 % range).
-ZOOM_PRESETS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0)
+# The presets a reader expects in a PDF reader's zoom menu (within the view's 50-800 % range).
+ZOOM_PRESETS = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0, 3.0, 4.0, 6.0, 8.0)
 
 
 def percent_text(zoom: float) -> str:
@@ -30,8 +30,8 @@ class ZoomButton(QToolButton):
         self.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
         self.setToolTip("Zoom: choose a fit mode or a size")
         self.setAccessibleName("Zoom")
-        # Wide enough for "400%" so the toolbar does not shift as the zoom changes.
-        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("400%") + 28)
+        # Wide enough for "800%" so the toolbar does not shift as the zoom changes.
+        self.setMinimumWidth(self.fontMetrics().horizontalAdvance("800%") + 28)
         menu = QMenu(self)
         menu.addActions(list(fit_actions))
         menu.addSeparator()

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from PySide6.QtGui import QImage
 
 # Page images for the main view. At 100 % an A4 page is ~2 MB (RGB32), at 400 % on a 2x screen
-# ~128 MB before the pixel cap in page_images, so this holds a few dozen pages at ordinary zooms.
+# ~128 MB before the pixel cap in page_images (at 800 % one A4 page is ~128 MB even at 1x), so
+# this holds a few dozen pages at ordinary zooms and one or two at the largest.
 DEFAULT_PAGE_CACHE_BYTES = 160 * 1024 * 1024
 # Thumbnails are ~50 KB each: this holds well over a thousand.
 DEFAULT_THUMBNAIL_CACHE_BYTES = 48 * 1024 * 1024
@@ -27,6 +28,7 @@ class RenderKey:
     device_pixel_ratio: float
     highlight_generation: int = 0
     thumbnail: bool = False
+    inverted: bool = False  # the reader's high-contrast mode (see page_images.burn_in)
 
 
 class PageCache:

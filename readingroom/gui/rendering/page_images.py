@@ -41,6 +41,8 @@ BAND_HEIGHT_PT = 15.0
 BAND_FONT_PT = 8.5
 
 TILE_COLOUR = QColor(40, 40, 60)
+# On an inverted page (light text on black) the tiles must be light to stay readable.
+TILE_COLOUR_INVERTED = QColor(225, 225, 205)
 BAND_BACKGROUND = QColor(255, 255, 255, 215)
 BAND_COLOUR = QColor(150, 0, 0)
 HIGHLIGHT_COLOUR = QColor(255, 210, 0)
@@ -52,6 +54,8 @@ def render_page_image(
     device_pixel_ratio: float,
     watermark: WatermarkSpec,
     highlights: Sequence[HighlightRect] = (),
+    *,
+    inverted: bool = False,
 ) -> QImage:
     """Turn a rendered page into a QImage and burn in the watermark (and search highlights).
 
@@ -62,6 +66,8 @@ def render_page_image(
         device_pixel_ratio: the screen's ratio, so the image is crisp on HiDPI screens.
         watermark: the tiled lines and the band to burn in.
         highlights: search hits in PDF points, tinted on the page.
+        inverted: the reader's high-contrast mode: the page's colours are inverted *before*
+            the watermark is burned in, so the watermark keeps its own colours and contrast.
 
     Returns:
         A QImage whose ``devicePixelRatio`` makes its logical size the page size at ``zoom``.
@@ -80,7 +86,7 @@ def render_page_image(
     # QPainter its fastest format.
     image = raw.convertToFormat(QImage.Format.Format_RGB32)
     del raw
-    burn_in(image, samples.scale, watermark, highlights)
+    burn_in(image, samples.scale, watermark, highlights, inverted=inverted)
     image.setDevicePixelRatio(samples.scale / zoom if zoom > 0 else device_pixel_ratio)
     return image
 
@@ -104,10 +110,18 @@ def burn_in(
     scale: float,
     watermark: WatermarkSpec,
     highlights: Sequence[HighlightRect] = (),
+    *,
+    inverted: bool = False,
 ) -> None:
-    """Paint the highlights, the session mark, then the watermark overlay (tiles and bands)."""
+    """Paint the highlights, the session mark, then the watermark overlay (tiles and bands).
+
+    ``inverted`` inverts the page (with its highlights and mark) before the overlay: the bands
+    stay red on white and the tiles are drawn light, so both stay as legible as on a white
+    page. (The mark, inverted, no longer reads as pale yellow: ``trace --image`` then falls
+    back to reading the printed code in the band.)
+    """
     milli_scale = round(scale * 1000)
-    overlay = _overlay_image(image.width(), image.height(), milli_scale, watermark)
+    overlay = _overlay_image(image.width(), image.height(), milli_scale, watermark, inverted)
     painter = QPainter(image)
     try:
         _paint_highlights(painter, scale, highlights)
@@ -119,13 +133,19 @@ def burn_in(
                 0, 0, _mark_layer(image.width(), image.height(), milli_scale, watermark.mark_code)
             )
             painter.setCompositionMode(QPainter.CompositionMode.CompositionMode_SourceOver)
+        if inverted:
+            painter.end()
+            image.invertPixels()
+            painter.begin(image)
         painter.drawImage(0, 0, overlay)
     finally:
         painter.end()
 
 
 @lru_cache(maxsize=4)
-def _overlay_image(width: int, height: int, milli_scale: int, watermark: WatermarkSpec) -> QImage:
+def _overlay_image(
+    width: int, height: int, milli_scale: int, watermark: WatermarkSpec, inverted: bool = False
+) -> QImage:
     """The watermark for one page size, drawn once and then blitted onto every page.
 
     Laying out and rotating text for every page costs ~20 ms; one premultiplied blit costs about
@@ -139,7 +159,7 @@ def _overlay_image(width: int, height: int, milli_scale: int, watermark: Waterma
     try:
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
-        _paint_tiles(painter, width, height, scale, watermark)
+        _paint_tiles(painter, width, height, scale, watermark, inverted=inverted)
         _paint_bands(painter, width, height, scale, watermark.band_text)
     finally:
         painter.end()
@@ -188,7 +208,7 @@ def _paint_highlights(painter: QPainter, scale: float, highlights: Sequence[High
 
 
 @lru_cache(maxsize=16)
-def _tile_image(lines: tuple[str, ...], pixel_size: int) -> QImage:
+def _tile_image(lines: tuple[str, ...], pixel_size: int, colour: int) -> QImage:
     """The text block drawn once per size: blitting it is far cheaper than laying out text."""
     font = _font(pixel_size, bold=True)
     metrics = QFontMetricsF(font)
@@ -201,7 +221,7 @@ def _tile_image(lines: tuple[str, ...], pixel_size: int) -> QImage:
     try:
         painter.setRenderHint(QPainter.RenderHint.TextAntialiasing)
         painter.setFont(font)
-        painter.setPen(TILE_COLOUR)
+        painter.setPen(QColor.fromRgb(colour))
         for number, line in enumerate(lines):
             x = (width - metrics.horizontalAdvance(line)) / 2
             painter.drawText(QPointF(x, 1 + metrics.ascent() + number * line_height), line)
@@ -211,10 +231,17 @@ def _tile_image(lines: tuple[str, ...], pixel_size: int) -> QImage:
 
 
 def _paint_tiles(
-    painter: QPainter, width: int, height: int, scale: float, watermark: WatermarkSpec
+    painter: QPainter,
+    width: int,
+    height: int,
+    scale: float,
+    watermark: WatermarkSpec,
+    *,
+    inverted: bool = False,
 ) -> None:
     pixel_size = max(2, round(TILE_FONT_PT * scale))
-    tile = _tile_image(watermark.tile_lines, pixel_size)
+    colour = TILE_COLOUR_INVERTED if inverted else TILE_COLOUR
+    tile = _tile_image(watermark.tile_lines, pixel_size, colour.rgb())
     gap = TILE_GAP_PT * scale
     step_x = tile.width() + gap
     step_y = tile.height() + gap

@@ -297,8 +297,9 @@ class RenderWorker(QObject):
                 highlights = self._highlights(key.page, key.highlight_generation)
             samples = self._render_samples(key)
             image = self._render_function(
-                samples, key.zoom, key.device_pixel_ratio, self._watermark, highlights
-            )
+                samples, key.zoom, key.device_pixel_ratio, self._watermark, highlights,
+                **({"inverted": True} if key.inverted else {}),
+            )  # fmt: skip
             del samples
         except RendererStopped:
             raise

@@ -18,7 +18,7 @@ from PySide6.QtWidgets import (
 )
 
 from readingroom.display_text import display_text
-from readingroom.review_folder import FolderListing
+from readingroom.review_folder import FolderListing, entry_lines
 
 CHOOSER_TITLE = "Reading room \u2014 insert or choose a review file"
 
@@ -26,6 +26,8 @@ CHOOSER_TITLE = "Reading room \u2014 insert or choose a review file"
 class ReviewChooser(QWidget):
     """Lists the review folder's files; choosing one emits ``review_chosen(path)``.
 
+    Each file shows its public facts (``review_folder.entry_lines``) before anyone types a
+    passphrase; a damaged, expired or not-yet-readable file is greyed out and cannot be chosen.
     It lists through ``list_files`` (which reads public headers only) each time it is refreshed:
     when shown again after a session and when the reader chooses Refresh (F5), since the folder
     may be a removable drive. Every string it shows is already sanitised by the listing.
@@ -107,13 +109,15 @@ class ReviewChooser(QWidget):
         self._listing = self._list_files()
         self._list.clear()
         for index, entry in enumerate(self._listing.entries):
-            item = QListWidgetItem(entry.summary(), self._list)
+            item = QListWidgetItem("\n".join(entry_lines(entry)), self._list)
             item.setData(Qt.ItemDataRole.UserRole, index)
-            if not entry.openable:
+            if not entry.choosable:
                 item.setFlags(item.flags() & ~Qt.ItemFlag.ItemIsEnabled)
         self._message.setText(self._listing.problem or "")
         self._message.setVisible(bool(self._listing.problem))
-        first = next((row for row, entry in enumerate(self._listing.entries) if entry.openable), -1)
+        first = next(
+            (row for row, entry in enumerate(self._listing.entries) if entry.choosable), -1
+        )
         self._list.setCurrentRow(first)
         self._list.setFocus()
         self._update_buttons()
@@ -122,7 +126,7 @@ class ReviewChooser(QWidget):
     def choose(self, path: Path) -> None:
         """Choose ``path`` as if the reader had picked it (it must be in the listing)."""
         for entry in self._listing.entries:
-            if entry.path == path and entry.openable:
+            if entry.path == path and entry.choosable:
                 self.review_chosen.emit(entry.path)
                 return
 
