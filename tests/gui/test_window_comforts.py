@@ -48,7 +48,12 @@ def test_ctrl_w_asks_then_shows_a_summary_then_closes_with_one_end_record(
     assert comforts.question is None
     assert not window.is_covered() and _ended(sealed) == []
 
+    # Each page stays on screen past the 300 ms under which a view is not recorded.
+    qtbot.wait(400)
     window.reader().view.next_page()
+    qtbot.wait(400)
+    window.activateWindow()
+    qtbot.waitUntil(window.isActiveWindow, timeout=WAIT_MS)
     qtbot.keyClick(window.reader().view, Qt.Key.Key_W, Qt.KeyboardModifier.ControlModifier)
     question = comforts.question
     assert question is not None
