@@ -1,16 +1,21 @@
-"""The search bar: the reader's query, previous/next and a count. Never a snippet of the page."""
+"""The search bar: the reader's query, its options, previous/next and a count. Never a snippet."""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+
+from readingroom.viewing.text_search import SearchOptions
 
 # The reader's own query is not document text, but cap it: it goes to the audit log.
 MAX_QUERY_CHARS = 200
 
 
 class SearchBar(QWidget):
-    """Query field with previous/next/close buttons and a hit count."""
+    """Query field, "Match case" and "Whole words", previous/next/close buttons and a hit count.
+
+    Changing an option runs the current query again, as Okular does.
+    """
 
     search_requested = Signal(str)
     next_requested = Signal()
@@ -37,11 +42,21 @@ class SearchBar(QWidget):
         self.close_button = QToolButton(self)
         self.close_button.setText("Close")
         self.close_button.setAccessibleName("Close search")
+        self.match_case = QCheckBox("Match case", self)
+        self.match_case.setToolTip("Only find the query with the same capitals (Alt+C)")
+        self.whole_words = QCheckBox("Whole words", self)
+        self.whole_words.setToolTip("Only find whole words, not parts of longer words (Alt+W)")
+        for box, key in ((self.match_case, Qt.Key.Key_C), (self.whole_words, Qt.Key.Key_W)):
+            box.setShortcut(Qt.KeyboardModifier.AltModifier | key)
+            box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
+            box.toggled.connect(self._options_changed)
         self.status_label = QLabel(self)
         self.status_label.setAccessibleName("Search status")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.query_edit, 1)
+        layout.addWidget(self.match_case)
+        layout.addWidget(self.whole_words)
         layout.addWidget(self.previous_button)
         layout.addWidget(self.next_button)
         layout.addWidget(self.status_label)
@@ -62,6 +77,12 @@ class SearchBar(QWidget):
         """The query as typed."""
         return self.query_edit.text()
 
+    def options(self) -> SearchOptions:
+        """The options as ticked."""
+        return SearchOptions(
+            match_case=self.match_case.isChecked(), whole_words=self.whole_words.isChecked()
+        )
+
     def set_status(self, text: str) -> None:
         """Show a status such as "4 hits on 3 pages" (numbers only)."""
         self.status_label.setText(text)
@@ -74,6 +95,10 @@ class SearchBar(QWidget):
             return
         self._submitted = query
         self.search_requested.emit(query)
+
+    def _options_changed(self) -> None:
+        if self._submitted:
+            self.search_requested.emit(self._submitted)
 
     def forget_query(self) -> None:
         """Make the next Enter run the search again."""
