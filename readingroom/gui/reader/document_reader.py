@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from readingroom.gui.reader.outline_panel import OutlinePanel
 from readingroom.gui.reader.page_view import PageView
@@ -20,6 +20,8 @@ from readingroom.gui.reader.reader_layout import (
 from readingroom.gui.reader.search_bar import SearchBar
 from readingroom.gui.reader.search_controller import SearchController
 from readingroom.gui.reader.search_results_list import SearchResultsList
+from readingroom.gui.reader.side_panel import DEFAULT_WIDTH as SIDE_PANEL_WIDTH
+from readingroom.gui.reader.side_panel import NarrowWindowWatch, SidePanel
 from readingroom.gui.reader.thumbnails_panel import ThumbnailsPanel
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.page_images import render_page_image
@@ -130,7 +132,7 @@ class DocumentReader(QWidget):
             before_jump=lambda: self._history.push(self._here()),
             parent=self,
         )
-        self.side_panel = QTabWidget(self)
+        self.side_panel = SidePanel(self)
         self.side_panel.addTab(self.thumbnails, "Pages")
         self.side_panel.addTab(self.outline, "Outline")
         self.side_panel.addTab(self.search_results, "Search")
@@ -148,6 +150,9 @@ class DocumentReader(QWidget):
             view=self.view,
         )
         self._connect()
+        self._narrow_watch = NarrowWindowWatch(
+            self, self.side_panel, self.actions_.side_panel.isChecked, self
+        )
         self._page_started = clock()
         self.setFocusProxy(self.view)
         self.view.schedule_requests()
@@ -176,7 +181,7 @@ class DocumentReader(QWidget):
         self.splitter.addWidget(self.side_panel)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([170, 800])
+        self.splitter.setSizes([SIDE_PANEL_WIDTH, 800])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -343,6 +348,7 @@ class DocumentReader(QWidget):
         self._page_started = now
         self._shown_page = page
         self.thumbnails.set_current_page(page)
+        self.outline.set_current_page(page)
         self.current_page_changed.emit(page)
 
     def _zoom_changed(self, zoom: float) -> None:

@@ -27,6 +27,9 @@ from readingroom.viewing.text_search import HitPart
 # A hit: its page and its number among the matches that start on that page.
 Hit = tuple[int, int]
 UNKNOWN_HITS = -1
+CROP_PAGES_WHILE_SEARCHING = 3
+# Beyond this many pages with hits, the later pages' rows keep their grey placeholders.
+MAX_CROP_PAGES = 200
 
 
 class SearchController(QObject):
@@ -147,11 +150,14 @@ class SearchController(QObject):
         current = self._view.current_page()
         # Nearest pages first: the list is read from the top, but the reader is here.
         for page in sorted(self._matches, key=lambda p: (p < current, p)):
-            if not self._results.has_image(page, 0):
+            if not self._results.has_image(page, 0) and len(keys) < MAX_CROP_PAGES:
                 key = RenderKey(page, CROP_ZOOM, ratio, self.generation)
                 self._crop_keys[key] = page
                 keys.append(key)
-        self._worker.set_wanted(CROP_CHANNEL, keys)
+        # While the search runs, a few pages' crops only: page renders go before the search.
+        self._worker.set_wanted(
+            CROP_CHANNEL, keys[:CROP_PAGES_WHILE_SEARCHING] if self._running else keys
+        )
 
     # From the worker.
 
@@ -179,6 +185,7 @@ class SearchController(QObject):
             return
         self._running = False
         self._update_status(finished=True)
+        self._want_crops()
         if not self._matches:
             self._results.show_no_matches(self._query)
         self.searched.emit(self._query, self.match_count())
