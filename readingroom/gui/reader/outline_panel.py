@@ -137,6 +137,7 @@ class OutlinePanel(QTreeView):
         self.setTextElideMode(Qt.TextElideMode.ElideRight)
         self._starts: list[tuple[int, QStandardItem]] = []
         self._populate(outline)
+        self.set_current_page(0)  # a reader starts on the first page
         self.clicked.connect(self._activated)
         self.activated.connect(self._activated)
 

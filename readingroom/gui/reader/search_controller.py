@@ -146,7 +146,7 @@ class SearchController(QObject):
 
     def _want_crops(self) -> None:
         ratio = self._results.devicePixelRatioF()
-        keys = []
+        keys: list[RenderKey] = []
         current = self._view.current_page()
         # Nearest pages first: the list is read from the top, but the reader is here.
         for page in sorted(self._matches, key=lambda p: (p < current, p)):
