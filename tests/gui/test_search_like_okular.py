@@ -84,8 +84,11 @@ def test_whole_words_leaves_out_longer_words(
     assert _search(qtbot, reader, "orchard") == 4
     assert 2 in _hit_pages(reader)  # "orchards" matches a plain search
     with qtbot.waitSignal(reader.searched, timeout=10_000) as searched:
-        reader.search_bar.whole_words.setChecked(True)  # ticking runs the query again
+        # Alt+W ticks "Whole words" in the options menu, and that runs the query again.
+        qtbot.keyClick(reader.search_bar.query_edit, Qt.Key.Key_W, Qt.KeyboardModifier.AltModifier)
     assert searched.args == ["orchard", 3]
+    assert reader.search_bar.whole_words.isChecked()
+    assert reader.search_bar.options_button.text() == "Whole words"
     assert _hit_pages(reader) == [1, 4, 5]
 
 

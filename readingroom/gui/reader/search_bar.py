@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QCheckBox, QHBoxLayout, QLabel, QLineEdit, QToolButton, QWidget
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QLineEdit, QMenu, QToolButton, QWidget
 
 from readingroom.viewing.text_search import SearchOptions
 
@@ -12,7 +13,7 @@ MAX_QUERY_CHARS = 200
 
 
 class SearchBar(QWidget):
-    """Query field, "Match case" and "Whole words", previous/next/close buttons and a hit count.
+    """Query field, an options menu (Match case, Whole words), previous/next/close, a hit count.
 
     Changing an option runs the current query again, as Okular does.
     """
@@ -42,21 +43,28 @@ class SearchBar(QWidget):
         self.close_button = QToolButton(self)
         self.close_button.setText("Close")
         self.close_button.setAccessibleName("Close search")
-        self.match_case = QCheckBox("Match case", self)
-        self.match_case.setToolTip("Only find the query with the same capitals (Alt+C)")
-        self.whole_words = QCheckBox("Whole words", self)
-        self.whole_words.setToolTip("Only find whole words, not parts of longer words (Alt+W)")
-        for box, key in ((self.match_case, Qt.Key.Key_C), (self.whole_words, Qt.Key.Key_W)):
-            box.setShortcut(Qt.KeyboardModifier.AltModifier | key)
-            box.setFocusPolicy(Qt.FocusPolicy.TabFocus)
-            box.toggled.connect(self._options_changed)
+        # The options live in a menu on one button, as in Okular, so the bar stays narrow.
+        self.match_case = QAction("Match case", self)
+        self.whole_words = QAction("Whole words", self)
+        self.options_button = QToolButton(self)
+        self.options_button.setText("Options")
+        self.options_button.setAccessibleName("Search options")
+        self.options_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        menu = QMenu(self.options_button)
+        for action, key in ((self.match_case, Qt.Key.Key_C), (self.whole_words, Qt.Key.Key_W)):
+            action.setCheckable(True)
+            action.setShortcut(QKeySequence(Qt.KeyboardModifier.AltModifier | key))
+            action.setShortcutContext(Qt.ShortcutContext.WidgetWithChildrenShortcut)
+            action.toggled.connect(self._options_changed)
+            menu.addAction(action)
+            self.addAction(action)  # Alt+C / Alt+W work while the caret is in the query
+        self.options_button.setMenu(menu)
         self.status_label = QLabel(self)
         self.status_label.setAccessibleName("Search status")
         layout = QHBoxLayout(self)
         layout.setContentsMargins(4, 2, 4, 2)
         layout.addWidget(self.query_edit, 1)
-        layout.addWidget(self.match_case)
-        layout.addWidget(self.whole_words)
+        layout.addWidget(self.options_button)
         layout.addWidget(self.previous_button)
         layout.addWidget(self.next_button)
         layout.addWidget(self.status_label)
@@ -97,6 +105,8 @@ class SearchBar(QWidget):
         self.search_requested.emit(query)
 
     def _options_changed(self) -> None:
+        ticked = [a.text() for a in (self.match_case, self.whole_words) if a.isChecked()]
+        self.options_button.setText(", ".join(ticked) if ticked else "Options")
         if self._submitted:
             self.search_requested.emit(self._submitted)
 

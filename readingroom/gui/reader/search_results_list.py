@@ -91,6 +91,7 @@ class SearchResultsList(QListWidget):
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
         self.setUniformItemSizes(False)
+        self.setWordWrap(True)  # "No matches for …" with a long query
         self._rows: dict[int, list[QListWidgetItem]] = {}
         self._message: QListWidgetItem | None = None
         self.itemClicked.connect(self._activated)
