@@ -187,3 +187,20 @@ def test_each_search_is_recorded_with_its_hit_count(
     ]
     assert len(searches) == 3 and searches[2]["query"] == "line"
     assert searches[2].get("hits") in (None, 360)  # 30 lines x 12 pages, if it finished in time
+
+
+def test_only_hits_in_sight_get_their_crops(
+    qtbot: QtBot, make_reader: Callable[..., DocumentReader]
+) -> None:
+    document = pymupdf.open()
+    for _ in range(60):
+        document.new_page(width=300, height=200).insert_text((20, 50), "one orchard")
+    reader = make_reader(document.tobytes())
+    results = reader.search_results
+    assert _search(qtbot, reader, "orchard") == 60
+    qtbot.waitUntil(lambda: 0 in results.pages_with_images(), timeout=10_000)
+    in_sight = set(results.pages_in_view(10))
+    assert set(results.pages_with_images()) <= in_sight
+    assert 59 not in in_sight
+    results.scrollToBottom()
+    qtbot.waitUntil(lambda: 59 in results.pages_with_images(), timeout=10_000)

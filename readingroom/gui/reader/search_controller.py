@@ -28,8 +28,10 @@ from readingroom.viewing.text_search import HitPart
 Hit = tuple[int, int]
 UNKNOWN_HITS = -1
 CROP_PAGES_WHILE_SEARCHING = 3
-# Beyond this many pages with hits, the later pages' rows keep their grey placeholders.
-MAX_CROP_PAGES = 200
+# Crops are drawn for the rows in sight and this many rows above and below them.
+CROP_MARGIN_ROWS = 10
+# Past this many pages with crops, those far out of sight are dropped (a few screens' worth).
+MAX_PAGES_WITH_CROPS = 40
 
 
 class SearchController(QObject):
@@ -64,6 +66,7 @@ class SearchController(QObject):
         worker.search_hits_found.connect(self._hits_found)
         worker.search_finished.connect(self._finished)
         results.hit_activated.connect(lambda page, number: self.show_hit((page, number)))
+        results.rows_shown.connect(self._want_crops)
 
     def run(self, query: str) -> None:
         """Search for ``query`` from the current page; an empty query clears the search."""
@@ -145,12 +148,18 @@ class SearchController(QObject):
             self._results.set_hit_image(key.page, number, crop)
 
     def _want_crops(self) -> None:
+        """Ask for the page images of the hits in sight in the list (and a few rows around).
+
+        Only rows in sight get crops, and crops far out of sight are dropped again, so a search
+        for "the" in a long review costs the memory of a few screens of crops, not thousands.
+        """
+        if not self.generation:
+            return
         ratio = self._results.devicePixelRatioF()
+        near = self._results.pages_in_view(CROP_MARGIN_ROWS)
         keys: list[RenderKey] = []
-        current = self._view.current_page()
-        # Nearest pages first: the list is read from the top, but the reader is here.
-        for page in sorted(self._matches, key=lambda p: (p < current, p)):
-            if not self._results.has_image(page, 0) and len(keys) < MAX_CROP_PAGES:
+        for page in near:
+            if page in self._matches and not self._results.has_image(page, 0):
                 key = RenderKey(page, CROP_ZOOM, ratio, self.generation)
                 self._crop_keys[key] = page
                 keys.append(key)
@@ -158,6 +167,12 @@ class SearchController(QObject):
         self._worker.set_wanted(
             CROP_CHANNEL, keys[:CROP_PAGES_WHILE_SEARCHING] if self._running else keys
         )
+        kept = self._results.pages_with_images()
+        if len(kept) > MAX_PAGES_WITH_CROPS:
+            around = set(self._results.pages_in_view(4 * CROP_MARGIN_ROWS))
+            for page in kept:
+                if page not in around:
+                    self._results.forget_images(page)
 
     # From the worker.
 

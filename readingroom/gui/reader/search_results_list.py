@@ -10,8 +10,17 @@ from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QPainter
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -80,6 +89,7 @@ class SearchResultsList(QListWidget):
     """Page rows and hit rows in page order; activating one emits ``hit_activated``."""
 
     hit_activated = Signal(int, int)  # page (0-based), hit number on the page (0-based)
+    rows_shown = Signal()  # other rows came into view (scrolling, resizing)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         """Create an empty list."""
@@ -96,6 +106,50 @@ class SearchResultsList(QListWidget):
         self._message: QListWidgetItem | None = None
         self.itemClicked.connect(self._activated)
         self.itemActivated.connect(self._activated)
+        # Said once control returns to the event loop: asking which rows are in sight lays the
+        # list out, which may resize it, which must not ask again from inside that layout.
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self.rows_shown)
+        self.verticalScrollBar().valueChanged.connect(self._rows_timer.start)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """More or fewer rows fit: say so, so that their crops are drawn."""
+        super().resizeEvent(event)
+        self._rows_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """The list came into sight (its tab was chosen): its rows want their crops."""
+        super().showEvent(event)
+        self._rows_timer.start()
+
+    def pages_in_view(self, margin_rows: int = 0) -> list[int]:
+        """Pages with a row in sight (or within ``margin_rows`` of it), top first.
+
+        None while the list itself is out of sight (another tab, or the panel hidden).
+        """
+        if self.count() == 0 or not self.isVisible():
+            return []
+        top = self.indexAt(QPoint(1, 1)).row()
+        bottom = self.indexAt(QPoint(1, self.viewport().height() - 2)).row()
+        top = 0 if top < 0 else top
+        bottom = self.count() - 1 if bottom < 0 else bottom
+        pages: list[int] = []
+        for row in range(max(0, top - margin_rows), min(self.count(), bottom + margin_rows + 1)):
+            page = self.item(row).data(PAGE_ROLE)
+            if isinstance(page, int) and page not in pages:
+                pages.append(page)
+        return pages
+
+    def pages_with_images(self) -> list[int]:
+        """Pages whose hits show their crops."""
+        return [page for page in self._rows if self.has_image(page, 0)]
+
+    def forget_images(self, page: int) -> None:
+        """Drop the crops of ``page`` (they are drawn again when it comes back into view)."""
+        for item in self._rows.get(page, [])[1:]:
+            item.setData(IMAGE_ROLE, None)
 
     def set_page_hits(self, page: int, count: int) -> None:
         """List ``page`` (0-based) with ``count`` hits: its row and one row per hit, in order."""
