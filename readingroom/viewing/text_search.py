@@ -60,8 +60,14 @@ def find_on_page(page: Any, query: str, options: SearchOptions, limit: int) -> t
     pattern = query_pattern(query, options)
     if pattern is None:
         return ()
+    textpage = page.get_textpage(flags=_TEXT_FLAGS)
+    # Character boxes cost four times what the page's plain text does, and most pages of a
+    # review do not hold a given name or term: look at the plain text first. (Its lines end in
+    # newlines where ours are joined by a space; the pattern takes any whitespace for either.)
+    if pattern.search(textpage.extractText()) is None:
+        return ()
     parts: list[HitPart] = []
-    for block in page.get_text("rawdict", flags=_TEXT_FLAGS).get("blocks", ()):
+    for block in textpage.extractRAWDICT().get("blocks", ()):
         text, boxes, lines = _block_text(block)
         for match in pattern.finditer(text):
             parts += _match_parts(boxes, lines, match.start(), match.end())
@@ -70,39 +76,39 @@ def find_on_page(page: Any, query: str, options: SearchOptions, limit: int) -> t
     return tuple(parts)
 
 
-# A character's place: its box and the index of its line in the block (None for a joining space).
-_Place = tuple[HighlightRect, int] | None
+# A character's place: its box as MuPDF gave it and the index of its line in the block (None
+# for the space that joins two lines). Boxes are converted only for the characters of a match:
+# a page has thousands of characters and this loop is most of a search's time.
+_Place = tuple[Any, int] | None
 
 
-def _block_text(block: dict[str, Any]) -> tuple[str, list[_Place], list[HighlightRect]]:
+def _block_text(block: dict[str, Any]) -> tuple[str, list[_Place], list[Any]]:
     chars: list[str] = []
     places: list[_Place] = []
-    lines: list[HighlightRect] = []
+    lines: list[Any] = []
     for line in block.get("lines", ()):
         if lines:
             chars.append(" ")
             places.append(None)
         number = len(lines)
-        lines.append(_rect(line["bbox"]))
+        lines.append(line["bbox"])
         for span in line.get("spans", ()):
             for char in span.get("chars", ()):
-                chars.append(str(char["c"])[:1] or " ")
-                places.append((_rect(char["bbox"]), number))
+                chars.append(char["c"][:1] or " ")
+                places.append((char["bbox"], number))
     return "".join(chars), places, lines
 
 
-def _match_parts(
-    places: list[_Place], lines: list[HighlightRect], start: int, end: int
-) -> list[HitPart]:
+def _match_parts(places: list[_Place], lines: list[Any], start: int, end: int) -> list[HitPart]:
     by_line: dict[int, HighlightRect] = {}
     for place in places[start:end]:
         if place is None:
             continue
-        box, number = place
+        box, number = _rect(place[0]), place[1]
         known = by_line.get(number)
         by_line[number] = box if known is None else _union(known, box)
     return [
-        HitPart(rect, lines[number], continues=position > 0)
+        HitPart(rect, _rect(lines[number]), continues=position > 0)
         for position, (number, rect) in enumerate(sorted(by_line.items()))
     ]
 
