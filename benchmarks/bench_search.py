@@ -2,9 +2,9 @@
 
 The viewer's search (``viewing/text_search.find_on_page``: MuPDF's text extraction, then Python's
 ``re`` for "Match case" and "Whole words") replaced ``page.search_for``, which has neither
-option. This times a whole-document search of the bundled sample, best of N runs, for a word on every
-page, a phrase on many and a word on none, with ``search_for`` as the baseline measured in the
-same run, and prints the ratio ours/baseline. Character boxes cost about four times the plain
+option. This times a whole-document search of the bundled sample, best of N runs, for a word on
+every page, a phrase on many and a word on none, with ``search_for`` as the baseline measured in
+the same run, and prints the ratio ours/baseline. Character boxes cost about four times the plain
 text, so the goal is at most 5 for a word on every page and at most 2 for a word on few pages
 (pages without the query are ruled out from their plain text). Searching runs page by page
 behind page renders, so the window never waits for it.
