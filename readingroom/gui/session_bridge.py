@@ -57,10 +57,11 @@ class SessionBridge(QObject):
         """Slot for the page view's ``zoom_changed``."""
         self._session.zoom_changed(zoom)
 
-    @Slot(str)
-    def record_search(self, query: str) -> None:
-        """Slot for ``DocumentReader.searched``."""
-        self._guard(lambda: self._session.record_search(query))
+    @Slot(str, int)
+    def record_search(self, query: str, hits: int) -> None:
+        """Slot for ``DocumentReader.searched``: the query and its matches (-1: not known)."""
+        count = hits if hits >= 0 else None
+        self._guard(lambda: self._session.record_search(query, count))
 
     @Slot(str)
     def record_external_link(self, kind: str) -> None:

@@ -34,8 +34,9 @@ import pymupdf
 
 from readingroom.hardening import disable_core_dumps, linux_prctl, make_undumpable
 from readingroom.viewing import wire
-from readingroom.viewing.document_model import HighlightRect, link_areas, read_document_info
+from readingroom.viewing.document_model import link_areas, read_document_info
 from readingroom.viewing.sandbox import SandboxUnavailable, confine
+from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions, find_on_page
 from readingroom.viewing.wire import MAX_HITS_PER_PAGE, MAX_IMAGE_PIXELS
 
 # The frozen bundle's executable runs the renderer when this is its first argument.
@@ -82,10 +83,11 @@ def rasterize_page(page: Any, zoom: float, device_pixel_ratio: float) -> PageSam
     )
 
 
-def search_page(page: Any, query: str) -> tuple[HighlightRect, ...]:
-    """Rectangles of ``query`` (case-insensitive) on a ``pymupdf.Page``, at most a few hundred."""
-    rects = page.search_for(query)[:MAX_HITS_PER_PAGE]
-    return tuple((float(r.x0), float(r.y0), float(r.x1), float(r.y1)) for r in rects)
+def search_page(
+    page: Any, query: str, options: SearchOptions = PLAIN_SEARCH
+) -> tuple[HitPart, ...]:
+    """Where ``query`` is on a ``pymupdf.Page`` (boxes only), at most a few hundred parts."""
+    return find_on_page(page, query, options, MAX_HITS_PER_PAGE)
 
 
 def main(argv: list[str] | None = None) -> None:
@@ -164,7 +166,8 @@ def _answer(connection: Connection, document: Any, request: wire.Request, query:
         areas = link_areas(page, document.page_count)
         _write(connection, *wire.links_reply(request.page, areas))
     elif request.kind == wire.SEARCH:
-        _write(connection, *wire.hits_reply(request.page, search_page(page, query)))
+        hits = search_page(page, query, request.search_options)
+        _write(connection, *wire.hits_reply(request.page, hits))
     else:
         raise ValueError("unexpected request")
 
@@ -193,7 +196,7 @@ def _warm_up() -> None:
     page = document.load_page(0)
     read_document_info(document)
     link_areas(page, document.page_count)
-    search_page(page, "warm")
+    search_page(page, "warm", SearchOptions(match_case=True, whole_words=True))
     rasterize_page(page, 1.0, 1.0)
     document.close()
 

@@ -31,9 +31,10 @@ from multiprocessing.connection import Connection
 from typing import TypeVar
 
 from readingroom.viewing import wire
-from readingroom.viewing.document_model import DocumentInfo, HighlightRect, LinkArea
+from readingroom.viewing.document_model import DocumentInfo, LinkArea
 from readingroom.viewing.render_process import RENDERER_FLAG, PageSamples
 from readingroom.viewing.sandbox import is_confined
+from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
 
 _T = TypeVar("_T")
 
@@ -166,10 +167,12 @@ class RendererClient:
         body = self._body(length, deadline)
         return self._decode(lambda: wire.parse_links_body(body, pages=len(self._page_sizes)))
 
-    def search(self, page: int, query: str) -> tuple[HighlightRect, ...]:
-        """Rectangles of ``query`` on ``page``."""
+    def search(
+        self, page: int, query: str, options: SearchOptions = PLAIN_SEARCH
+    ) -> tuple[HitPart, ...]:
+        """Where ``query`` is on ``page``: each hit's box and its line's box."""
         self._check_page(page)
-        self._send(*wire.search_request(page, query))
+        self._send(*wire.search_request(page, query, options))
         deadline = time.monotonic() + self._hang_seconds
         length = self._reply(lambda frame: wire.parse_hits_header(frame, page=page), deadline)
         body = self._body(length, deadline)

@@ -15,14 +15,16 @@ Requests (viewer -> renderer), one at a time, each answered before the next is s
     D  document   !cQB   body length, flags (bit 0: refuse to parse unconfined)  + the PDF
     R  render     !cIdd  page, zoom, device pixel ratio
     L  links      !cI    page
-    S  search     !cIH   page, query length in bytes                          + UTF-8 query
+    S  search     !cIHB  page, query length in bytes, flags (bit 0: match case,
+                         bit 1: whole words)                                 + UTF-8 query
 
 Replies (renderer -> viewer)::
 
     O  opened     !cIII  page count, outline entries, body length  + page sizes and outline
     P  pixels     !cIIIBd page, width, height, channels (3), scale   + width*height*3 RGB bytes
     K  links      !cII   page, count                               + count x !ddddBid
-    H  hits       !cII   page, count                               + count x !dddd
+    H  hits       !cII   page, count                        + count x !ddddddddB
+                         (hit box, its line's box, 1: continues the previous match)
     F  failed     !cB    reason (0: this request failed, 1: the sandbox could not be applied)
 
 Names of values received from the renderer start with ``untrusted_`` until they are checked.
@@ -44,6 +46,7 @@ from readingroom.viewing.document_model import (
     LinkArea,
     OutlineEntry,
 )
+from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
 
 DOCUMENT: Final = b"D"
 RENDER: Final = b"R"
@@ -58,6 +61,8 @@ FAILED: Final = b"F"
 FAILED_REQUEST: Final = 0
 FAILED_UNCONFINED: Final = 1
 FLAG_REQUIRE_CONFINEMENT: Final = 1
+FLAG_MATCH_CASE: Final = 1
+FLAG_WHOLE_WORDS: Final = 2
 
 # A hostile 20,000 x 20,000 pt page at 400 % would be a 6 GB image. Above this many pixels the
 # renderer draws the page at a lower resolution instead (shown scaled up): blurry, but bounded.
@@ -79,7 +84,7 @@ HEADER_MAX_BYTES: Final = 64
 _DOCUMENT = struct.Struct("!cQB")
 _RENDER = struct.Struct("!cIdd")
 _LINKS = struct.Struct("!cI")
-_SEARCH = struct.Struct("!cIH")
+_SEARCH = struct.Struct("!cIHB")
 _OPENED = struct.Struct("!cIII")
 _PIXELS = struct.Struct("!cIIIBd")
 _LINK_LIST = struct.Struct("!cII")
@@ -88,7 +93,7 @@ _FAILED = struct.Struct("!cB")
 _SIZE = struct.Struct("!dd")
 _OUTLINE_ENTRY = struct.Struct("!HiH")  # level, target page (-1: none), title length
 _LINK = struct.Struct("!ddddBid")  # rect, kind, target page, target y
-_RECT = struct.Struct("!dddd")
+_HIT = struct.Struct("!ddddddddB")  # hit box, line box, continues
 
 _LINK_KINDS: Final = ("internal", "uri", "mailto", "file", "launch", "remote")
 _MAX_OPENED_BODY: Final = MAX_PAGES * _SIZE.size + MAX_OUTLINE_ENTRIES * (
@@ -119,6 +124,7 @@ class Request:
     device_pixel_ratio: float = 1.0
     body_length: int = 0
     require_confinement: bool = False
+    search_options: SearchOptions = PLAIN_SEARCH
 
 
 @dataclass(frozen=True)
@@ -155,11 +161,16 @@ def links_request(page: int) -> bytes:
     return _LINKS.pack(LINKS, page)
 
 
-def search_request(page: int, query: str) -> tuple[bytes, bytes]:
+def search_request(
+    page: int, query: str, options: SearchOptions = PLAIN_SEARCH
+) -> tuple[bytes, bytes]:
     """Ask where ``query`` is on ``page``: the header and the UTF-8 query frame."""
     body = query.encode("utf-8")[:MAX_QUERY_BYTES]
     body = body.decode("utf-8", errors="ignore").encode("utf-8")  # no half character at the cut
-    return _SEARCH.pack(SEARCH, page, len(body)), body
+    flags = (FLAG_MATCH_CASE if options.match_case else 0) | (
+        FLAG_WHOLE_WORDS if options.whole_words else 0
+    )
+    return _SEARCH.pack(SEARCH, page, len(body), flags), body
 
 
 # ----- the viewer's side: replies in ----------------------------------------------------------
@@ -266,12 +277,17 @@ def parse_links_body(untrusted_body: bytes, *, pages: int) -> tuple[LinkArea, ..
 
 def parse_hits_header(untrusted_header: bytes, *, page: int) -> int:
     """Check a ``hits`` header; return the body length."""
-    return _list_header(untrusted_header, HITS, _HITS, page, MAX_HITS_PER_PAGE) * _RECT.size
+    return _list_header(untrusted_header, HITS, _HITS, page, MAX_HITS_PER_PAGE) * _HIT.size
 
 
-def parse_hits_body(untrusted_body: bytes) -> tuple[HighlightRect, ...]:
-    """Decode search-hit rectangles."""
-    return tuple(_rect(r) for r in _RECT.iter_unpack(_whole(untrusted_body, _RECT)))
+def parse_hits_body(untrusted_body: bytes) -> tuple[HitPart, ...]:
+    """Decode search hits: each one's box, its line's box and whether it continues a match."""
+    parts: list[HitPart] = []
+    for values in _HIT.iter_unpack(_whole(untrusted_body, _HIT)):
+        if values[8] > 1 or (values[8] and not parts):
+            raise WireError("hit out of range")
+        parts.append(HitPart(_rect(values[0:4]), _rect(values[4:8]), bool(values[8])))
+    return tuple(parts)
 
 
 # ----- the renderer's side ---------------------------------------------------------------------
@@ -294,10 +310,13 @@ def parse_request(frame: bytes) -> Request:
         _, page = _unpack(_LINKS, frame, LINKS)
         return Request(LINKS, page)
     if kind == SEARCH:
-        _, page, length = _unpack(_SEARCH, frame, SEARCH)
+        _, page, length, flags = _unpack(_SEARCH, frame, SEARCH)
         if length > MAX_QUERY_BYTES:
             raise WireError("query too long")
-        return Request(SEARCH, page, body_length=length)
+        options = SearchOptions(
+            match_case=bool(flags & FLAG_MATCH_CASE), whole_words=bool(flags & FLAG_WHOLE_WORDS)
+        )
+        return Request(SEARCH, page, body_length=length, search_options=options)
     raise WireError("unknown request")
 
 
@@ -331,10 +350,11 @@ def links_reply(page: int, areas: tuple[LinkArea, ...]) -> tuple[bytes, bytes]:
     return _LINK_LIST.pack(LINK_LIST, page, len(areas)), body
 
 
-def hits_reply(page: int, rects: tuple[HighlightRect, ...]) -> tuple[bytes, bytes]:
+def hits_reply(page: int, parts: tuple[HitPart, ...]) -> tuple[bytes, bytes]:
     """The ``hits`` header and body."""
-    rects = rects[:MAX_HITS_PER_PAGE]
-    return _HITS.pack(HITS, page, len(rects)), b"".join(_RECT.pack(*r) for r in rects)
+    parts = parts[:MAX_HITS_PER_PAGE]
+    body = b"".join(_HIT.pack(*p.rect, *p.line, int(p.continues)) for p in parts)
+    return _HITS.pack(HITS, page, len(parts)), body
 
 
 def failed_reply(reason: int = FAILED_REQUEST) -> bytes:

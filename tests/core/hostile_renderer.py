@@ -15,6 +15,7 @@ from multiprocessing.connection import Connection
 
 from readingroom.viewing import wire
 from readingroom.viewing.document_model import DocumentInfo, LinkArea, OutlineEntry
+from readingroom.viewing.text_search import HitPart
 
 PAGE_POINTS = (100.0, 50.0)  # at zoom 1: 100 x 50 pixels
 PAGES = 3
@@ -78,13 +79,16 @@ def misbehave(mode: str, connection: Connection, fd: int, request: wire.Request)
     elif mode == "too_many_hits":
         count = wire.MAX_HITS_PER_PAGE + 1
         send(struct.pack("!cII", wire.HITS, request.page, count))
-        send(struct.pack("!dddd", 1, 1, 2, 2) * count)
+        send(struct.pack("!ddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 0) * count)
     elif mode == "hit_not_finite":
         send(struct.pack("!cII", wire.HITS, request.page, 1))
-        send(struct.pack("!dddd", 1, float("inf"), 2, 2))
+        send(struct.pack("!ddddddddB", 1, float("inf"), 2, 2, 0, 1, 9, 2, 0))
     elif mode == "hits_body_truncated":
         send(struct.pack("!cII", wire.HITS, request.page, 2))
-        send(struct.pack("!dddd", 1, 1, 2, 2))
+        send(struct.pack("!ddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 0))
+    elif mode == "hit_continues_nothing":
+        send(struct.pack("!cII", wire.HITS, request.page, 1))
+        send(struct.pack("!ddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 1))
     else:
         raise SystemExit(f"unknown mode {mode}")
 
@@ -98,7 +102,8 @@ def answer(connection: Connection, request: wire.Request) -> None:
         connection.send_bytes(header)
         connection.send_bytes(body)
     else:
-        header, body = wire.hits_reply(request.page, ((1.0, 1.0, 2.0, 2.0),))
+        hit = HitPart((1.0, 1.0, 2.0, 2.0), (0.0, 1.0, 9.0, 2.0))
+        header, body = wire.hits_reply(request.page, (hit,))
         connection.send_bytes(header)
         connection.send_bytes(body)
 

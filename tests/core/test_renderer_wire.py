@@ -20,6 +20,7 @@ from readingroom.viewing.renderer_client import (
     RendererLost,
     RendererMisbehaved,
 )
+from readingroom.viewing.text_search import HitPart
 
 HOSTILE = Path(__file__).with_name("hostile_renderer.py")
 
@@ -41,7 +42,7 @@ RENDER_MODES = [
     "stalls_mid_frame",
 ]
 LINK_MODES = ["link_unknown_kind", "link_to_missing_page"]
-SEARCH_MODES = ["too_many_hits", "hit_not_finite", "hits_body_truncated"]
+SEARCH_MODES = ["too_many_hits", "hit_not_finite", "hits_body_truncated", "hit_continues_nothing"]
 OPEN_MODES = [
     "opened_title_not_utf8",
     "opened_no_pages",
@@ -107,7 +108,7 @@ def test_a_malformed_search_reply_fails_that_page_only(mode: str) -> None:
         client.start()
         with pytest.raises(RendererMisbehaved):
             client.search(1, "name")
-        assert client.search(2, "name") == ((1.0, 1.0, 2.0, 2.0),)
+        assert client.search(2, "name") == (HitPart((1.0, 1.0, 2.0, 2.0), (0.0, 1.0, 9.0, 2.0)),)
     finally:
         client.close()
 

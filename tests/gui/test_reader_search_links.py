@@ -21,14 +21,16 @@ from tests.gui.sample_pdf import (
 )
 
 
-def _search(qtbot: QtBot, reader: DocumentReader, query: str) -> None:
+def _search(qtbot: QtBot, reader: DocumentReader, query: str) -> int:
+    """Run ``query`` from the search bar; return the match count ``searched`` reported."""
     reader.actions_.find.trigger()
     assert reader.search_bar.isVisible()
     reader.search_bar.query_edit.setText(query)
-    with qtbot.waitSignal(reader.searched) as searched:
+    with qtbot.waitSignal(reader.searched, timeout=10_000) as searched:
         qtbot.keyClick(reader.search_bar.query_edit, Qt.Key.Key_Return)
-    assert searched.args == [query]
-    qtbot.waitUntil(lambda: not reader.search_bar.status_label.text().endswith("…"), timeout=10_000)
+    assert searched.args is not None and searched.args[0] == query
+    assert not reader.search_bar.status_label.text().endswith("…")
+    return int(searched.args[1])
 
 
 def test_search_lands_on_the_hit_pages(
@@ -36,7 +38,7 @@ def test_search_lands_on_the_hit_pages(
 ) -> None:
     reader = make_reader()
     reader.view.fit_page()
-    _search(qtbot, reader, SEARCH_WORD)
+    assert _search(qtbot, reader, SEARCH_WORD) == 4
     assert reader.search_results.pages() == sorted(SEARCH_PAGES)
     assert reader.current_page() == 3
     assert reader.search_bar.status_label.text() == "4 hits on 3 pages"
@@ -48,8 +50,9 @@ def test_search_lands_on_the_hit_pages(
     reader.actions_.find_previous.trigger()
     assert reader.current_page() == 10
     rows = [reader.search_results.item(i).text() for i in range(reader.search_results.count())]
-    assert rows == ["Page 4 — 1 hit", "Page 8 — 2 hits", "Page 11 — 1 hit"]
-    assert all(re.fullmatch(r"Page \d+ — \d+ hits?", row) for row in rows)
+    # A header per page, then one row per hit holding only an image (no text at all).
+    assert rows == ["Page 4 — 1 hit", "", "Page 8 — 2 hits", "", "", "Page 11 — 1 hit", ""]
+    assert all(re.fullmatch(r"(Page \d+ — \d+ hits?)?", row) for row in rows)
 
 
 def test_hit_list_row_jumps_to_its_page(
@@ -58,7 +61,7 @@ def test_hit_list_row_jumps_to_its_page(
     reader = make_reader()
     reader.view.fit_page()
     _search(qtbot, reader, SEARCH_WORD)
-    reader.search_results.page_activated.emit(10)
+    reader.search_results.hit_activated.emit(10, 0)
     assert reader.current_page() == 10
 
 
@@ -68,7 +71,7 @@ def test_search_hits_are_burned_into_the_page_image(
     reader = make_reader()
     reader.view.fit_page()
     _search(qtbot, reader, SEARCH_WORD)
-    generation = reader._search_generation
+    generation = reader.search.generation
     qtbot.waitUntil(
         lambda: any(
             key.page == 3 and key.highlight_generation == generation
@@ -80,9 +83,10 @@ def test_search_hits_are_burned_into_the_page_image(
 
 def test_no_hits(qtbot: QtBot, make_reader: Callable[..., DocumentReader]) -> None:
     reader = make_reader()
-    _search(qtbot, reader, "xylophonequartz")
-    assert reader.search_bar.status_label.text() == "No hits"
-    assert reader.search_results.count() == 0
+    assert _search(qtbot, reader, "xylophonequartz") == 0
+    assert reader.search_bar.status_label.text() == "No matches"
+    assert reader.search_results.message() == "No matches for “xylophonequartz”"
+    assert reader.search_results.count() == 1
     assert reader.current_page() == 0
 
 

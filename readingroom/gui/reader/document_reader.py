@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from PySide6.QtCore import QSettings, Qt, Signal
 from PySide6.QtGui import QAction, QImage, QKeyEvent, QKeySequence
-from PySide6.QtWidgets import QSplitter, QTabWidget, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QSplitter, QVBoxLayout, QWidget
 
 from readingroom.gui.reader.outline_panel import OutlinePanel
 from readingroom.gui.reader.page_view import PageView
@@ -15,10 +15,13 @@ from readingroom.gui.reader.reader_layout import (
     save_reader_layout,
 )
 from readingroom.gui.reader.search_bar import SearchBar
+from readingroom.gui.reader.search_controller import SearchController
 from readingroom.gui.reader.search_results_list import SearchResultsList
+from readingroom.gui.reader.side_panel import DEFAULT_WIDTH as SIDE_PANEL_WIDTH
+from readingroom.gui.reader.side_panel import NarrowWindowWatch, SidePanel
 from readingroom.gui.reader.thumbnails_panel import ThumbnailsPanel
 from readingroom.gui.rendering.page_cache import RenderKey
-from readingroom.gui.rendering.page_images import HighlightRect, render_page_image
+from readingroom.gui.rendering.page_images import render_page_image
 from readingroom.gui.rendering.render_worker import (
     RENDER_HANG_SECONDS,
     THUMBNAIL_CHANNEL,
@@ -43,7 +46,8 @@ class DocumentReader(QWidget):
     The contract the main window codes against::
 
         current_page_changed = Signal(int)
-        searched = Signal(str)                    # the reader's query, when a search runs
+        searched = Signal(str, int)               # the reader's query and its matches, once
+                                                  # the search is done (-1: cut short)
         external_link_blocked = Signal(str)       # "uri", "mailto", "file", "launch", "remote"
         render_failed = Signal(int)               # page index that failed to render
         renderer_unconfined = Signal()            # a renderer runs without its sandbox
@@ -63,7 +67,7 @@ class DocumentReader(QWidget):
     """
 
     current_page_changed = Signal(int)
-    searched = Signal(str)
+    searched = Signal(str, int)
     external_link_blocked = Signal(str)
     render_failed = Signal(int)
     renderer_unconfined = Signal()  # a renderer process runs without its sandbox
@@ -103,9 +107,6 @@ class DocumentReader(QWidget):
             raise
         self._page_count = len(info.page_sizes)
         self._history = NavigationHistory()
-        self._search_generation = 0
-        self._hits: dict[int, tuple[HighlightRect, ...]] = {}
-        self._hit_cursor: tuple[int, int] | None = None
         self._shut_down = False
 
         self.view = PageView(info.page_sizes, self)
@@ -113,7 +114,17 @@ class DocumentReader(QWidget):
         self.outline = OutlinePanel(info.outline, self)
         self.search_bar = SearchBar(self)
         self.search_results = SearchResultsList(self)
-        self.side_panel = QTabWidget(self)
+        self.search = SearchController(
+            self._worker,
+            self.view,
+            self.search_bar,
+            self.search_results,
+            page_sizes=info.page_sizes,
+            band_text=watermark.band_text,
+            before_jump=lambda: self._history.push(self._here()),
+            parent=self,
+        )
+        self.side_panel = SidePanel(self)
         self.side_panel.addTab(self.thumbnails, "Pages")
         self.side_panel.addTab(self.outline, "Outline")
         self.side_panel.addTab(self.search_results, "Search")
@@ -131,6 +142,9 @@ class DocumentReader(QWidget):
             view=self.view,
         )
         self._connect()
+        self._narrow_watch = NarrowWindowWatch(
+            self, self.side_panel, self.actions_.side_panel.isChecked, self
+        )
         self.setFocusProxy(self.view)
         self.view.schedule_requests()
 
@@ -158,7 +172,7 @@ class DocumentReader(QWidget):
         self.splitter.addWidget(self.side_panel)
         self.splitter.addWidget(right)
         self.splitter.setStretchFactor(1, 1)
-        self.splitter.setSizes([170, 800])
+        self.splitter.setSizes([SIDE_PANEL_WIDTH, 800])
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.splitter)
@@ -174,14 +188,12 @@ class DocumentReader(QWidget):
         worker.page_failed.connect(self._render_failed)
         worker.renderer_unconfined.connect(self.renderer_unconfined)
         worker.links_found.connect(view.set_links)
-        worker.search_hits_found.connect(self._search_hits_found)
-        worker.search_finished.connect(self._search_finished)
+        self.search.searched.connect(self.searched)
         view.current_page_changed.connect(self._current_page_changed)
         view.zoom_changed.connect(self._zoom_changed)
         view.link_clicked.connect(self._link_clicked)
         self.thumbnails.page_activated.connect(self.jump_to_page)
         self.outline.page_activated.connect(self.jump_to_page)
-        self.search_results.page_activated.connect(self._search_page_activated)
         self.search_bar.search_requested.connect(self.run_search)
         self.search_bar.next_requested.connect(self.next_hit)
         self.search_bar.previous_requested.connect(self.previous_hit)
@@ -223,10 +235,10 @@ class DocumentReader(QWidget):
         if self._shut_down:
             return
         self._shut_down = True
+        self.search.stop()
         self._worker.shutdown()
         self.view.drop_images()
         self.thumbnails.cache.clear()
-        self._hits = {}
 
     # The panel layout, kept between sessions. Only how the reader likes to read is kept:
     # never a page number, a search, or anything else about this document.
@@ -278,21 +290,10 @@ class DocumentReader(QWidget):
         self.search_bar.open()
 
     def run_search(self, query: str) -> None:
-        """Search for ``query``; hits arrive page by page and the first one is shown."""
-        query = query.strip()
-        self._hits = {}
-        self._hit_cursor = None
-        self.search_results.clear_hits()
-        if not query:
-            self._search_generation = 0
-            self.view.set_highlight_generation(0)
-            self.search_bar.set_status("")
-            return
-        self.searched.emit(query)
-        self._search_generation = self._worker.start_search(query)
-        self.view.set_highlight_generation(self._search_generation)
-        self.search_bar.set_status("Searching…")
-        self.side_panel.setCurrentWidget(self.search_results)
+        """Search for ``query`` from the current page on; the first hit is shown as it arrives."""
+        self.search.run(query)
+        if query.strip():
+            self.side_panel.setCurrentWidget(self.search_results)
 
     def next_hit(self) -> None:
         """Step to the next hit (F3), wrapping at the end."""
@@ -302,70 +303,21 @@ class DocumentReader(QWidget):
         """Step to the previous hit (Shift+F3), wrapping at the start."""
         self._step_hit(-1)
 
-    def _ordered_hits(self) -> list[tuple[int, int]]:
-        return [(page, n) for page in sorted(self._hits) for n in range(len(self._hits[page]))]
-
     def _step_hit(self, direction: int) -> None:
-        if not self.search_bar.isVisible() and not self._hits:
+        if not self.search_bar.isVisible() and not self.search.has_hits():
             self.open_search()
             return
-        hits = self._ordered_hits()
-        if not hits:
-            return
-        if self._hit_cursor in hits:
-            position = (hits.index(self._hit_cursor) + direction) % len(hits)
-        else:
-            # No hit chosen yet: the first at/after (or before) the page being read.
-            page = self.current_page()
-            if direction > 0:
-                position = next((i for i, hit in enumerate(hits) if hit[0] >= page), 0)
-            else:
-                later = [i for i, hit in enumerate(hits) if hit[0] <= page]
-                position = later[-1] if later else len(hits) - 1
-        self._show_hit(hits[position])
-
-    def _show_hit(self, hit: tuple[int, int]) -> None:
-        self._history.push(self._here())
-        self._hit_cursor = hit
-        page, number = hit
-        self.view.set_current_hit(page, self._hits[page][number])
-
-    def _search_page_activated(self, page: int) -> None:
-        if self._hits.get(page):
-            self._show_hit((page, 0))
-
-    def _search_hits_found(self, generation: int, page: int, rects: object) -> None:
-        if generation != self._search_generation or not isinstance(rects, tuple | list):
-            return
-        first = not self._hits
-        self._hits[page] = tuple(rects)
-        self.search_results.set_page_hits(page, len(rects))
-        self._update_search_status(finished=False)
-        if first:
-            self._show_hit((page, 0))
-
-    def _search_finished(self, generation: int) -> None:
-        if generation == self._search_generation:
-            self._update_search_status(finished=True)
-
-    def _update_search_status(self, *, finished: bool) -> None:
-        total = sum(len(rects) for rects in self._hits.values())
-        pages = len(self._hits)
-        if total == 0:
-            text = "No hits" if finished else "Searching…"
-        else:
-            text = (
-                f"{total} hit{'s' if total != 1 else ''} on {pages} page{'s' if pages != 1 else ''}"
-            )
-            if not finished:
-                text += "…"
-        self.search_bar.set_status(text)
+        self.search.step(direction)
 
     # Worker results and the current page.
 
     def _image_arrived(self, key: RenderKey, image: QImage) -> None:
         if self._shut_down:
             return
+        if self.search.wants(key):
+            self.search.add_page_image(key, image)
+            if key.zoom != self.view.zoom():
+                return
         if key.thumbnail:
             self.thumbnails.add_image(key, image)
         else:
@@ -382,6 +334,7 @@ class DocumentReader(QWidget):
 
     def _current_page_changed(self, page: int) -> None:
         self.thumbnails.set_current_page(page)
+        self.outline.set_current_page(page)
         self.current_page_changed.emit(page)
 
     def _zoom_changed(self, zoom: float) -> None:

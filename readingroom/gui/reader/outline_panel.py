@@ -4,13 +4,27 @@ Outline titles are text from the document, and document text must not reach a wi
 tooltip or accessible name. So each title is drawn into a QImage here, once, and the tree's
 delegate paints that image. The model holds no DisplayRole and no tooltip; its accessible text
 is "Outline entry N, page P", which says nothing about the document's content.
+
+A title wider than the panel is cut at the panel's edge and ends in a drawn "…" (the ellipsis is
+ours, not the document's); there is no tooltip, since a tooltip would be text. As the reader
+pages, the entry of the section being read is selected (the last entry starting at or before
+the current page).
 """
 
 from __future__ import annotations
 
 import math
 
-from PySide6.QtCore import QModelIndex, QPersistentModelIndex, QPointF, QSize, Qt, Signal
+from PySide6.QtCore import (
+    QItemSelectionModel,
+    QModelIndex,
+    QPersistentModelIndex,
+    QPointF,
+    QRectF,
+    QSize,
+    Qt,
+    Signal,
+)
 from PySide6.QtGui import (
     QFont,
     QFontMetricsF,
@@ -74,15 +88,32 @@ class _TitleImageDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        """Selection background, then the title image."""
+        """Selection background, then the title image, cut with a drawn "…" if too wide."""
         painter.save()
-        if option.state & QStyle.StateFlag.State_Selected:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
             painter.fillRect(option.rect, option.palette.highlight())
         image = index.data(IMAGE_ROLE)
         if isinstance(image, QImage):
             size = image.deviceIndependentSize()
             y = option.rect.y() + (option.rect.height() - size.height()) / 2
-            painter.drawImage(QPointF(option.rect.x() + ROW_PADDING, y), image)
+            x = option.rect.x() + ROW_PADDING
+            room = option.rect.width() - 2 * ROW_PADDING
+            if size.width() <= room:
+                painter.drawImage(QPointF(x, y), image)
+            else:
+                metrics = QFontMetricsF(option.font)
+                dots = metrics.horizontalAdvance("…")
+                shown = max(0.0, room - dots)
+                ratio = image.devicePixelRatio()
+                source = QRectF(0, 0, shown * ratio, size.height() * ratio)
+                painter.drawImage(QRectF(x, y, shown, size.height()), image, source)
+                painter.setPen(
+                    option.palette.color(
+                        QPalette.ColorRole.HighlightedText if selected else QPalette.ColorRole.Text
+                    )
+                )
+                painter.drawText(QPointF(x + shown, y + metrics.ascent()), "…")
         painter.restore()
 
 
@@ -102,7 +133,11 @@ class OutlinePanel(QTreeView):
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.setDragEnabled(False)
         self.setAccessibleName("Document outline")
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setTextElideMode(Qt.TextElideMode.ElideRight)
+        self._starts: list[tuple[int, QStandardItem]] = []
         self._populate(outline)
+        self.set_current_page(0)  # a reader starts on the first page
         self.clicked.connect(self._activated)
         self.activated.connect(self._activated)
 
@@ -129,7 +164,47 @@ class OutlinePanel(QTreeView):
             del parents[depth:]
             parents.append(item)
             self._count += 1
+            if entry.page >= 0:
+                self._starts.append((entry.page, item))
         self.expandToDepth(0)
+
+    def set_current_page(self, page: int) -> None:
+        """Select the entry of the section that ``page`` (0-based) belongs to, if any."""
+        current = None
+        for start, item in self._starts:  # in document order, as the outline lists them
+            if start <= page:
+                current = item
+        if current is None:
+            self.clearSelection()
+            return
+        index = current.index()
+        parent = index.parent()
+        while parent.isValid():  # a collapsed parent would hide the highlight
+            self.expand(parent)
+            parent = parent.parent()
+        self.selectionModel().setCurrentIndex(
+            index, QItemSelectionModel.SelectionFlag.ClearAndSelect
+        )
+        self.scrollTo(index)
+
+    def current_entry(self) -> int:
+        """The 1-based number of the selected entry (0: none), as in its accessible text."""
+        for number, (_, item) in enumerate(self._all_items(), start=1):
+            if self.selectionModel().isSelected(item.index()):
+                return number
+        return 0
+
+    def _all_items(self) -> list[tuple[int, QStandardItem]]:
+        items: list[tuple[int, QStandardItem]] = []
+        stack = [self._model.invisibleRootItem()]
+        while stack:
+            parent = stack.pop()
+            children = [parent.child(row) for row in range(parent.rowCount())]
+            for child in reversed(children):
+                stack.append(child)
+            if parent is not self._model.invisibleRootItem():
+                items.append((0, parent))
+        return items
 
     def _activated(self, index: QModelIndex) -> None:
         page = index.data(PAGE_ROLE)

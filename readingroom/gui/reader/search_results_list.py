@@ -1,50 +1,233 @@
-"""The list of search hits by page number: "Page 12 - 3 hits", nothing from the page itself."""
+"""The search results: a row per page with hits, then each hit as an image of its line.
+
+A page row says "Page 12 — 3 hits"; a hit row holds only a picture (see search_crops.py: a piece
+of the watermarked page image plus a marking strip) and the accessible text "Hit 2 on page 12".
+No row ever holds document text, as text, tooltip or accessible name. When a search finds
+nothing, one row says "No matches for “…”" with the reader's own query.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
+import math
+
+from PySide6.QtCore import (
+    QModelIndex,
+    QPersistentModelIndex,
+    QPoint,
+    QRectF,
+    QSize,
+    Qt,
+    QTimer,
+    Signal,
+)
+from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent, QShowEvent
+from PySide6.QtWidgets import (
+    QListWidget,
+    QListWidgetItem,
+    QStyle,
+    QStyledItemDelegate,
+    QStyleOptionViewItem,
+    QWidget,
+)
+
+from readingroom.watermark import sanitise_value
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
+HIT_ROLE = Qt.ItemDataRole.UserRole + 2  # the hit's number on its page, 0-based; -1: page row
+IMAGE_ROLE = Qt.ItemDataRole.UserRole + 3
+# Shown in place of a crop that has not arrived yet, in logical pixels.
+PLACEHOLDER_HEIGHT = 24
+PADDING = 4
+# The query is shown back to the reader in "No matches for …"; a long one is shortened.
+MAX_SHOWN_QUERY_CHARS = 60
+
+
+class _HitImageDelegate(QStyledItemDelegate):
+    """Hit rows: the crop, scaled down to the row's width if need be; page rows: their text."""
+
+    def sizeHint(  # noqa: N802 - Qt override
+        self, option: QStyleOptionViewItem, index: QModelIndex | QPersistentModelIndex
+    ) -> QSize:
+        """A page row as usual; a hit row as tall as its crop at the list's width."""
+        if index.data(HIT_ROLE) in (None, -1):
+            return super().sizeHint(option, index)
+        image = index.data(IMAGE_ROLE)
+        width = max(40, option.rect.width() or 200)
+        if not isinstance(image, QImage):
+            return QSize(width, PLACEHOLDER_HEIGHT)
+        size = image.deviceIndependentSize()
+        shrink = min(1.0, (width - 2 * PADDING) / max(size.width(), 1.0))
+        return QSize(width, math.ceil(size.height() * shrink) + 2 * PADDING)
+
+    def paint(
+        self,
+        painter: QPainter,
+        option: QStyleOptionViewItem,
+        index: QModelIndex | QPersistentModelIndex,
+    ) -> None:
+        """Selection background, then the crop (or a grey bar while it is being drawn)."""
+        if index.data(HIT_ROLE) in (None, -1):
+            super().paint(painter, option, index)
+            return
+        painter.save()
+        if option.state & QStyle.StateFlag.State_Selected:
+            painter.fillRect(option.rect, option.palette.highlight())
+        area = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        image = index.data(IMAGE_ROLE)
+        if isinstance(image, QImage):
+            size = image.deviceIndependentSize()
+            shrink = min(1.0, area.width() / max(size.width(), 1.0))
+            painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
+            target = QRectF(area.x(), area.y(), size.width() * shrink, size.height() * shrink)
+            painter.drawImage(target, image)
+        else:
+            painter.fillRect(area, QColor(235, 235, 235))
+        painter.restore()
 
 
 class SearchResultsList(QListWidget):
-    """One row per page with hits, in page order; activating a row emits ``page_activated``."""
+    """Page rows and hit rows in page order; activating one emits ``hit_activated``."""
 
-    page_activated = Signal(int)
+    hit_activated = Signal(int, int)  # page (0-based), hit number on the page (0-based)
+    rows_shown = Signal()  # other rows came into view (scrolling, resizing)
 
     def __init__(self, parent: QWidget | None = None) -> None:
         """Create an empty list."""
         super().__init__(parent)
-        self.setAccessibleName("Search hits by page")
+        self.setAccessibleName("Search results")
         self.setContextMenuPolicy(Qt.ContextMenuPolicy.NoContextMenu)
         self.setDragEnabled(False)
-        self._rows: dict[int, QListWidgetItem] = {}
+        self.setItemDelegate(_HitImageDelegate(self))
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.setVerticalScrollMode(QListWidget.ScrollMode.ScrollPerPixel)
+        self.setUniformItemSizes(False)
+        self.setWordWrap(True)  # "No matches for …" with a long query
+        self._rows: dict[int, list[QListWidgetItem]] = {}
+        self._message: QListWidgetItem | None = None
         self.itemClicked.connect(self._activated)
         self.itemActivated.connect(self._activated)
+        # Said once control returns to the event loop: asking which rows are in sight lays the
+        # list out, which may resize it, which must not ask again from inside that layout.
+        self._rows_timer = QTimer(self)
+        self._rows_timer.setSingleShot(True)
+        self._rows_timer.setInterval(0)
+        self._rows_timer.timeout.connect(self.rows_shown)
+        self.verticalScrollBar().valueChanged.connect(self._rows_timer.start)
+
+    def resizeEvent(self, event: QResizeEvent) -> None:  # noqa: N802 - Qt override
+        """More or fewer rows fit: say so, so that their crops are drawn."""
+        super().resizeEvent(event)
+        self._rows_timer.start()
+
+    def showEvent(self, event: QShowEvent) -> None:  # noqa: N802 - Qt override
+        """The list came into sight (its tab was chosen): its rows want their crops."""
+        super().showEvent(event)
+        self._rows_timer.start()
+
+    def pages_in_view(self, margin_rows: int = 0) -> list[int]:
+        """Pages with a row in sight (or within ``margin_rows`` of it), top first.
+
+        None while the list itself is out of sight (another tab, or the panel hidden).
+        """
+        if self.count() == 0 or not self.isVisible():
+            return []
+        top = self.indexAt(QPoint(1, 1)).row()
+        bottom = self.indexAt(QPoint(1, self.viewport().height() - 2)).row()
+        top = 0 if top < 0 else top
+        bottom = self.count() - 1 if bottom < 0 else bottom
+        pages: list[int] = []
+        for row in range(max(0, top - margin_rows), min(self.count(), bottom + margin_rows + 1)):
+            page = self.item(row).data(PAGE_ROLE)
+            if isinstance(page, int) and page not in pages:
+                pages.append(page)
+        return pages
+
+    def pages_with_images(self) -> list[int]:
+        """Pages whose hits show their crops."""
+        return [page for page in self._rows if self.has_image(page, 0)]
+
+    def forget_images(self, page: int) -> None:
+        """Drop the crops of ``page`` (they are drawn again when it comes back into view)."""
+        for item in self._rows.get(page, [])[1:]:
+            item.setData(IMAGE_ROLE, None)
 
     def set_page_hits(self, page: int, count: int) -> None:
-        """Add or update the row of ``page`` (0-based) with its number of hits."""
-        text = f"Page {page + 1} — {count} hit{'s' if count != 1 else ''}"
-        item = self._rows.get(page)
-        if item is None:
-            item = QListWidgetItem(text)
+        """List ``page`` (0-based) with ``count`` hits: its row and one row per hit, in order."""
+        if page in self._rows or count <= 0:
+            return
+        self._drop_message()
+        items = [self._page_item(page, count)]
+        for number in range(count):
+            item = QListWidgetItem()
             item.setData(PAGE_ROLE, page)
-            pages = sorted(self._rows)
-            row = next((i for i, other in enumerate(pages) if other > page), len(pages))
-            self.insertItem(row, item)
-            self._rows[page] = item
-        else:
-            item.setText(text)
+            item.setData(HIT_ROLE, number)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Hit {number + 1} on page {page + 1}")
+            items.append(item)
+        later = [other for other in sorted(self._rows) if other > page]
+        row = self.row(self._rows[later[0]][0]) if later else self.count()
+        for offset, item in enumerate(items):
+            self.insertItem(row + offset, item)
+        self._rows[page] = items
+
+    def set_hit_image(self, page: int, number: int, image: QImage) -> None:
+        """Show ``image`` (a crop from search_crops.crop_image) for hit ``number`` of ``page``."""
+        items = self._rows.get(page, [])
+        if 0 <= number < len(items) - 1:
+            items[number + 1].setData(IMAGE_ROLE, image)
+
+    def has_image(self, page: int, number: int) -> bool:
+        """Whether hit ``number`` of ``page`` already shows its crop."""
+        items = self._rows.get(page, [])
+        return 0 <= number < len(items) - 1 and items[number + 1].data(IMAGE_ROLE) is not None
+
+    def select_hit(self, page: int, number: int) -> None:
+        """Mark the hit the reader stepped to (and scroll it into view)."""
+        items = self._rows.get(page, [])
+        if 0 <= number < len(items) - 1:
+            self.setCurrentItem(items[number + 1])
+            self.scrollToItem(items[number + 1])
 
     def pages(self) -> list[int]:
         """The pages listed, in order."""
         return sorted(self._rows)
 
+    def show_no_matches(self, query: str) -> None:
+        """Say that ``query`` (the reader's own typing) was not found."""
+        self.clear_hits()
+        shown = sanitise_value(query, MAX_SHOWN_QUERY_CHARS)
+        if len(query.strip()) > MAX_SHOWN_QUERY_CHARS:
+            shown = shown[:-1] + "…"
+        item = QListWidgetItem(f"No matches for “{shown}”")
+        item.setFlags(Qt.ItemFlag.ItemIsEnabled)
+        item.setTextAlignment(Qt.AlignmentFlag.AlignCenter)
+        self.addItem(item)
+        self._message = item
+
+    def message(self) -> str:
+        """The text of the "No matches" row, or "" when there is none."""
+        return self._message.text() if self._message is not None else ""
+
     def clear_hits(self) -> None:
         """Empty the list for a new search."""
         self.clear()
         self._rows = {}
+        self._message = None
+
+    def _drop_message(self) -> None:
+        if self._message is not None:
+            self.clear_hits()
+
+    @staticmethod
+    def _page_item(page: int, count: int) -> QListWidgetItem:
+        item = QListWidgetItem(f"Page {page + 1} — {count} hit{'s' if count != 1 else ''}")
+        item.setData(PAGE_ROLE, page)
+        item.setData(HIT_ROLE, -1)
+        font = item.font()
+        font.setBold(True)
+        item.setFont(font)
+        return item
 
     def _activated(self, item: QListWidgetItem) -> None:
-        self.page_activated.emit(int(item.data(PAGE_ROLE)))
+        page, number = item.data(PAGE_ROLE), item.data(HIT_ROLE)
+        if isinstance(page, int) and isinstance(number, int):
+            self.hit_activated.emit(page, max(0, number))

@@ -41,6 +41,7 @@ from readingroom.viewing.renderer_client import (
     RendererStopped,
     RendererUnconfined,
 )
+from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
 from readingroom.viewing.wire import MAX_HITS_PER_PAGE
 from readingroom.watermark import WatermarkSpec
 
@@ -51,7 +52,8 @@ RenderFunction = Callable[
 
 VIEW_CHANNEL = "view"
 THUMBNAIL_CHANNEL = "thumbnails"
-_CHANNEL_ORDER = (VIEW_CHANNEL, THUMBNAIL_CHANNEL)
+CROP_CHANNEL = "crops"  # page images that search results cut their context crops from
+_CHANNEL_ORDER = (VIEW_CHANNEL, CROP_CHANNEL, THUMBNAIL_CHANNEL)
 
 # How long the UI waits for the document to open before giving up on it.
 OPEN_TIMEOUT_SECONDS = 60.0
@@ -61,6 +63,7 @@ RENDER_HANG_SECONDS = 15.0
 MAX_QUERY_CHARS = 200
 
 __all__ = [
+    "CROP_CHANNEL",
     "MAX_HITS_PER_PAGE",
     "RENDER_HANG_SECONDS",
     "THUMBNAIL_CHANNEL",
@@ -76,7 +79,7 @@ class RenderWorker(QObject):
     page_rendered = Signal(object, object)  # RenderKey, QImage
     page_failed = Signal(object)  # RenderKey
     links_found = Signal(int, object)  # page, tuple[LinkArea, ...]
-    search_hits_found = Signal(int, int, object)  # generation, page, tuple[HighlightRect, ...]
+    search_hits_found = Signal(int, int, object)  # generation, page, tuple[HitPart, ...]
     search_finished = Signal(int)  # generation
     # The document is open in a renderer (emitted once, from the render thread); or it is not.
     document_opened = Signal(object)  # DocumentInfo
@@ -121,9 +124,11 @@ class RenderWorker(QObject):
         # Search state, shared with the thread under the condition's lock.
         self._search_generation = 0
         self._search_query = ""
-        self._search_next_page = 0
+        self._search_next_page = 0  # how many pages of the search are done
+        self._search_options = PLAIN_SEARCH
+        self._search_start = 0
         # Touched only by the thread.
-        self._hits: dict[int, tuple[HighlightRect, ...]] = {}
+        self._hits: dict[int, tuple[HitPart, ...]] = {}
         self._hits_generation = 0
         self._links_sent: set[int] = set()
         # Pages on which the renderer hung or died: never sent to a renderer again.
@@ -187,15 +192,21 @@ class RenderWorker(QObject):
             self._wanted[channel] = list(keys)
             self._condition.notify()
 
-    def start_search(self, query: str) -> int:
-        """Search every page for ``query`` (case-insensitive); return the search's generation.
+    def start_search(
+        self, query: str, options: SearchOptions = PLAIN_SEARCH, start_page: int = 0
+    ) -> int:
+        """Search every page for ``query``; return the search's generation.
 
-        Hits arrive through ``search_hits_found`` page by page, then ``search_finished``. Page
-        renders keep priority over the search, so scrolling stays quick while it runs.
+        Pages are searched from ``start_page`` to the end, then from the first page round to it
+        (as Okular does). Hits arrive through ``search_hits_found`` page by page, then
+        ``search_finished``. Page renders keep priority over the search, so scrolling stays
+        quick while it runs.
         """
         with self._condition:
             self._search_generation += 1
             self._search_query = query[:MAX_QUERY_CHARS]
+            self._search_options = options
+            self._search_start = start_page if 0 <= start_page < self._page_count else 0
             self._search_next_page = 0
             self._condition.notify()
             return self._search_generation
@@ -261,7 +272,13 @@ class RenderWorker(QObject):
                 key = self._next_key()
                 search = None
                 if key is None:
-                    search = (self._search_generation, self._search_query, self._search_next_page)
+                    search = (
+                        self._search_generation,
+                        self._search_query,
+                        self._search_options,
+                        (self._search_start + self._search_next_page) % self._page_count,
+                        self._search_next_page == self._page_count - 1,
+                    )
                     self._search_next_page += 1
             self._current_key = key
             self._busy_since = time.monotonic()
@@ -342,16 +359,19 @@ class RenderWorker(QObject):
         """Hits for page ``index`` in search ``generation``; searches the page now if not done."""
         with self._condition:
             current, query = self._search_generation, self._search_query
+            options = self._search_options
         if generation != current or not query:
             return ()
         if self._hits_generation != generation:
             self._hits = {}
             self._hits_generation = generation
         if index not in self._hits:
-            self._hits[index] = self._renderer.search(index, query)
-        return self._hits[index]
+            self._hits[index] = self._renderer.search(index, query, options)
+        return tuple(part.rect for part in self._hits[index])
 
-    def _search_page(self, generation: int, query: str, index: int) -> None:
+    def _search_page(
+        self, generation: int, query: str, options: SearchOptions, index: int, last: bool
+    ) -> None:
         if self._hits_generation != generation:
             self._hits = {}
             self._hits_generation = generation
@@ -359,7 +379,7 @@ class RenderWorker(QObject):
             try:
                 if index in self._bad_pages:
                     raise RendererLost("bad page")
-                self._hits[index] = self._renderer.search(index, query)
+                self._hits[index] = self._renderer.search(index, query, options)
             except RendererStopped:
                 raise
             except RendererLost:  # It hung or crashed the renderer: skip the page for good.
@@ -369,5 +389,5 @@ class RenderWorker(QObject):
                 self._hits[index] = ()
         if self._hits[index]:
             self.search_hits_found.emit(generation, index, self._hits[index])
-        if index == self._page_count - 1:
+        if last:
             self.search_finished.emit(generation)
