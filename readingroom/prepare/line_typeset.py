@@ -1,0 +1,393 @@
+"""Re-typesetting the lines that hold a replaced name, so the label reads as part of the text.
+
+For each paragraph (a text block) with an occurrence, every changed line is rewritten from its
+first changed word to its end (the whole line when it is justified): the words are erased by a
+redaction and drawn again, labels included, in the font of the text they stand in (see
+:mod:`readingroom.prepare.font_match`), at its size, colour and baseline, spaced by
+:mod:`readingroom.prepare.line_layout` inside the box :mod:`readingroom.prepare.line_box` finds.
+A line too long even condensed carries its last words over to the next line of the paragraph,
+which is then rewritten whole; the paragraph's last line shrinks as a last resort.
+
+Lines this cannot rewrite faithfully (rotated text, right-to-left scripts, characters no font
+here can draw) are left to the old way: the label pasted over the gap, reported as "pasted".
+"""
+
+from __future__ import annotations
+
+import itertools
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from statistics import median
+
+from readingroom.prepare import line_layout
+from readingroom.prepare.font_match import FontBook, style_of
+from readingroom.prepare.line_box import PageBoxes
+from readingroom.prepare.line_words import Box, LineWords, Word, line_words
+from readingroom.prepare.matching import Match
+from readingroom.prepare.mupdf import Page, Rect, pymupdf
+from readingroom.prepare.page_text import PageText, TextLine, color_tuple
+
+_RTL = frozenset(("R", "AL", "AN", "RLE", "RLO", "RLI"))
+# Erasing the rest of a line must not touch the lines above and below: the band is trimmed.
+_VERTICAL_TRIM = 0.15
+# A stamp (a redaction term's reason code) is set smaller than the text, on a black box.
+_STAMP_TEXT = 0.8
+_STAMP_PAD = 0.2
+
+
+@dataclass
+class Placed:
+    """One word where it is drawn: left edge, baseline, size and font."""
+
+    word: Word
+    x: float
+    baseline: float
+    size: float
+    font: pymupdf.Font
+    width: float
+
+    def box(self, x0: float, scale: float) -> Box:
+        """The word's new box on the page, after the line's horizontal ``scale`` about ``x0``."""
+        left = x0 + (self.x - x0) * scale
+        return (left, self.baseline - self.size * 0.8, left + self.width * scale, self.baseline)
+
+
+@dataclass
+class RewrittenLine:
+    """A line erased from ``erase`` and drawn again: its words, scale and status."""
+
+    erase: Rect
+    x0: float
+    baseline: float
+    scale: float
+    placed: list[Placed]
+    status: str
+
+    @property
+    def labels(self) -> list[str]:
+        """The labels the line now shows (for the report)."""
+        seen: list[str] = []
+        for placed in self.placed:
+            seen += [label for label in placed.word.labels if label not in seen]
+        return seen
+
+
+@dataclass
+class PagePlan:
+    """What to erase and draw on one page, and the occurrences left to the old way."""
+
+    lines: list[RewrittenLine] = field(default_factory=list)
+    pasted: list[Match] = field(default_factory=list)
+
+    def moves(self) -> list[tuple[Box, Box]]:
+        """Each rewritten word's old box and new box (to move links and highlights with it)."""
+        return [
+            (placed.word.box, placed.box(line.x0, line.scale))
+            for line in self.lines
+            for placed in line.placed
+            if placed.word.box is not None
+        ]
+
+    def draw(self, page: Page) -> None:
+        """Draw every rewritten line (after the redactions are applied)."""
+        for line in self.lines:
+            _draw_line(page, line)
+
+
+def _draw_line(page: Page, line: RewrittenLine) -> None:
+    morph = None
+    if line.scale < 1.0:
+        morph = (pymupdf.Point(line.x0, line.baseline), pymupdf.Matrix(line.scale, 1.0))
+    writers: dict[int, pymupdf.TextWriter] = {}
+    for placed in line.placed:
+        if placed.word.stamp:
+            _draw_stamp(page, line, placed)
+            continue
+        color = placed.word.style.color
+        writer = writers.setdefault(color, pymupdf.TextWriter(page.rect))
+        writer.append(
+            (placed.x, placed.baseline), placed.word.text, font=placed.font, fontsize=placed.size
+        )
+    for color, writer in writers.items():
+        writer.write_text(page, color=color_tuple(color), morph=morph)
+
+
+def _draw_stamp(page: Page, line: RewrittenLine, placed: Placed) -> None:
+    x0, _y0, x1, _y1 = placed.box(line.x0, line.scale)
+    rect = pymupdf.Rect(
+        x0, placed.baseline - placed.size * 0.85, x1, placed.baseline + placed.size * 0.2
+    )
+    page.draw_rect(rect, color=None, fill=(0, 0, 0), overlay=True)
+    text_size = placed.size * _STAMP_TEXT
+    writer = pymupdf.TextWriter(page.rect)
+    pad = placed.size * _STAMP_PAD
+    writer.append(
+        (x0 + pad * line.scale, placed.baseline - placed.size * 0.05),
+        placed.word.text,
+        font=placed.font,
+        fontsize=text_size,
+    )
+    morph = None
+    if line.scale < 1.0:
+        morph = (pymupdf.Point(x0, placed.baseline), pymupdf.Matrix(line.scale, 1.0))
+    writer.write_text(page, color=(1, 1, 1), morph=morph)
+
+
+class _Typesetter:
+    """Plans one page: which lines change, how each is set, what carries over."""
+
+    def __init__(self, page: Page, page_text: PageText, fonts: FontBook) -> None:
+        self.page = page
+        self.text = page_text
+        self.fonts = fonts
+        self.boxes = PageBoxes(page, page_text)
+
+    def settable(self, line: TextLine) -> bool:
+        """Whether the line can be rewritten faithfully by this module."""
+        if not line.horizontal:
+            return False
+        for index in range(line.start, line.end):
+            char = self.text.chars[index]
+            if char is None:
+                continue
+            glyph = self.text.text[index]
+            if unicodedata.bidirectional(glyph) in _RTL:
+                return False
+            style = style_of(char.font, char.flags)
+            if not self.fonts.covers(self.fonts.base14(style), glyph):
+                own = self.fonts.embedded(self.page, char.font)
+                if own is None or not self.fonts.covers(own, glyph):
+                    return False
+        return True
+
+    def font(self, word: Word) -> pymupdf.Font:
+        style = style_of(word.style.font, word.style.flags)
+        return self.fonts.font_for(self.page, word.style.font, style, word.text)
+
+    def width(self, word: Word, size: float) -> float:
+        if word.stamp:
+            stamp = self.fonts.base14(style_of("Helvetica", 0))
+            text = self.fonts.width(stamp, word.text, size * _STAMP_TEXT)
+            return text + 2 * size * _STAMP_PAD
+        return self.fonts.width(self.font(word), word.text, size)
+
+    def ordinary_space(self, words: Sequence[Word], size: float, font: pymupdf.Font) -> float:
+        """The line's usual word space: the median gap between its original words."""
+        gaps = [
+            b.box[0] - a.box[2]
+            for a, b in itertools.pairwise(words)
+            if a.box is not None
+            and b.box is not None
+            and b.space_before
+            and not b.changed
+            and not a.changed
+            and b.box[0] > a.box[2]
+        ]
+        natural = self.fonts.width(font, " ", size) or size * 0.25
+        if not gaps:
+            return natural
+        return min(max(median(gaps), natural * 0.5), natural * 2.5)
+
+    def justified(self, lw: LineWords, block: list[TextLine], space: float) -> bool:
+        """A line of a paragraph set flush to both edges (never its last line)."""
+        if lw.line is block[-1] or len(block) < 2:
+            return False
+        right = self.boxes.block_box(lw.line.block)[2]
+        if lw.line.bbox[2] < right - 1.0:
+            return False
+        natural = self.fonts.width(self.font(lw.words[0]), " ", lw.size) if lw.words else 0
+        flush = sum(1 for line in block[:-1] if line.bbox[2] >= right - 1.0)
+        return space > natural * 1.05 or flush >= 2
+
+    def plan_block(
+        self, block: list[TextLine], changed: dict[int, LineWords], plan: PagePlan
+    ) -> None:
+        """Rewrite the changed lines of one paragraph, carrying overflow down its lines."""
+        carry: list[Word] = []
+        for index, line in enumerate(block):
+            lw = changed.get(line.start)
+            if lw is None:
+                if not carry:
+                    continue
+                lw = line_words(self.text, line, ())
+            carried_in = bool(carry)
+            if carry and lw.words and carry[-1].text.endswith("-"):
+                lw.words[0].space_before = False  # a word broken at the line end stays whole
+            sample = lw.words[0] if lw.words else (carry[0] if carry else None)
+            if sample is None:
+                # Nothing is left on the line (a name's second half): erase it, draw nothing.
+                plan.lines.append(self.erase_only(line))
+                continue
+            size = lw.size or sample.style.size
+            space = self.ordinary_space(lw.words, size, self.font(sample))
+            justified = self.justified(lw, block, space)
+            start = 0 if (justified or carry) else (lw.first_changed or 0)
+            segment = carry + lw.words[start:]
+            first_box = lw.words[start].box if start < len(lw.words) else None
+            x0 = line.bbox[0] if (carry or first_box is None or start == 0) else first_box[0]
+            limit = self.boxes.limit(line, space)
+            right = line.bbox[2] if justified else limit.right
+            following = block[index + 1] if index + 1 < len(block) else None
+            can_carry = following is not None and self.settable(following)
+            if justified and following is not None and can_carry:
+                pulled = self.pull_back(segment, space, right - x0, following, changed)
+                segment += pulled
+                carried_in = carried_in or bool(pulled)
+            setting, carry = self.set_segment(segment, space, right - x0, justified, can_carry)
+            status = setting.status
+            if (carry or carried_in) and status in (line_layout.RETYPESET, line_layout.CONDENSED):
+                status = line_layout.CARRIED
+            if status == line_layout.SHRUNK and limit.in_box:
+                status = line_layout.CELL_OVERFLOW
+            kept = segment[: len(segment) - len(carry)]
+            plan.lines.append(self.place(line, lw, kept, setting, x0=x0, status=status))
+
+    def pull_back(
+        self,
+        segment: list[Word],
+        space: float,
+        available: float,
+        following: TextLine,
+        changed: dict[int, LineWords],
+    ) -> list[Word]:
+        """Words taken back from the next line when a justified line would spread too wide.
+
+        The next line then starts with what is left and is rewritten whole.
+        """
+        widths = [self.width(word, word.style.size) for word in segment]
+        glued = [not word.space_before for word in segment]
+        gaps = sum(1 for i, glue in enumerate(glued) if i and not glue)
+        if not gaps or sum(widths) + space * line_layout.MAX_STRETCH * gaps >= available:
+            return []
+        lw = changed.get(following.start) or line_words(self.text, following, ())
+        pulled: list[Word] = []
+        total = line_layout.natural_width(widths, glued, space)
+        while lw.words:
+            word = lw.words[0]
+            extra = self.width(word, word.style.size) + (space if word.space_before else 0)
+            if total + extra > available:
+                break
+            if segment and not pulled and segment[-1].text.endswith("-"):
+                word.space_before = False  # the second half of a word broken at the line end
+            pulled.append(lw.words.pop(0))
+            total += extra
+            gaps += 1
+            if (
+                sum(widths)
+                + sum(self.width(w, w.style.size) for w in pulled)
+                + (space * line_layout.MAX_STRETCH * gaps)
+                >= available
+            ):
+                break
+        if pulled:
+            lw.first_changed = 0
+            changed[following.start] = lw
+        return pulled
+
+    def set_segment(
+        self, words: list[Word], space: float, available: float, justified: bool, can_carry: bool
+    ) -> tuple[line_layout.Setting, list[Word]]:
+        """Set the words; what does not fit even condensed goes to the next line (returned)."""
+        kept = list(words)
+        moved: list[Word] = []
+        while True:
+            widths = [self.width(word, word.style.size) for word in kept]
+            glued = [not word.space_before for word in kept]
+            alone = len(kept) <= 1
+            setting = line_layout.set_line(
+                widths,
+                glued,
+                space=space,
+                available=available,
+                justified=justified,
+                may_overflow=alone or not can_carry,
+                condense=line_layout.MAX_CONDENSE
+                if alone or not can_carry
+                else line_layout.CONDENSE_BEFORE_CARRY,
+            )
+            # Once words are carried, carry enough that the rest needs no condensing.
+            if setting is not None and (
+                not moved or alone or setting.status == line_layout.RETYPESET
+            ):
+                return setting, moved
+            while len(kept) > 1:
+                word = kept.pop()
+                moved.insert(0, word)
+                if word.space_before:
+                    break  # a word glued to the one before it goes with it
+
+    def place(
+        self,
+        line: TextLine,
+        lw: LineWords,
+        words: list[Word],
+        setting: line_layout.Setting,
+        *,
+        x0: float,
+        status: str,
+    ) -> RewrittenLine:
+        """Turn a setting into positioned words, and the area to erase first."""
+        baseline = lw.baseline or line.bbox[3] - (line.bbox[3] - line.bbox[1]) * 0.25
+        placed: list[Placed] = []
+        for word, offset in zip(words, setting.offsets, strict=True):
+            size = word.style.size * setting.shrink
+            own = word.style.origin[1]
+            # Superscripts keep their own raise; a word from the line above takes this baseline.
+            y = own if abs(own - baseline) < word.style.size * 0.5 else baseline
+            font = self.stamp_font() if word.stamp else self.font(word)
+            placed.append(Placed(word, x0 + offset, y, size, font, self.width(word, size)))
+        erase = self.erase_only(line, x0)
+        return RewrittenLine(erase.erase, x0, baseline, setting.scale, placed, status)
+
+    def erase_only(self, line: TextLine, x0: float | None = None) -> RewrittenLine:
+        """A line (from ``x0`` on) to erase; nothing drawn unless words are added."""
+        left, top, right, bottom = line.bbox
+        trim = (bottom - top) * _VERTICAL_TRIM
+        start = left if x0 is None else min(x0, right)
+        rect = pymupdf.Rect(start - 0.3, top + trim, right + 0.3, bottom - trim)
+        return RewrittenLine(rect, start, bottom, 1.0, [], line_layout.RETYPESET)
+
+    def stamp_font(self) -> pymupdf.Font:
+        return self.fonts.base14(style_of("Helvetica", 0))
+
+
+def _lines_touched(page_text: PageText, match: Match) -> list[TextLine]:
+    return [line for line in page_text.lines if line.start < match.end and match.start < line.end]
+
+
+def plan_page(
+    page: Page, page_text: PageText, matches: Sequence[Match], fonts: FontBook
+) -> PagePlan:
+    """Plan the re-typesetting of every line ``matches`` touch on ``page``.
+
+    Returns:
+        The lines to erase and draw, and the matches to paste the old way (lines this module
+        cannot rewrite, and every match sharing a line with one of them).
+    """
+    setter = _Typesetter(page, page_text, fonts)
+    touched = {id(match): _lines_touched(page_text, match) for match in matches}
+    pasted_lines = {
+        line.start for lines in touched.values() for line in lines if not setter.settable(line)
+    }
+    pasted_ids: set[int] = set()
+    grew = True
+    while grew:  # a pasted match pastes every line it touches, and every match on those
+        grew = False
+        for match in matches:
+            lines = touched[id(match)]
+            if id(match) not in pasted_ids and any(line.start in pasted_lines for line in lines):
+                pasted_ids.add(id(match))
+                pasted_lines |= {line.start for line in lines}
+                grew = True
+    plan = PagePlan(pasted=[m for m in matches if id(m) in pasted_ids])
+    kept = [m for m in matches if id(m) not in pasted_ids]
+    blocks: dict[int, dict[int, LineWords]] = {}
+    for match in kept:
+        for line in touched[id(match)]:
+            block = blocks.setdefault(line.block, {})
+            if line.start not in block:
+                block[line.start] = line_words(page_text, line, kept)
+    for block_number, changed in sorted(blocks.items()):
+        setter.plan_block(setter.boxes.block_lines(block_number), changed, plan)
+    return plan
