@@ -46,6 +46,9 @@ class Placed:
     size: float
     font: pymupdf.Font
     width: float
+    joins: str | None = None
+    """How the word continues the previous one's text run ("" glued, " " a natural space),
+    or None when it starts a run of its own: one TextWriter call per run, not per word."""
 
     def box(self, x0: float, scale: float) -> Box:
         """The word's new box on the page, after the line's horizontal ``scale`` about ``x0``."""
@@ -100,15 +103,20 @@ def _draw_line(page: Page, line: RewrittenLine) -> None:
     if line.scale < 1.0:
         morph = (pymupdf.Point(line.x0, line.baseline), pymupdf.Matrix(line.scale, 1.0))
     writers: dict[int, pymupdf.TextWriter] = {}
+    runs: list[tuple[Placed, str]] = []
     for placed in line.placed:
         if placed.word.stamp:
             _draw_stamp(page, line, placed)
-            continue
-        color = placed.word.style.color
-        writer = writers.setdefault(color, pymupdf.TextWriter(page.rect))
-        writer.append(
-            (placed.x, placed.baseline), placed.word.text, font=placed.font, fontsize=placed.size
-        )
+        elif placed.joins is not None and runs:
+            first, text = runs[-1]
+            runs[-1] = (first, text + placed.joins + placed.word.text)
+        else:
+            runs.append((placed, placed.word.text))
+    for first, text in runs:
+        color = first.word.style.color
+        if color not in writers:
+            writers[color] = pymupdf.TextWriter(page.rect)
+        writers[color].append((first.x, first.baseline), text, font=first.font, fontsize=first.size)
     for color, writer in writers.items():
         writer.write_text(page, color=color_tuple(color), morph=morph)
 
@@ -142,6 +150,8 @@ class _Typesetter:
         self.text = page_text
         self.fonts = fonts
         self.boxes = PageBoxes(page, page_text)
+        self._drawable: dict[tuple[str, int, str], bool] = {}
+        self._fonts: dict[tuple[str, int, str], pymupdf.Font] = {}
 
     def settable(self, line: TextLine) -> bool:
         """Whether the line can be rewritten faithfully by this module."""
@@ -151,19 +161,30 @@ class _Typesetter:
             char = self.text.chars[index]
             if char is None:
                 continue
-            glyph = self.text.text[index]
-            if unicodedata.bidirectional(glyph) in _RTL:
+            key = (char.font, char.flags, self.text.text[index])
+            known = self._drawable.get(key)
+            if known is None:
+                known = self._drawable[key] = self._can_draw(*key)
+            if not known:
                 return False
-            style = style_of(char.font, char.flags)
-            if not self.fonts.covers(self.fonts.base14(style), glyph):
-                own = self.fonts.embedded(self.page, char.font)
-                if own is None or not self.fonts.covers(own, glyph):
-                    return False
         return True
 
+    def _can_draw(self, font: str, flags: int, glyph: str) -> bool:
+        if unicodedata.bidirectional(glyph) in _RTL:
+            return False
+        if self.fonts.covers(self.fonts.base14(style_of(font, flags)), glyph):
+            return True
+        own = self.fonts.embedded(self.page, font)
+        return own is not None and self.fonts.covers(own, glyph)
+
     def font(self, word: Word) -> pymupdf.Font:
-        style = style_of(word.style.font, word.style.flags)
-        return self.fonts.font_for(self.page, word.style.font, style, word.text)
+        key = (word.style.font, word.style.flags, word.text)
+        font = self._fonts.get(key)
+        if font is None:
+            style = style_of(word.style.font, word.style.flags)
+            font = self.fonts.font_for(self.page, word.style.font, style, word.text)
+            self._fonts[key] = font
+        return font
 
     def width(self, word: Word, size: float) -> float:
         if word.stamp:
@@ -222,6 +243,9 @@ class _Typesetter:
             size = lw.size or sample.style.size
             space = self.ordinary_space(lw.words, size, self.font(sample))
             justified = self.justified(lw, block, space)
+            if not justified:
+                # Ragged text is set with the font's own space, so words join into one run.
+                space = self.fonts.width(self.font(sample), " ", size) or space
             start = 0 if (justified or carry) else (lw.first_changed or 0)
             segment = carry + lw.words[start:]
             first_box = lw.words[start].box if start < len(lw.words) else None
@@ -336,9 +360,26 @@ class _Typesetter:
             # Superscripts keep their own raise; a word from the line above takes this baseline.
             y = own if abs(own - baseline) < word.style.size * 0.5 else baseline
             font = self.stamp_font() if word.stamp else self.font(word)
-            placed.append(Placed(word, x0 + offset, y, size, font, self.width(word, size)))
+            here = Placed(word, x0 + offset, y, size, font, self.width(word, size))
+            here.joins = self.joins(placed[-1], here) if placed else None
+            placed.append(here)
         erase = self.erase_only(line, x0)
         return RewrittenLine(erase.erase, x0, baseline, setting.scale, placed, status)
+
+    def joins(self, before: Placed, word: Placed) -> str | None:
+        """The text that joins ``word`` to the run ``before`` ends, if it can be one run."""
+        if word.word.stamp or before.word.stamp or word.font is not before.font:
+            return None
+        if (word.size, word.baseline, word.word.style.color) != (
+            before.size,
+            before.baseline,
+            before.word.style.color,
+        ):
+            return None
+        gap = word.x - (before.x + before.width)
+        if not word.word.space_before:
+            return "" if abs(gap) < 0.01 else None
+        return " " if abs(gap - self.fonts.width(word.font, " ", word.size)) < 0.01 else None
 
     def erase_only(self, line: TextLine, x0: float | None = None) -> RewrittenLine:
         """A line (from ``x0`` on) to erase; nothing drawn unless words are added."""

@@ -23,7 +23,6 @@ from readingroom.prepare.matching import Match, Matcher, Target
 from readingroom.prepare.mupdf import Document, Page, Rect, pymupdf
 from readingroom.prepare.page_text import (
     LinePiece,
-    PageText,
     color_tuple,
     extract_page_text,
     pieces_of,
@@ -101,9 +100,12 @@ def replace_on_page(
     page_number = page.number + 1
     page_text = extract_page_text(page, textpage)
     found: list[Match] = []
+    pieces: dict[int, list[LinePiece]] = {}
     for match in matcher.find(page_text.text):
-        if pieces_of(page_text.chars[match.start : match.end]):
+        match_pieces = pieces_of(page_text.chars[match.start : match.end])
+        if match_pieces:
             found.append(match)
+            pieces[id(match)] = match_pieces
             report.count(match.target, place=place, page=page_number)
     if not found and not extra_rects:
         return
@@ -111,7 +113,7 @@ def replace_on_page(
         plan = plan_page(page, page_text, found, fonts)
     else:
         plan = PagePlan(pasted=found)
-    placements = _mark_occurrences(page, page_text, found, plan)
+    placements = _mark_occurrences(page, found, pieces, plan)
     for rect in extra_rects:
         page.add_redact_annot(rect, cross_out=False)
     links = page.get_links() if plan.lines else []
@@ -130,19 +132,19 @@ def replace_on_page(
 
 
 def _mark_occurrences(
-    page: Page, page_text: PageText, found: Sequence[Match], plan: PagePlan
+    page: Page, found: Sequence[Match], pieces: dict[int, list[LinePiece]], plan: PagePlan
 ) -> list[tuple[LinePiece, Target]]:
     """A redaction per line piece of every occurrence; the pasted ones' labels to write."""
     pasted_ids = {id(match) for match in plan.pasted}
     placements: list[tuple[LinePiece, Target]] = []
     for match in found:
-        pieces = pieces_of(page_text.chars[match.start : match.end])
+        match_pieces = pieces[id(match)]
         pasted = id(match) in pasted_ids
         fill = (0.0, 0.0, 0.0) if match.target.is_redaction and pasted else None
-        for piece in pieces:
+        for piece in match_pieces:
             page.add_redact_annot(_redaction_rect(piece.rect), fill=fill, cross_out=False)
         if pasted:
-            placements.append((max(pieces, key=lambda p: p.rect.width), match.target))
+            placements.append((max(match_pieces, key=lambda p: p.rect.width), match.target))
     return placements
 
 
