@@ -152,6 +152,7 @@ class _Typesetter:
         self.boxes = PageBoxes(page, page_text)
         self._drawable: dict[tuple[str, int, str], bool] = {}
         self._fonts: dict[tuple[str, int, str], pymupdf.Font] = {}
+        self._new_lines = 0  # new lines get negative numbers where text lines have offsets
 
     def settable(self, line: TextLine) -> bool:
         """Whether the line can be rewritten faithfully by this module."""
@@ -214,7 +215,7 @@ class _Typesetter:
         """A line of a paragraph set flush to both edges (never its last line)."""
         if lw.line is block[-1] or len(block) < 2:
             return False
-        right = self.boxes.block_box(lw.line.block)[2]
+        right = self.boxes.block_box(self.boxes.paragraph(lw.line))[2]
         if lw.line.bbox[2] < right - 1.0:
             return False
         natural = self.fonts.width(self.font(lw.words[0]), " ", lw.size) if lw.words else 0
@@ -253,6 +254,13 @@ class _Typesetter:
             limit = self.boxes.limit(line, space)
             right = line.bbox[2] if justified else limit.right
             following = block[index + 1] if index + 1 < len(block) else None
+            if following is None:
+                following = self.new_line_below(block, lw, right)
+                if following is not None:
+                    block.append(following)
+                    changed[following.start] = LineWords(
+                        following, [], None, lw.baseline + self.pitch(block, lw), lw.size
+                    )
             can_carry = following is not None and self.settable(following)
             if justified and following is not None and can_carry:
                 pulled = self.pull_back(segment, space, right - x0, following, changed)
@@ -266,6 +274,27 @@ class _Typesetter:
                 status = line_layout.CELL_OVERFLOW
             kept = segment[: len(segment) - len(carry)]
             plan.lines.append(self.place(line, lw, kept, setting, x0=x0, status=status))
+
+    def pitch(self, block: list[TextLine], lw: LineWords) -> float:
+        """The distance between the baselines of the paragraph's lines."""
+        index = block.index(lw.line)
+        if index:
+            return lw.line.bbox[1] - block[index - 1].bbox[1]
+        top, bottom = lw.line.bbox[1], lw.line.bbox[3]
+        return (bottom - top) * 1.15
+
+    def new_line_below(self, block: list[TextLine], lw: LineWords, right: float) -> TextLine | None:
+        """A new last line for the paragraph, if the space under it is empty (a table cell's
+        spare room, the gap before the next paragraph is not: that one is kept)."""
+        pitch = self.pitch(block, lw)
+        if not self.boxes.room_below(lw.line, pitch, right):
+            return None
+        self._new_lines -= 1
+        x0, y0, x1, y1 = lw.line.bbox
+        box = (x0 if len(block) == 1 else block[1].bbox[0], y0 + pitch, x1, y1 + pitch)
+        line = TextLine(lw.line.block, box, True, self._new_lines, self._new_lines)
+        self.boxes.adopt(line, lw.line)
+        return line
 
     def pull_back(
         self,
@@ -426,7 +455,7 @@ def plan_page(
     blocks: dict[int, dict[int, LineWords]] = {}
     for match in kept:
         for line in touched[id(match)]:
-            block = blocks.setdefault(line.block, {})
+            block = blocks.setdefault(setter.boxes.paragraph(line), {})
             if line.start not in block:
                 block[line.start] = line_words(page_text, line, kept)
     for block_number, changed in sorted(blocks.items()):
