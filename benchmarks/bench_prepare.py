@@ -1,7 +1,8 @@
 """Benchmark ``prepare``: a 200-page text document with 50 names, and a 20-page scan with 10.
 
 Text case: ``prepare_pdf`` (prune, sanitise, pseudonymise with line re-typesetting, rebuild,
-save, verify with both engines and the byte scan) on a justified document against a bare PyMuPDF open + search for every name + save of the
+save, verify with both engines and the byte scan) on a justified document against a bare
+PyMuPDF open + search for every name + save of the
 same document (goal: at most 3x). Scanned case: ``prepare_pdf`` against a bare Tesseract OCR of
 the same pages at the same 300 dpi, once each (goal: at most 1.5x; prepare reads each page
 once to find and once, rendered, to verify, so 2x is its floor). Both baselines are measured in

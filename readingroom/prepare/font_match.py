@@ -134,6 +134,15 @@ class FontBook:
             self._base14[name] = pymupdf.Font(name)
         return self._base14[name]
 
+    def base14_code(self, font: pymupdf.Font) -> str | None:
+        """The short name (``tiro``...) when ``font`` is one of the base-14 fonts, else None.
+
+        Base-14 text is written as a reference to the font every viewer has, never with an
+        embedded font program: a program carries strings of its own (its notice, glyph
+        names) that an original as short as "Jo" can occur in, which would fail verification.
+        """
+        return next((code for code, known in self._base14.items() if known is font), None)
+
     def embedded(self, page: Page, font_name: str) -> pymupdf.Font | None:
         """The page's embedded font called ``font_name``, if it loads and can be written again."""
         names = self._page_fonts.get(page.number)

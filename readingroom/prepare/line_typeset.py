@@ -19,6 +19,7 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from statistics import median
+from typing import Any
 
 from readingroom.prepare import line_layout
 from readingroom.prepare.font_match import FontBook, style_of
@@ -31,7 +32,8 @@ from readingroom.prepare.page_text import PageText, TextLine, color_tuple
 _RTL = frozenset(("R", "AL", "AN", "RLE", "RLO", "RLI"))
 # Erasing the rest of a line must not touch the lines above and below: the band is trimmed.
 _VERTICAL_TRIM = 0.15
-# A stamp (a redaction term's reason code) is set smaller than the text, on a black box.
+# A stamp (a redaction term's reason code) is set smaller than the text, on a black box, in
+# Helvetica (a base-14 reference: no font program is embedded for it).
 _STAMP_TEXT = 0.8
 _STAMP_PAD = 0.2
 
@@ -92,54 +94,66 @@ class PagePlan:
             if placed.word.box is not None
         ]
 
-    def draw(self, page: Page) -> None:
+    def draw(self, page: Page, fonts: FontBook) -> None:
         """Draw every rewritten line (after the redactions are applied)."""
+        if not self.lines:
+            return
+        shape = page.new_shape()
         for line in self.lines:
-            _draw_line(page, line)
+            _draw_line(page, shape, line, fonts)
+        shape.commit(overlay=True)
 
 
-def _draw_line(page: Page, line: RewrittenLine) -> None:
-    morph = None
-    if line.scale < 1.0:
-        morph = (pymupdf.Point(line.x0, line.baseline), pymupdf.Matrix(line.scale, 1.0))
-    writers: dict[int, pymupdf.TextWriter] = {}
+def _runs(line: RewrittenLine) -> list[tuple[Placed, str]]:
+    """The line's words joined into runs of one font, size and colour where spaces allow."""
     runs: list[tuple[Placed, str]] = []
     for placed in line.placed:
-        if placed.word.stamp:
-            _draw_stamp(page, line, placed)
-        elif placed.joins is not None and runs:
+        if placed.joins is not None and runs:
             first, text = runs[-1]
             runs[-1] = (first, text + placed.joins + placed.word.text)
         else:
             runs.append((placed, placed.word.text))
-    for first, text in runs:
+    return runs
+
+
+def _draw_line(page: Page, shape: Any, line: RewrittenLine, fonts: FontBook) -> None:
+    morph = None
+    if line.scale < 1.0:
+        morph = (pymupdf.Point(line.x0, line.baseline), pymupdf.Matrix(line.scale, 1.0))
+    writers: dict[int, pymupdf.TextWriter] = {}
+    for first, text in _runs(line):
         color = first.word.style.color
+        if first.word.stamp:
+            x0, _y0, x1, _y1 = first.box(line.x0, line.scale)
+            top, bottom = first.baseline - first.size * 0.85, first.baseline + first.size * 0.2
+            shape.draw_rect(pymupdf.Rect(x0, top, x1, bottom))
+            shape.finish(color=None, fill=(0, 0, 0))
+            pad = first.size * _STAMP_PAD
+            shape.insert_text(
+                (first.x + pad, first.baseline - first.size * 0.05),
+                text,
+                fontsize=first.size * _STAMP_TEXT,
+                fontname="helv",
+                color=(1, 1, 1),
+                morph=morph,
+            )
+            continue
+        code = fonts.base14_code(first.font)
+        if code is not None:
+            shape.insert_text(
+                (first.x, first.baseline),
+                text,
+                fontsize=first.size,
+                fontname=code,
+                color=color_tuple(color),
+                morph=morph,
+            )
+            continue
         if color not in writers:
             writers[color] = pymupdf.TextWriter(page.rect)
         writers[color].append((first.x, first.baseline), text, font=first.font, fontsize=first.size)
     for color, writer in writers.items():
         writer.write_text(page, color=color_tuple(color), morph=morph)
-
-
-def _draw_stamp(page: Page, line: RewrittenLine, placed: Placed) -> None:
-    x0, _y0, x1, _y1 = placed.box(line.x0, line.scale)
-    rect = pymupdf.Rect(
-        x0, placed.baseline - placed.size * 0.85, x1, placed.baseline + placed.size * 0.2
-    )
-    page.draw_rect(rect, color=None, fill=(0, 0, 0), overlay=True)
-    text_size = placed.size * _STAMP_TEXT
-    writer = pymupdf.TextWriter(page.rect)
-    pad = placed.size * _STAMP_PAD
-    writer.append(
-        (x0 + pad * line.scale, placed.baseline - placed.size * 0.05),
-        placed.word.text,
-        font=placed.font,
-        fontsize=text_size,
-    )
-    morph = None
-    if line.scale < 1.0:
-        morph = (pymupdf.Point(x0, placed.baseline), pymupdf.Matrix(line.scale, 1.0))
-    writer.write_text(page, color=(1, 1, 1), morph=morph)
 
 
 class _Typesetter:
@@ -226,6 +240,63 @@ class _Typesetter:
         self, block: list[TextLine], changed: dict[int, LineWords], plan: PagePlan
     ) -> None:
         """Rewrite the changed lines of one paragraph, carrying overflow down its lines."""
+        original = [line for line in block if line.start >= 0]
+        planned = PagePlan()
+        self.flow_block(block, changed, planned)
+        last = planned.lines[-1].status if planned.lines else line_layout.RETYPESET
+        if last in (line_layout.SHRUNK, line_layout.CELL_OVERFLOW) and len(original) > 1:
+            # The last line could not carry on: use the room the lines above it have spare.
+            reflowed = self.reflow(original, changed)
+            if reflowed is not None:
+                planned.lines = reflowed
+        plan.lines += planned.lines
+
+    def reflow(
+        self, block: list[TextLine], changed: dict[int, LineWords]
+    ) -> list[RewrittenLine] | None:
+        """Set the whole paragraph again, ragged, line by line; None if it does not fit."""
+        lines = [changed.get(line.start) or line_words(self.text, line, ()) for line in block]
+        words = [word for lw in lines for word in lw.words]
+        out: list[RewrittenLine] = []
+        for lw in lines:
+            if not words:
+                out.append(self.erase_only(lw.line))
+                continue
+            size = lw.size or words[0].style.size
+            space = self.fonts.width(self.font(words[0]), " ", size) or size * 0.25
+            available = self.boxes.limit(lw.line, space).right - lw.line.bbox[0]
+            taken = 1
+            total = self.width(words[0], words[0].style.size)
+            while taken < len(words):
+                word = words[taken]
+                extra = self.width(word, word.style.size) + (space if word.space_before else 0)
+                if total + extra > available:
+                    break
+                total += extra
+                taken += 1
+            line_set = words[:taken]
+            words = words[taken:]
+            setting = line_layout.set_line(
+                [self.width(w, w.style.size) for w in line_set],
+                [not w.space_before for w in line_set],
+                space=space,
+                available=available,
+                justified=False,
+                may_overflow=False,
+            )
+            if setting is None or setting.status != line_layout.RETYPESET:
+                return None
+            out.append(
+                self.place(
+                    lw.line, lw, line_set, setting, x0=lw.line.bbox[0], status=line_layout.CARRIED
+                )
+            )
+        return None if words else out
+
+    def flow_block(
+        self, block: list[TextLine], changed: dict[int, LineWords], plan: PagePlan
+    ) -> None:
+        """Rewrite lines from the first changed word on, carrying overflow down the lines."""
         carry: list[Word] = []
         for index, line in enumerate(block):
             lw = changed.get(line.start)

@@ -120,7 +120,8 @@ def replace_on_page(
     _erase(page, plan, ocr=textpage is not None)
     for piece, target in placements:
         _write_replacement(page, piece, target)
-    plan.draw(page)
+    if fonts is not None:
+        plan.draw(page, fonts)
     if plan.lines:
         move_annotations(page, links, plan.moves())
     record = report.page(page_number)
