@@ -2,8 +2,10 @@
 
 On a page every occurrence becomes a redaction annotation per line it touches; applying them
 removes the text and blanks the image pixels underneath (PyMuPDF ``apply_redactions``). Line art
-is left alone so table rules survive. The label (or the term's reason code, on a black box) is
-then written on the baseline of the removed text, sized to fit the space it left.
+is left alone so table rules survive. Each line holding an occurrence is then re-typeset with
+its label (:mod:`readingroom.prepare.line_typeset`); where that cannot be done (OCR-read text,
+right-to-left or undrawable characters) the label, or the term's reason code on a black box,
+is pasted on the baseline of the removed text, sized to fit the space it left.
 
 Outside the pages, outline titles, annotation texts, form fields and link descriptions are
 rewritten as strings with the same matcher, so an original always becomes the same label.
