@@ -111,10 +111,14 @@ def replace_on_page(
             report.count(match.target, place=place, page=page_number)
     if not found and not extra_rects:
         return
+    plan = PagePlan(pasted=found)
     if fonts is not None and textpage is None:
-        plan = plan_page(page, page_text, found, fonts)
-    else:
-        plan = PagePlan(pasted=found)
+        try:
+            plan = plan_page(page, page_text, found, fonts)
+        except Exception:  # planning changes nothing on the page: paste the old way instead
+            # An odd page (a font MuPDF half-reads, a degenerate line box) must not stop the
+            # preparation; its lines are pasted, reported as such, and verified like any other.
+            plan = PagePlan(pasted=found)
     placements = _mark_occurrences(page, found, pieces, plan)
     for rect in extra_rects:
         page.add_redact_annot(rect, cross_out=False)
