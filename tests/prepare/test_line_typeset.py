@@ -44,7 +44,8 @@ def _story_pdf(family: str, align: str) -> bytes:
     writer = pymupdf.DocumentWriter(stream)
     story = pymupdf.Story(html, user_css=css)
     page = pymupdf.paper_rect("a4")
-    story.write(writer, lambda *_: (page, (*page, 72, 72, -72, -72), None))
+    body = pymupdf.Rect(72, 72, page.x1 - 72, page.y1 - 72)
+    story.write(writer, lambda *_: (page, body, None))
     writer.close()
     return stream.getvalue()
 
