@@ -241,6 +241,14 @@ class _Typesetter:
     ) -> None:
         """Rewrite the changed lines of one paragraph, carrying overflow down its lines."""
         original = [line for line in block if line.start >= 0]
+        for above, below in itertools.pairwise(original):
+            upper, lower = changed.get(above.start), changed.get(below.start)
+            if upper is None or lower is None or not lower.words:
+                continue
+            if not lower.words[0].space_before and lower.words[0].changed:
+                # "Acacia / Road, who": the comma after a name's second half goes up with
+                # the label rather than start the next line.
+                upper.words.append(lower.words.pop(0))
         planned = PagePlan()
         self.flow_block(block, changed, planned)
         last = planned.lines[-1].status if planned.lines else line_layout.RETYPESET

@@ -200,6 +200,17 @@ def test_a_name_in_a_hyphenated_word_across_lines() -> None:
     assert "with Family 1 relatives on the coast" in text
 
 
+def test_punctuation_after_a_name_broken_across_lines_stays_with_the_label() -> None:
+    doc = pymupdf.open()
+    page = doc.new_page()
+    page.insert_text((72, 100), "The children were collected by Bartholomew", fontsize=11)
+    page.insert_text((72, 114), "Featherstonehaugh, who drove them to the station.", fontsize=11)
+    out, _report = _prepare(bytes(doc.tobytes()))
+    lines = pymupdf.open(stream=out, filetype="pdf")[0].get_text(sort=True).splitlines()
+    assert lines[0].endswith("GP 1,")
+    assert lines[1].startswith("who drove")
+
+
 def test_a_table_cell_that_cannot_take_the_label_is_reported() -> None:
     doc = pymupdf.open()
     page = doc.new_page()
