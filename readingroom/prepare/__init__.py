@@ -25,6 +25,7 @@ from readingroom.errors import (
     UnverifiablePages,
 )
 from readingroom.prepare import ocr, walk_qpdf
+from readingroom.prepare.font_match import FontBook
 from readingroom.prepare.matching import Matcher, Target, build_targets
 from readingroom.prepare.mupdf import Document, pymupdf
 from readingroom.prepare.names import (
@@ -120,6 +121,7 @@ def _pseudonymise_pages(
     doc: Document, matcher: Matcher, report: PrepareReport, sheet: OccurrenceRecorder | None
 ) -> None:
     """Replace on every page, reading pixels where the text layer is missing or untrusted."""
+    fonts = FontBook(doc)
     for page in doc:
         number = page.number + 1
         hidden = hidden_text_rects(page)
@@ -145,7 +147,7 @@ def _pseudonymise_pages(
         else:
             if sheet is not None:
                 sheet.record_page(page, matcher)
-            replace_on_page(page, matcher, report, hidden)
+            replace_on_page(page, matcher, report, hidden, fonts=fonts)
             report.page(number).found_by = "text layer" if text.strip() else "none needed"
         if report.progress is not None:
             report.progress(number)

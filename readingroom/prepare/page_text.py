@@ -8,7 +8,7 @@ keeps the index of its line so one occurrence can be cut into one rectangle per 
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 from readingroom.prepare.mupdf import Page, Rect, pymupdf
@@ -31,6 +31,25 @@ class PageChar:
     color: int
     line: int
     horizontal: bool
+    font: str = ""
+    """The span's font name as PyMuPDF reports it (no subset prefix)."""
+    flags: int = 0
+    """The span's font flags (PyMuPDF's ``TEXT_FONT_*`` bits: bold, italic, serif, mono)."""
+
+
+@dataclass(frozen=True)
+class TextLine:
+    """One line of the text layer: its box, its block (paragraph) and its characters.
+
+    ``start`` and ``end`` index :attr:`PageText.text` (and ``chars``); ``end`` is the index of
+    the line's ``\n`` separator.
+    """
+
+    block: int
+    bbox: tuple[float, float, float, float]
+    horizontal: bool
+    start: int
+    end: int
 
 
 @dataclass
@@ -39,6 +58,7 @@ class PageText:
 
     text: str
     chars: list[PageChar | None]
+    lines: list[TextLine] = field(default_factory=list)
 
 
 def extract_page_text(page: Page, textpage: Any = None) -> PageText:
@@ -50,16 +70,20 @@ def extract_page_text(page: Page, textpage: Any = None) -> PageText:
     raw: dict[str, Any] = page.get_text("rawdict", flags=EXTRACT_FLAGS, textpage=textpage)
     pieces: list[str] = []
     chars: list[PageChar | None] = []
+    lines: list[TextLine] = []
     line_index = 0
-    for block in raw.get("blocks", []):
+    for block_index, block in enumerate(raw.get("blocks", [])):
         if block.get("type") != 0:
             continue
         for line in block.get("lines", []):
             direction = line.get("dir", (1.0, 0.0))
             horizontal = abs(float(direction[1])) < 1e-3 and float(direction[0]) > 0
+            line_start = len(chars)
             for span in line.get("spans", []):
                 size = float(span.get("size", 10.0))
                 color = int(span.get("color", 0))
+                font = str(span.get("font", ""))
+                flags = int(span.get("flags", 0))
                 for char in span.get("chars", []):
                     glyph = str(char.get("c", ""))
                     if len(glyph) != 1:
@@ -74,12 +98,23 @@ def extract_page_text(page: Page, textpage: Any = None) -> PageText:
                             color=color,
                             line=line_index,
                             horizontal=horizontal,
+                            font=font,
+                            flags=flags,
                         )
                     )
+            lines.append(
+                TextLine(
+                    block=block_index,
+                    bbox=_box(line.get("bbox", (0.0, 0.0, 0.0, 0.0))),
+                    horizontal=horizontal,
+                    start=line_start,
+                    end=len(chars),
+                )
+            )
             pieces.append("\n")
             chars.append(None)
             line_index += 1
-    return PageText(text="".join(pieces), chars=chars)
+    return PageText(text="".join(pieces), chars=chars, lines=lines)
 
 
 @dataclass(frozen=True)

@@ -2,8 +2,10 @@
 
 On a page every occurrence becomes a redaction annotation per line it touches; applying them
 removes the text and blanks the image pixels underneath (PyMuPDF ``apply_redactions``). Line art
-is left alone so table rules survive. The label (or the term's reason code, on a black box) is
-then written on the baseline of the removed text, sized to fit the space it left.
+is left alone so table rules survive. Each line holding an occurrence is then re-typeset with
+its label (:mod:`readingroom.prepare.line_typeset`); where that cannot be done (OCR-read text,
+right-to-left or undrawable characters) the label, or the term's reason code on a black box,
+is pasted on the baseline of the removed text, sized to fit the space it left.
 
 Outside the pages, outline titles, annotation texts, form fields and link descriptions are
 rewritten as strings with the same matcher, so an original always becomes the same label.
@@ -15,10 +17,19 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from readingroom.prepare.matching import Matcher, Target
+from readingroom.prepare.font_match import FontBook
+from readingroom.prepare.line_annots import move_annotations
+from readingroom.prepare.line_layout import PASTED
+from readingroom.prepare.line_typeset import PagePlan, plan_page
+from readingroom.prepare.matching import Match, Matcher, Target
 from readingroom.prepare.mupdf import Document, Page, Rect, pymupdf
-from readingroom.prepare.page_text import LinePiece, color_tuple, extract_page_text, pieces_of
-from readingroom.prepare.report import PrepareReport
+from readingroom.prepare.page_text import (
+    LinePiece,
+    color_tuple,
+    extract_page_text,
+    pieces_of,
+)
+from readingroom.prepare.report import LineRecord, PrepareReport
 from readingroom.prepare.walk_mupdf import stream_readings
 
 _FONT = "helv"
@@ -78,40 +89,97 @@ def replace_on_page(
     *,
     textpage: Any = None,
     place: str = "page text",
+    fonts: FontBook | None = None,
 ) -> None:
     """Remove every occurrence on ``page`` (and the ``extra_rects``), then write the labels.
 
-    With an OCR ``textpage`` the words are found in the pixels; redaction overwrites the image
-    samples under them (and any line art they touch, since OCR words may be drawn as shapes).
+    With ``fonts`` the lines holding an occurrence are re-typeset
+    (:mod:`readingroom.prepare.line_typeset`); lines it cannot rewrite, and every OCR
+    ``textpage`` (words found in the pixels of a scan), get the label pasted into the gap.
+    Redaction overwrites the image samples under each occurrence (and, with OCR, any line
+    art they touch, since OCR words may be drawn as shapes).
     """
     page_number = page.number + 1
     page_text = extract_page_text(page, textpage)
-    placements: list[tuple[LinePiece, Target]] = []
+    found: list[Match] = []
+    pieces: dict[int, list[LinePiece]] = {}
     for match in matcher.find(page_text.text):
-        pieces = pieces_of(page_text.chars[match.start : match.end])
-        if not pieces:
-            continue
-        report.count(match.target, place=place, page=page_number)
-        fill = (0.0, 0.0, 0.0) if match.target.is_redaction else None
-        for piece in pieces:
-            page.add_redact_annot(_redaction_rect(piece.rect), fill=fill, cross_out=False)
-        widest = max(pieces, key=lambda p: p.rect.width)
-        placements.append((widest, match.target))
+        match_pieces = pieces_of(page_text.chars[match.start : match.end])
+        if match_pieces:
+            found.append(match)
+            pieces[id(match)] = match_pieces
+            report.count(match.target, place=place, page=page_number)
+    if not found and not extra_rects:
+        return
+    plan = PagePlan(pasted=found)
+    if fonts is not None and textpage is None:
+        try:
+            plan = plan_page(page, page_text, found, fonts)
+        except Exception:  # planning changes nothing on the page: paste the old way instead
+            # An odd page (a font MuPDF half-reads, a degenerate line box) must not stop the
+            # preparation; its lines are pasted, reported as such, and verified like any other.
+            plan = PagePlan(pasted=found)
+    placements = _mark_occurrences(page, found, pieces, plan)
     for rect in extra_rects:
         page.add_redact_annot(rect, cross_out=False)
-    if not placements and not extra_rects:
-        return
+    links = page.get_links() if plan.lines else []
+    _erase(page, plan, ocr=textpage is not None)
+    for piece, target in placements:
+        _write_replacement(page, piece, target)
+    if fonts is not None:
+        plan.draw(page, fonts)
+    if plan.lines:
+        move_annotations(page, links, plan.moves())
+    record = report.page(page_number)
+    for line in plan.lines:
+        if line.placed:
+            record.lines.append(LineRecord(line.status, line.labels, tuple(line.erase)))
+    for piece, target in placements:
+        record.lines.append(LineRecord(PASTED, [target.replacement], tuple(piece.rect)))
+
+
+def _mark_occurrences(
+    page: Page, found: Sequence[Match], pieces: dict[int, list[LinePiece]], plan: PagePlan
+) -> list[tuple[LinePiece, Target]]:
+    """A redaction per line piece of every occurrence; the pasted ones' labels to write."""
+    pasted_ids = {id(match) for match in plan.pasted}
+    placements: list[tuple[LinePiece, Target]] = []
+    for match in found:
+        match_pieces = pieces[id(match)]
+        pasted = id(match) in pasted_ids
+        fill = (0.0, 0.0, 0.0) if match.target.is_redaction and pasted else None
+        for piece in match_pieces:
+            page.add_redact_annot(_redaction_rect(piece.rect), fill=fill, cross_out=False)
+        if pasted:
+            placements.append((max(match_pieces, key=lambda p: p.rect.width), match.target))
+    return placements
+
+
+def _erase(page: Page, plan: PagePlan, *, ocr: bool) -> None:
+    """Apply the occurrences' redactions and erase the rest of each rewritten line."""
+    has_images = bool(page.get_images()) if plan.lines else False
+    if not has_images:
+        for line in plan.lines:
+            page.add_redact_annot(line.erase, cross_out=False)
+    _apply(page, images=True, ocr=ocr)
+    if has_images:
+        # The rest of a rewritten line is text over whatever is behind it: erase the glyphs
+        # only, not the picture (the occurrences themselves were blanked in the pass above).
+        for line in plan.lines:
+            page.add_redact_annot(line.erase, cross_out=False)
+        _apply(page, images=False, ocr=False)
+
+
+def _apply(page: Page, *, images: bool, ocr: bool) -> None:
     page.apply_redactions(
-        images=pymupdf.PDF_REDACT_IMAGE_PIXELS,
+        images=pymupdf.PDF_REDACT_IMAGE_PIXELS if images else pymupdf.PDF_REDACT_IMAGE_NONE,
         graphics=(
-            pymupdf.PDF_REDACT_LINE_ART_NONE
-            if textpage is None
-            else pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED
+            pymupdf.PDF_REDACT_LINE_ART_REMOVE_IF_TOUCHED
+            if ocr
+            else pymupdf.PDF_REDACT_LINE_ART_NONE
         ),
         text=pymupdf.PDF_REDACT_TEXT_REMOVE,
     )
-    for piece, target in placements:
-        _write_replacement(page, piece, target)
 
 
 def _string_key(doc: Document, xref: int, key: str) -> str | None:

@@ -31,6 +31,29 @@ class Tally:
     places: Counter[str] = field(default_factory=Counter)
 
 
+@dataclass(frozen=True)
+class LineRecord:
+    """One line that shows a label: how it was set (``line_status``), which labels, where.
+
+    ``line_status`` is one of "retypeset", "condensed" (up to 10 % narrower), "carried"
+    (words moved to or from a neighbouring line), "shrunk" (smaller type: look at it),
+    "cell-overflow" (shrunk inside a table cell) or "pasted" (not re-typeset: the label was
+    fitted into the gap, on rotated, right-to-left or OCR-read text).
+    """
+
+    status: str
+    labels: list[str]
+    box: tuple[float, float, float, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (labels only, never originals); the box in points, rounded."""
+        return {
+            "line_status": self.status,
+            "labels": list(self.labels),
+            "box": [round(value, 1) for value in self.box],
+        }
+
+
 @dataclass
 class PageRecord:
     """What happened to one page: how names were looked for and how the result was checked."""
@@ -39,6 +62,7 @@ class PageRecord:
     checked_by: list[str] = field(default_factory=list)
     replaced: Counter[str] = field(default_factory=Counter)
     dropped: Counter[str] = field(default_factory=Counter)
+    lines: list[LineRecord] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
         """JSON-ready: labels and reason stamps only, never originals."""
@@ -47,6 +71,7 @@ class PageRecord:
             "verified_by": list(self.checked_by),
             "replaced": dict(sorted(self.replaced.items())),
             "dropped": dict(sorted(self.dropped.items())),
+            "lines": [line.to_dict() for line in self.lines],
         }
 
 
@@ -94,6 +119,10 @@ class PrepareReport:
         self.unverifiable_pages = list(verification.unverifiable_pages)
         for number, methods in verification.page_checks.items():
             self.page(number).checked_by = list(methods)
+
+    def line_statuses(self) -> Counter[str]:
+        """How many label lines ended in each ``line_status``."""
+        return Counter(line.status for page in self.pages.values() for line in page.lines)
 
     def _tally(self, key: str) -> Tally:
         return self.tallies.get(key, Tally())
@@ -152,6 +181,7 @@ class PrepareReport:
             "redactions": terms,
             "sanitised": dict(sorted(self.sanitised.items())),
             "unverifiable_pages": list(self.unverifiable_pages),
+            "line_status": dict(sorted(self.line_statuses().items())),
             "per_page": {
                 str(number): self.pages[number].to_dict() for number in sorted(self.pages)
             },
@@ -198,6 +228,7 @@ class PrepareReport:
                 f"{len(missing)} names-file {rows} did not occur: "
                 f"{'line' if len(missing) == 1 else 'lines'} {shown} (see the report)"
             )
+        lines.extend(self._typesetting_lines())
         by_ocr = [n for n, p in sorted(self.pages.items()) if "OCR" in p.checked_by]
         if by_ocr:
             lines.append(f"Checked by OCR of the rendered page: {_count(len(by_ocr), 'page')}")
@@ -207,6 +238,29 @@ class PrepareReport:
         lines.append("Verified: no original or term remains." if self.verified else "Not verified.")
         return lines
 
+    def _typesetting_lines(self) -> list[str]:
+        statuses = self.line_statuses()
+        if not statuses:
+            return []
+        total = sum(statuses.values())
+        kinds = ", ".join(f"{statuses[k]} {k}" for k in sorted(statuses) if k != "retypeset")
+        lines = [f"Lines set with a label: {total}" + (f" ({kinds})" if kinds else "")]
+        look = sorted(
+            number
+            for number, page in self.pages.items()
+            if any(line.status in _LOOK_AT for line in page.lines)
+        )
+        if look:
+            shown = ", ".join(str(n) for n in look[:_LINES_SHOWN])
+            more = " …" if len(look) > _LINES_SHOWN else ""
+            lines.append(
+                f"Look at the lines shrunk, overflowing a cell or pasted on pages {shown}{more}"
+            )
+        return lines
+
+
+# Line statuses the summary asks the custodian to look at.
+_LOOK_AT = frozenset(("shrunk", "cell-overflow", "pasted"))
 
 # How many line numbers of unmatched names-file rows the summary shows before "…".
 _LINES_SHOWN = 12

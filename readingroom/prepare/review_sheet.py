@@ -188,6 +188,7 @@ STATUS_WORDS = {
     "carried": ("words carried over to the next line", True),
     "shrunk": ("label set smaller (last resort)", True),
     "cell-overflow": ("too long for its table cell", True),
+    "pasted": ("label pasted over the gap (line not re-typeset)", True),
 }
 
 
@@ -212,6 +213,7 @@ def line_statuses(data: dict[str, Any], occurrences: Sequence[Occurrence]) -> li
         if isinstance(page, int):
             label = item.get("label")
             listed[(page, label if isinstance(label, str) else None)].append(item["line_status"])
+    lines = _label_lines(data)
     statuses: list[str] = []
     for occurrence in occurrences:
         queue = listed.get((occurrence.page, occurrence.label)) or listed.get(
@@ -219,9 +221,44 @@ def line_statuses(data: dict[str, Any], occurrences: Sequence[Occurrence]) -> li
         )
         if queue:
             statuses.append(queue.pop(0))
+            continue
+        line = _nearest_line(lines.get(occurrence.page, []), occurrence)
+        if line is not None:
+            statuses.append(line[0])
         else:
             statuses.append(REDACTED if occurrence.is_redaction else LABEL_PLACED)
     return statuses
+
+
+_LabelLine = tuple[str, frozenset[str], float]
+
+
+def _label_lines(data: dict[str, Any]) -> dict[int, list[_LabelLine]]:
+    """The re-typeset lines per page (``per_page[n].lines``): status, labels, vertical centre."""
+    found: dict[int, list[_LabelLine]] = defaultdict(list)
+    for number, page in (data.get("per_page") or {}).items():
+        if not (isinstance(page, dict) and str(number).isdigit()):
+            continue
+        for line in page.get("lines") or []:
+            if not isinstance(line, dict) or not isinstance(line.get("line_status"), str):
+                continue
+            labels = line.get("labels")
+            box = line.get("box")
+            if not isinstance(labels, list) or not (isinstance(box, list) and len(box) == 4):
+                continue
+            centre = (float(box[1]) + float(box[3])) / 2
+            names = frozenset(label for label in labels if isinstance(label, str))
+            found[int(number)].append((line["line_status"], names, centre))
+    return found
+
+
+def _nearest_line(lines: Sequence[_LabelLine], occurrence: Occurrence) -> _LabelLine | None:
+    """The line holding the occurrence's label whose centre is nearest the occurrence's area."""
+    candidates = [line for line in lines if occurrence.label in line[1]]
+    if not candidates:
+        return None
+    middle = (occurrence.area[1] + occurrence.area[3]) / 2 if occurrence.area else 0.0
+    return min(candidates, key=lambda line: abs(line[2] - middle))
 
 
 def _status_words(status: str) -> tuple[str, bool]:
