@@ -80,10 +80,24 @@ def verify_signature(public_key: bytes, signature: bytes, message: bytes) -> boo
     A small-order or non-canonical key never verifies: with one, a single signature would
     verify every checkpoint.
     """
-    if len(public_key) != 32 or not crypto_core_ed25519_is_valid_point(public_key):
+    key = _usable_key(public_key)
+    if key is None:
         return False
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, message)
+        key.verify(signature, message)
     except (InvalidSignature, ValueError):
         return False
     return True
+
+
+# A log has one key and a checkpoint every hundred records: checking the point once per key
+# instead of once per checkpoint is most of what verifying a signature used to cost.
+@functools.lru_cache(maxsize=64)
+def _usable_key(public_key: bytes) -> Ed25519PublicKey | None:
+    """The key, or None when it is not a canonical point of the main subgroup."""
+    if len(public_key) != 32 or not crypto_core_ed25519_is_valid_point(public_key):
+        return None
+    try:
+        return Ed25519PublicKey.from_public_bytes(public_key)
+    except ValueError:
+        return None
