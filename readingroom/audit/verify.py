@@ -8,7 +8,6 @@ stops the walk and is described by a :class:`Finding` naming file, line and seq.
 
 from __future__ import annotations
 
-import copy
 import hashlib
 import hmac
 from binascii import hexlify
@@ -31,10 +30,10 @@ from readingroom.audit.records import (
 )
 from readingroom.audit.signing import fingerprint
 from readingroom.audit.storage import list_segments
-from readingroom.audit.verify_bulk import CHECKPOINT_MARK, RUN_LINES, check_run
 
 # Called with (seq, body bytes) for each record that verified, in order.
 RecordVisitor = Callable[[int, bytes], None]
+_CHECKPOINT_MARK = b'"event":"checkpoint"'
 
 
 @dataclass(frozen=True)
@@ -100,6 +99,10 @@ class _Walker:
         self.result = result
         self.visit = visit
         self.against = against
+        # Without a visitor nothing sees a record before the walk ends, so checkpoint
+        # signatures can wait: scan_log checks the last one (see there).
+        self.defer_signatures = visit is None
+        self.unsigned: Checkpoint | None = None
         self.previous_line = b""
         self.path = Path()
         self.number = 0
@@ -133,7 +136,7 @@ class _Walker:
             result.checked_against = self.against
         if seq == 0:
             self._header(body)
-        if CHECKPOINT_MARK in body:
+        if _CHECKPOINT_MARK in body:
             self._checkpoint(expected, body)
         result.max_time = max(result.max_time, body_time(body).decode("ascii", "replace"))
         result.head = digest
@@ -183,6 +186,8 @@ class _Walker:
             self.fail(seq, "edited", "the checkpoint record is malformed")
         elif checkpoint.log_id != self.result.log_id or checkpoint.head != self.result.head.hex():
             self.fail(seq, "edited", "the checkpoint does not match the chain")
+        elif self.defer_signatures:
+            self.unsigned = self.result.last_checkpoint = checkpoint
         elif not checkpoint.is_signed():
             self.fail(seq, "bad signature", "the checkpoint signature is not valid")
         else:
@@ -203,55 +208,9 @@ def _seq_of(line: bytes) -> int | None:
 
 
 def _walk_segment(walker: _Walker, lines: list[bytes]) -> None:
-    """Check a segment's lines: run by run at C speed, record by record where a run is odd."""
-    for first in range(0, len(lines), RUN_LINES):
-        last = min(first + RUN_LINES, len(lines))
-        if not _accept_run(walker, lines, first, last):
-            _walk_records(walker, lines, first, last)
+    """Check a segment's lines; the common record takes the inlined path below.
 
-
-def _accept_run(walker: _Walker, lines: list[bytes], first: int, last: int) -> bool:
-    """Check ``lines[first:last]`` with verify_bulk; False (nothing changed) to go slowly.
-
-    The records check_run lists as careful (header, checkpoints, the exported checkpoint's)
-    get ``_Walker.record``'s full check here, each with the chain state it would have had; if
-    one of them fails, the state is put back and the slow walk names the problem.
-    """
-    result = walker.result
-    start = result.records
-    special = walker.against.seq if walker.against is not None else -1
-    check = check_run(lines[first:last], result.head, start, special)
-    if check is None:
-        return False
-    saved, previous_line, visit = copy.copy(result), walker.previous_line, walker.visit
-    walker.visit = None  # visited in order below, once the whole run passed
-    try:
-        for index in check.careful:
-            result.head = check.heads[index - 1] if index else saved.head
-            result.records = start + index
-            walker.previous_line = lines[first + index - 1] if first + index else previous_line
-            walker.number = first + index + 1
-            walker.record(lines[first + index], lines, first + index + 1)
-    except _Stop:
-        vars(result).update(vars(saved))
-        walker.previous_line = previous_line
-        return False
-    finally:
-        walker.visit = visit
-    result.head = check.heads[-1]
-    result.records = start + len(check.bodies)
-    result.max_time = max(result.max_time, check.max_time.decode("ascii", "replace"))
-    walker.previous_line = lines[last - 1]
-    if visit is not None:
-        for seq, body in enumerate(check.bodies, start):
-            visit(seq, body)
-    return True
-
-
-def _walk_records(walker: _Walker, lines: list[bytes], first: int, last: int) -> None:
-    """Check ``lines[first:last]`` one record at a time; the common record takes the inlined path.
-
-    The inlined path accepts a record only when every check ``_Walker.record`` makes would pass;
+    The fast path accepts a record only when every check ``_Walker.record`` makes would pass;
     anything else (header, checkpoint, the exported checkpoint's seq, any mismatch) goes to
     ``record``, which re-checks it fully and names the problem.
     """
@@ -259,7 +218,7 @@ def _walk_records(walker: _Walker, lines: list[bytes], first: int, last: int) ->
     sha256 = hashlib.sha256
     special = walker.against.seq if walker.against is not None else -1
     visit = walker.visit
-    max_time = result.max_time.encode("ascii", "replace")
+    max_time = result.max_time.encode("ascii")
     head, count = result.head, result.records  # locals: this loop runs a million times
 
     def slow_path(number: int, raw: bytes) -> None:
@@ -276,8 +235,7 @@ def _walk_records(walker: _Walker, lines: list[bytes], first: int, last: int) ->
     # Every operation here costs per record: no tuple built for `in`, no max() call, hexlify
     # (bytes) rather than hex().encode(), and the time searched for only after the seq (the
     # top-level "time" sorts after "seq"; see records.py).
-    for number in range(first + 1, last + 1):
-        raw = lines[number - 1]
+    for number, raw in enumerate(lines, start=1):
         body = raw[BODY_START:-1]
         seq_at = body.rfind(b'"seq":') + 6
         if (
@@ -285,7 +243,7 @@ def _walk_records(walker: _Walker, lines: list[bytes], first: int, last: int) ->
             or count == special
             or seq_at < 6
             or not body.startswith(b"%d," % count, seq_at)
-            or CHECKPOINT_MARK in body
+            or _CHECKPOINT_MARK in body
             or not raw.endswith(b"}")
         ):
             slow_path(number, raw)
@@ -305,8 +263,8 @@ def _walk_records(walker: _Walker, lines: list[bytes], first: int, last: int) ->
         count += 1
     result.head, result.records = head, count
     result.max_time = max_time.decode("ascii", "replace")
-    if last > first:
-        walker.previous_line = lines[last - 1]
+    if lines:
+        walker.previous_line = lines[-1]
 
 
 def scan_log(
@@ -318,6 +276,13 @@ def scan_log(
     read: Callable[[Path], bytes] = Path.read_bytes,
 ) -> ScanResult:
     """Walk and check a whole log.
+
+    Without a visitor, checkpoint signatures are checked once the walk is over, and only the
+    last one reached unless it fails: it signs the chain head over every earlier checkpoint
+    record, whose heads were each checked against the chain, so a valid last signature means
+    every earlier checkpoint is byte for byte what the key's holder wrote (and the writer signs
+    nothing it has not verified: ``AuditLog.open``). If it fails, the log is walked again
+    checking each signature in turn, which names the first bad one exactly as before.
 
     Args:
         directory: the log folder.
@@ -341,6 +306,17 @@ def scan_log(
         )
         return result
     walker = _Walker(result, visit, against)
+    _walk_log(walker, allow_torn_tail, read)
+    if walker.unsigned is not None and not walker.unsigned.is_signed():
+        walker = _Walker(ScanResult(segments=result.segments), visit, against)
+        walker.defer_signatures = False
+        _walk_log(walker, allow_torn_tail, read)
+    return walker.result
+
+
+def _walk_log(walker: _Walker, allow_torn_tail: bool, read: Callable[[Path], bytes]) -> None:
+    """Walk every segment until the first problem; then the exported checkpoint check."""
+    result = walker.result
     for index, path in enumerate(result.segments):
         data = read(path)
         lines = data.split(b"\n")
@@ -360,10 +336,9 @@ def scan_log(
                     "the last record is cut short (a crash mid-write, or a cut file)",
                 )
         except _Stop:
-            return result
-    if against is not None:
-        _check_against(result, against)
-    return result
+            return
+    if walker.against is not None:
+        _check_against(result, walker.against)
 
 
 def _check_against(result: ScanResult, exported: Checkpoint) -> None:
