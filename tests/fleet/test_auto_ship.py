@@ -106,6 +106,7 @@ def test_a_session_that_ends_arrives_centrally(
     assert row is not None and row[0] == "room-7"
 
 
+@pytest.mark.slow  # the server stopped and started again
 def test_with_the_database_down_sessions_end_and_ship_later_without_duplicates(
     shipping_service: ServiceProcess, pg_cluster: Cluster, central: str
 ) -> None:
@@ -126,6 +127,7 @@ def test_with_the_database_down_sessions_end_and_ship_later_without_duplicates(
     assert seqs == list(range(second + 2))  # every record once (and the last checkpoint)
 
 
+@pytest.mark.slow  # the server stopped and started again
 def test_a_database_that_hangs_does_not_hold_up_the_session(
     shipping_service: ServiceProcess, pg_cluster: Cluster, central: str
 ) -> None:
