@@ -3,7 +3,8 @@
 1. ship: W simulated workstations x R records each (default 200 x 5,000 = 1,000,000), shipped
    concurrently by ``readingroom.fleet.ship.ship_log`` (chain check, resume point, COPY batches)
    vs a bare ``COPY`` of the same rows into the same table, same concurrency (goal <= 2x).
-2. central verify over everything shipped: records/s, and the processes it used.
+2. central verify over everything shipped: records/s with one process per core, and with one
+   process (how it scales with cores).
 
 The logs are generated with bench_audit.build_log (real encoder, signed checkpoints). A
 throwaway PostgreSQL cluster is started in /tmp (as for the tests; fsync off on both sides),
@@ -119,6 +120,10 @@ def main() -> None:
             verify_seconds = time.perf_counter() - started
             assert sum(v.records for v in verdicts) == total
             assert not any(v.problems for v in verdicts)
+            # The same walk in one process: how central verify scales with cores.
+            started = time.perf_counter()
+            verify_central(ship_dsn, workers=1)
+            single_seconds = time.perf_counter() - started
     finally:
         if cluster is not None:
             cluster.stop("immediate")
@@ -130,6 +135,9 @@ def main() -> None:
     print(f"ship / COPY time ratio: {ship_seconds / copy_seconds:.2f}x (goal <= 2x)")
     print(f"central verify: {total / verify_seconds:>12,.0f} records/s ({verify_seconds:.1f} s, "
           f"{min(cores, len(verdicts))} processes on {cores} cores)")  # fmt: skip
+    speed_up = single_seconds / verify_seconds
+    print(f"central verify, 1 process: {total / single_seconds:>12,.0f} records/s; "
+          f"speed-up with {min(cores, len(verdicts))}: {speed_up:.2f}x")  # fmt: skip
 
 
 if __name__ == "__main__":

@@ -20,6 +20,7 @@ import socket
 import stat
 import struct
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -83,9 +84,23 @@ def bind_socket(path: Path, mode: int = 0o666) -> socket.socket:
 class AuditService:
     """Serves one open :class:`AuditLog` to many clients."""
 
-    def __init__(self, log: AuditLog, listener: socket.socket) -> None:
-        """Serve ``log`` on ``listener`` (already listening)."""
+    def __init__(
+        self,
+        log: AuditLog,
+        listener: socket.socket,
+        *,
+        after_session: Callable[[], None] | None = None,
+    ) -> None:
+        """Serve ``log`` on ``listener`` (already listening).
+
+        Args:
+            log: the open log.
+            listener: the listening socket.
+            after_session: called after each ``session_ended`` is durable, outside the lock;
+                it must return at once (the shipper only sets an event: fleet/auto_ship.py).
+        """
         self._log = log
+        self._after_session = after_session
         self._listener = listener
         self._lock = threading.Lock()
         self._slots = threading.BoundedSemaphore(MAX_CLIENTS)
@@ -184,6 +199,8 @@ class AuditService:
                 started[append.session.session_id] = (append.session, peer)
             elif append.event == events.SESSION_ENDED:
                 started.pop(append.session.session_id, None)
+        if append.event == events.SESSION_ENDED and self._after_session is not None:
+            self._after_session()
         return {"ok": True, "seq": seq}
 
     def _end_orphans(self, started: dict[str, Any]) -> None:
@@ -203,3 +220,6 @@ class AuditService:
                     )
                 except (AuditUnavailable, AuditTampered):
                     self._fail()
+                    return
+        if started and self._after_session is not None:
+            self._after_session()

@@ -99,6 +99,10 @@ class _Walker:
         self.result = result
         self.visit = visit
         self.against = against
+        # Without a visitor nothing sees a record before the walk ends, so checkpoint
+        # signatures can wait: scan_log checks the last one (see there).
+        self.defer_signatures = visit is None
+        self.unsigned: Checkpoint | None = None
         self.previous_line = b""
         self.path = Path()
         self.number = 0
@@ -182,6 +186,8 @@ class _Walker:
             self.fail(seq, "edited", "the checkpoint record is malformed")
         elif checkpoint.log_id != self.result.log_id or checkpoint.head != self.result.head.hex():
             self.fail(seq, "edited", "the checkpoint does not match the chain")
+        elif self.defer_signatures:
+            self.unsigned = self.result.last_checkpoint = checkpoint
         elif not checkpoint.is_signed():
             self.fail(seq, "bad signature", "the checkpoint signature is not valid")
         else:
@@ -271,6 +277,13 @@ def scan_log(
 ) -> ScanResult:
     """Walk and check a whole log.
 
+    Without a visitor, checkpoint signatures are checked once the walk is over, and only the
+    last one reached unless it fails: it signs the chain head over every earlier checkpoint
+    record, whose heads were each checked against the chain, so a valid last signature means
+    every earlier checkpoint is byte for byte what the key's holder wrote (and the writer signs
+    nothing it has not verified: ``AuditLog.open``). If it fails, the log is walked again
+    checking each signature in turn, which names the first bad one exactly as before.
+
     Args:
         directory: the log folder.
         visit: called for every record that verified.
@@ -293,6 +306,17 @@ def scan_log(
         )
         return result
     walker = _Walker(result, visit, against)
+    _walk_log(walker, allow_torn_tail, read)
+    if walker.unsigned is not None and not walker.unsigned.is_signed():
+        walker = _Walker(ScanResult(segments=result.segments), visit, against)
+        walker.defer_signatures = False
+        _walk_log(walker, allow_torn_tail, read)
+    return walker.result
+
+
+def _walk_log(walker: _Walker, allow_torn_tail: bool, read: Callable[[Path], bytes]) -> None:
+    """Walk every segment until the first problem; then the exported checkpoint check."""
+    result = walker.result
     for index, path in enumerate(result.segments):
         data = read(path)
         lines = data.split(b"\n")
@@ -312,10 +336,9 @@ def scan_log(
                     "the last record is cut short (a crash mid-write, or a cut file)",
                 )
         except _Stop:
-            return result
-    if against is not None:
-        _check_against(result, against)
-    return result
+            return
+    if walker.against is not None:
+        _check_against(result, walker.against)
 
 
 def _check_against(result: ScanResult, exported: Checkpoint) -> None:

@@ -254,12 +254,17 @@ def run_serve(args: argparse.Namespace) -> int:
         if path is None:
             raise UsageError("Give --socket PATH, or set audit_socket in the configuration.")
         listener = bind_socket(path)
-    service = AuditService(AuditLog.open(config.audit_dir, config=config), listener)
+    log = AuditLog.open(config.audit_dir, config=config)
+    shipper = fleet_cmd.start_auto_shipper(config)
+    after_session = shipper.request if shipper is not None else None
+    service = AuditService(log, listener, after_session=after_session)
     for signum in (signal.SIGTERM, signal.SIGINT, signal.SIGHUP):
         signal.signal(signum, lambda *_: service.stop())
     sys.stdout.write("The audit service is running.\n")
     sys.stdout.flush()
     service.serve()
+    if shipper is not None:
+        shipper.stop()
     if service.failed:
         raise AuditUnavailable(reason="audit failure")
     return 0

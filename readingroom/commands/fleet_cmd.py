@@ -10,13 +10,16 @@ import argparse
 import dataclasses
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from readingroom.audit.report_model import Report, build_report
 from readingroom.audit.sessions import Filters
 from readingroom.audit.verify import ScanResult
-from readingroom.config import load_config
+from readingroom.config import WorkstationConfig, load_config
 from readingroom.errors import AuditTampered, ConfigurationError, UsageError
+
+if TYPE_CHECKING:
+    from readingroom.fleet.auto_ship import AutoShipper
 
 
 def register_audit_actions(actions: Any) -> None:
@@ -70,6 +73,28 @@ def run_ship(args: argparse.Namespace) -> int:
         f"the central copy ends at seq {result.last_seq:,}.\n"
     )
     return 0
+
+
+def start_auto_shipper(config: WorkstationConfig) -> AutoShipper | None:
+    """For ``audit serve``: ship after each session when ``ship_to`` is set (else None)."""
+    if not config.ship_to:
+        return None
+    try:
+        from readingroom.fleet.auto_ship import AutoShipper  # noqa: PLC0415 - optional
+    except ImportError:
+        # Reading goes on (shipping is not a condition of it), but say so in the journal.
+        _service_line("ship_to is set, but the fleet extra is not installed: nothing is shipped.")
+        return None
+    shipper = AutoShipper(
+        config.audit_dir, config.ship_to, workstation=config.workstation_name, report=_service_line
+    )
+    shipper.start()
+    return shipper
+
+
+def _service_line(text: str) -> None:
+    sys.stderr.write(text + "\n")
+    sys.stderr.flush()
 
 
 def run_central_init(args: argparse.Namespace) -> int:

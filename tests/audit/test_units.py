@@ -102,3 +102,32 @@ def test_socket_activation_hands_the_service_its_socket(folder: Path) -> None:
         process.terminate()
         process.wait(timeout=60)
     assert scan_log(folder / "home" / "audit").problem is None
+
+
+def test_the_shipping_drop_in_opens_tcp_to_the_database_only(tmp_path: Path) -> None:
+    """The drop-in for ship_to (docs/deployment.md) keeps the service locked down but for TCP."""
+    drop_in = (UNITS / "readingroom-audit-ship.conf").read_text()
+    settings = _settings(UNITS / "readingroom-audit-ship.conf")
+    assert ("IPAddressDeny", "any") in settings
+    assert [k for k, _ in settings if k == "IPAddressAllow"] == ["IPAddressAllow"]
+    assert {k for k, _ in settings} == {
+        "PrivateNetwork",
+        "RestrictAddressFamilies",
+        "IPAddressDeny",
+        "IPAddressAllow",
+    }
+    analyze = _tool("systemd-analyze")
+    # A drop-in's lines act as if appended to the unit's [Service] section.
+    unit = (UNITS / "readingroom-audit.service").read_text()
+    combined = unit.replace("[Install]", drop_in.split("[Service]\n", 1)[1] + "\n[Install]")
+    (tmp_path / "readingroom-audit.service").write_text(combined)
+    result = subprocess.run(
+        [analyze, "security", "--offline=yes", "--no-pager", "readingroom-audit.service"],
+        cwd=tmp_path,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    match = re.search(r"Overall exposure level for \S+: (\d+\.\d+)", result.stdout)
+    assert match is not None, result.stdout + result.stderr
+    assert float(match.group(1)) <= MAX_EXPOSURE
