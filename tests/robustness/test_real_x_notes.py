@@ -101,6 +101,11 @@ def test_notes_take_typing_but_nothing_crosses_the_clipboard_or_the_selection(
 
         display.run("xdotool", "windowfocus", "--sync", window)
         display.run("xdotool", "key", "--clearmodifiers", "ctrl+w")
+        # Ctrl+W asks first, then shows the summary; each answered with Enter.
+        for title in ("End this reading session", "Reading session ended"):
+            box = display.find_window(title)
+            display.run("xdotool", "windowfocus", "--sync", box)
+            display.run("xdotool", "key", "Return")
         assert viewer.wait(30) == 0
     finally:
         if viewer.poll() is None:
