@@ -12,10 +12,11 @@ against caps, pixel buffers against width x height x channels, floats for being 
 
 Requests (viewer -> renderer), one at a time, each answered before the next is sent::
 
-    D  document   !cQB   body length, flags (bit 0: refuse to parse unconfined)  + the PDF
+    D  document   !cQB   max body length, flags (bit 0: refuse to parse unconfined) + the PDF
     R  render     !cIdd  page, zoom, device pixel ratio
     L  links      !cI    page
     S  search     !cIH   page, query length in bytes                          + UTF-8 query
+    C  cancel     !cI    page: the render in flight is no longer wanted (sent while waiting)
 
 Replies (renderer -> viewer)::
 
@@ -23,7 +24,11 @@ Replies (renderer -> viewer)::
     P  pixels     !cIIIBd page, width, height, channels (3), scale   + width*height*3 RGB bytes
     K  links      !cII   page, count                               + count x !ddddBid
     H  hits       !cII   page, count                               + count x !dddd
-    F  failed     !cB    reason (0: this request failed, 1: the sandbox could not be applied)
+    F  failed     !cB    reason (0: this request failed, 1: the sandbox could not be applied,
+                         2: cancelled)
+
+A ``cancel`` is the one frame sent while a request is outstanding. The renderer looks for it
+between the steps of a render; one that arrives after the reply is read as a request and ignored.
 
 Names of values received from the renderer start with ``untrusted_`` until they are checked.
 """
@@ -49,6 +54,7 @@ DOCUMENT: Final = b"D"
 RENDER: Final = b"R"
 LINKS: Final = b"L"
 SEARCH: Final = b"S"
+CANCEL: Final = b"C"
 OPENED: Final = b"O"
 PIXELS: Final = b"P"
 LINK_LIST: Final = b"K"
@@ -57,6 +63,7 @@ FAILED: Final = b"F"
 
 FAILED_REQUEST: Final = 0
 FAILED_UNCONFINED: Final = 1
+FAILED_CANCELLED: Final = 2
 FLAG_REQUIRE_CONFINEMENT: Final = 1
 
 # A hostile 20,000 x 20,000 pt page at 400 % would be a 6 GB image. Above this many pixels the
@@ -80,6 +87,7 @@ _DOCUMENT = struct.Struct("!cQB")
 _RENDER = struct.Struct("!cIdd")
 _LINKS = struct.Struct("!cI")
 _SEARCH = struct.Struct("!cIH")
+_CANCEL = struct.Struct("!cI")
 _OPENED = struct.Struct("!cIII")
 _PIXELS = struct.Struct("!cIIIBd")
 _LINK_LIST = struct.Struct("!cII")
@@ -140,7 +148,10 @@ class PixelsHeader:
 
 
 def document_request(length: int, *, require_confinement: bool) -> bytes:
-    """The header announcing the PDF (sent next, as one frame of ``length`` bytes)."""
+    """The header announcing the PDF (sent next, as one frame of at most ``length`` bytes).
+
+    It may be sent well before the PDF: the renderer confines itself for ``length`` on reading it.
+    """
     flags = FLAG_REQUIRE_CONFINEMENT if require_confinement else 0
     return _DOCUMENT.pack(DOCUMENT, length, flags)
 
@@ -148,6 +159,11 @@ def document_request(length: int, *, require_confinement: bool) -> bytes:
 def render_request(page: int, zoom: float, device_pixel_ratio: float) -> bytes:
     """Ask for ``page``'s pixels at ``zoom`` on a screen of ``device_pixel_ratio``."""
     return _RENDER.pack(RENDER, page, zoom, device_pixel_ratio)
+
+
+def cancel_request(page: int) -> bytes:
+    """Say that the render of ``page`` in flight is no longer wanted."""
+    return _CANCEL.pack(CANCEL, page)
 
 
 def links_request(page: int) -> bytes:
@@ -170,7 +186,7 @@ def check_failure(untrusted_header: bytes) -> None:
     if untrusted_header[:1] != FAILED:
         return
     _, reason = _unpack(_FAILED, untrusted_header, FAILED)
-    if reason not in (FAILED_REQUEST, FAILED_UNCONFINED):
+    if reason not in (FAILED_REQUEST, FAILED_UNCONFINED, FAILED_CANCELLED):
         raise WireError("unknown failure reason")
     raise RemoteFailure(reason)
 
@@ -298,6 +314,9 @@ def parse_request(frame: bytes) -> Request:
         if length > MAX_QUERY_BYTES:
             raise WireError("query too long")
         return Request(SEARCH, page, body_length=length)
+    if kind == CANCEL:
+        _, page = _unpack(_CANCEL, frame, CANCEL)
+        return Request(CANCEL, page)
     raise WireError("unknown request")
 
 

@@ -39,6 +39,9 @@ FIT_PAGE = "fit_page"
 CUSTOM = "custom"
 # Pages rendered ahead of and behind the visible ones, so the next PgDn is instant.
 PREFETCH_PAGES = 2
+# A visible page with no image at all is first rendered at this share of its zoom (a ninth of
+# the pixels), watermark burned in like any image, and shown scaled until the sharp one comes.
+PREVIEW_SCALE = 1 / 3
 SCROLL_STEP = 40
 BACKGROUND = QColor(90, 94, 100)
 PLACEHOLDER = QColor(236, 236, 236)
@@ -54,6 +57,7 @@ class PageView(QAbstractScrollArea):
     zoom_changed = Signal(float)
     link_clicked = Signal(object)  # LinkArea
     page_painted = Signal(int)  # a page was painted with its final image (for benchmarks)
+    page_previewed = Signal(int)  # a page was painted with a stand-in (another zoom, a preview)
 
     def __init__(
         self, page_sizes: tuple[tuple[float, float], ...], parent: QWidget | None = None
@@ -244,13 +248,22 @@ class PageView(QAbstractScrollArea):
         if visible:
             for distance in range(1, PREFETCH_PAGES + 1):
                 ordered += [visible[-1] + distance, visible[0] - distance]
-        wanted = []
+        wanted = [self._preview_key(page) for page in visible if self.cache.get_any(page) is None]
         for page in ordered:
             if 0 <= page < self.layout_.page_count and page not in self._failed:
                 key = self._key(page)
                 if key not in self.cache and key not in wanted:
                     wanted.append(key)
         self.images_wanted.emit(wanted)
+
+    def _preview_key(self, page: int) -> RenderKey:
+        key = self._key(page)
+        return RenderKey(
+            page,
+            round(key.zoom * PREVIEW_SCALE, 4),
+            key.device_pixel_ratio,
+            key.highlight_generation,
+        )
 
     def _scrolled(self) -> None:
         self._update_current()
@@ -276,7 +289,7 @@ class PageView(QAbstractScrollArea):
         painter = QPainter(self.viewport())
         painter.fillRect(event.rect(), BACKGROUND)
         dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
-        painted = []
+        painted, previewed = [], []
         for page in self.layout_.visible_pages(dy, self.viewport().height()):
             box = self.layout_.box(page)
             target = QRectF(box.x - dx, box.y - dy, box.width, box.height)
@@ -291,6 +304,7 @@ class PageView(QAbstractScrollArea):
                 if stand_in is not None:
                     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
                     painter.drawImage(target, stand_in)
+                    previewed.append(page)
                 else:
                     self._paint_message(painter, target, PLACEHOLDER, "")
             if self._current_hit is not None and self._current_hit[0] == page:
@@ -308,6 +322,8 @@ class PageView(QAbstractScrollArea):
         painter.end()
         for page in painted:
             self.page_painted.emit(page)
+        for page in previewed:
+            self.page_previewed.emit(page)
 
     @staticmethod
     def _paint_message(painter: QPainter, target: QRectF, colour: QColor, text: str) -> None:
