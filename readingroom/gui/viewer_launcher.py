@@ -121,7 +121,7 @@ class ViewerLauncher(QObject):
         self.revocation_watch: RevocationWatch | None = None
         # The renderer from its early start until the window takes its worker over.
         self._review_path = request.path
-        self._handover: DocumentHandover | None = None
+        self.handover: DocumentHandover | None = None
 
     def is_finished(self) -> bool:
         """True once ``finished`` was emitted (the audit log is closed)."""
@@ -174,7 +174,7 @@ class ViewerLauncher(QObject):
         QTimer.singleShot(0, self._prestart_renderer)
 
     def _prestart_renderer(self) -> None:
-        if self._done or self._handover is not None:
+        if self._done or self.handover is not None:
             return
         # Imported here: it pulls in PyMuPDF, on the UI thread while the opening task works.
         from readingroom.gui.rendering.document_handover import DocumentHandover  # noqa: PLC0415
@@ -182,7 +182,7 @@ class ViewerLauncher(QObject):
         handover = DocumentHandover(require_sandbox=self._config.require_sandbox, parent=self)
         handover.ready.connect(self._build_window)
         handover.failed.connect(self._fail)
-        self._handover = handover
+        self.handover = handover
         handover.prestart(self._review_path)
 
     def _reveal_progress(self) -> None:
@@ -297,8 +297,8 @@ class ViewerLauncher(QObject):
             self._fail(error)
             return
         self._prestart_renderer()  # (if the timer has not yet)
-        assert self._handover is not None
-        self._handover.hand_over(opened.pdf, watermark)
+        assert self.handover is not None
+        self.handover.hand_over(opened.pdf, watermark)
         dialog = NoticeDialog(notice_text(opened, session.session_code), self._dialog_parent)
         dialog.accepted.connect(self._show_window)
         dialog.rejected.connect(self._notice_declined)
@@ -320,8 +320,8 @@ class ViewerLauncher(QObject):
 
     def _show_window(self) -> None:
         self.notice_dialog = None
-        assert self._handover is not None
-        self._handover.notice_acknowledged()  # ``ready`` builds the window, or ``failed``
+        assert self.handover is not None
+        self.handover.notice_acknowledged()  # ``ready`` builds the window, or ``failed``
 
     def _build_window(self, worker: RenderWorker, watermark: WatermarkSpec) -> None:
         if self._done:
@@ -437,7 +437,7 @@ class ViewerLauncher(QObject):
             return
         self._done = True
         self.exit_code = code
-        if self._handover is not None:
-            self._handover.close()
+        if self.handover is not None:
+            self.handover.close()
         self._opener.close()
         self.finished.emit(code)

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 from readingroom.gui.rendering.page_cache import DEFAULT_PAGE_CACHE_BYTES, PageCache, RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect
 from readingroom.viewing.document_model import LinkArea
+from readingroom.viewing.memory_budget import page_cache_bytes
 from readingroom.viewing.page_layout import (
     MAX_ZOOM,
     MIN_FIT_ZOOM,
@@ -150,6 +151,9 @@ class PageView(QAbstractScrollArea):
         top = self.layout_.page_top(page) + max(0.0, y_points - 12) * self.zoom()
         self.verticalScrollBar().setValue(round(top))
         self._update_current(force_page=page)
+        # A jump asks for its page now, not after the placeholder has been painted.
+        self._request_timer.stop()
+        self._request_images()
 
     def next_page(self) -> None:
         """Go to the top of the next page."""
@@ -228,6 +232,9 @@ class PageView(QAbstractScrollArea):
         horizontal.setRange(0, max(0, round(self.layout_.canvas_width) - self.viewport().width()))
         horizontal.setPageStep(self.viewport().width())
         horizontal.setSingleStep(SCROLL_STEP)
+        self.cache.set_max_bytes(
+            page_cache_bytes(self.layout_.page_sizes, self.zoom(), self.devicePixelRatioF())
+        )
         if abs(old_zoom - self.layout_.zoom) > 1e-9:
             self.zoom_changed.emit(self.layout_.zoom)
         self.schedule_requests()

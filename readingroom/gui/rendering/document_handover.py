@@ -47,6 +47,14 @@ class DocumentHandover(QObject):
             return
         self._prestarted = prestart_renderer(review_file, require_sandbox=self._require_sandbox)
 
+    def prestarted_pid(self) -> int | None:
+        """The process id of the renderer waiting for its document (None once handed over)."""
+        return None if self._prestarted is None else self._prestarted.process.pid
+
+    def document_open(self) -> bool:
+        """Whether the renderer has opened the handed-over document (the window may lag)."""
+        return self._document_opened
+
     def hand_over(self, pdf: bytes | bytearray, watermark: WatermarkSpec) -> None:
         """Give the renderer the document now; ``ready`` follows the notice and the opening."""
         if self._closed or self._worker is not None:
