@@ -1,7 +1,8 @@
 """Endurance: scroll a 1,000-page document top to bottom and back three times in the real viewer.
 
-Resident memory must stay under the viewer's stated cap, and the audit log must verify afterwards
-with exactly one ``page_viewed`` per page shown.
+Resident memory must stay under the viewer's stated cap (``RESIDENT_MEMORY_CAP_MB``, docs/viewer.md):
+the viewer's peak plus its renderer's peak, as the kernel's high-water marks record them, and
+the audit log must verify afterwards with exactly one ``page_viewed`` per page shown.
 """
 
 from __future__ import annotations
@@ -51,12 +52,16 @@ def test_scrolling_a_thousand_pages_three_times_stays_under_the_memory_cap(
     )
     assert report["steps"][-2:] == ["scrolled", "closed"]
     assert report["page_count"] == PAGES
-    peak = report["resident_mb_peak"]
+    viewer, renderer = report["peak_mb_viewer"], report["peak_mb_renderer"]
+    peak = viewer + renderer  # an upper bound: the two peaks need not coincide
     with capsys.disabled():
         print(
-            f"\nendurance: {PAGES} pages, {ROUNDS} rounds down and up, resident memory peak "
-            f"{peak:.0f} MB (cap {RESIDENT_MEMORY_CAP_MB} MB), end {report['resident_mb_end']:.0f} MB"
+            f"\nendurance: {PAGES} pages, {ROUNDS} rounds down and up, peak resident memory "
+            f"viewer {viewer:.0f} MB + renderer {renderer:.0f} MB = {peak:.0f} MB "
+            f"(cap {RESIDENT_MEMORY_CAP_MB} MB; sampled sum peak {report['resident_mb_peak']:.0f}"
+            f" MB, end {report['resident_mb_end']:.0f} MB)"
         )
+    assert renderer > 0, "the renderer's peak was not measured"
     assert peak < RESIDENT_MEMORY_CAP_MB, f"resident memory peaked at {peak:.0f} MB"
 
     audit_dir = load_config(isolated_env.rr_home).audit_dir

@@ -82,6 +82,25 @@ def resident_mb(reader: Any = None) -> float:
     return total
 
 
+def peak_mb(reader: Any) -> tuple[float, float]:
+    """Peak resident memory (VmHWM) so far of this process and of the reader's renderer, in MB.
+
+    The kernel's high-water marks: unlike samples, they cannot miss a spike between two.
+    """
+    peaks = []
+    for pid in ("self", reader._worker.renderer_pid()):
+        value = 0.0
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        value = int(line.split()[1]) / 1024
+        except OSError:
+            pass  # no renderer right now
+        peaks.append(value)
+    return peaks[0], peaks[1]
+
+
 class Driver:
     """The steps, run from a timer inside the viewer's event loop."""
 
@@ -171,6 +190,9 @@ class Driver:
                     peak = max(peak, resident_mb(reader)) if page % 10 == 0 else peak
         self.report["resident_mb_peak"] = max([peak, *samples])
         self.report["resident_mb_samples"] = samples
+        viewer_peak, renderer_peak = peak_mb(reader)
+        self.report["peak_mb_viewer"] = viewer_peak
+        self.report["peak_mb_renderer"] = renderer_peak
         self.step("scrolled")
 
 
