@@ -5,6 +5,8 @@ Real launcher, real renderer processes, real sealed files, offscreen QApplicatio
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pymupdf
@@ -98,3 +100,46 @@ def test_a_cold_page_is_previewed_at_reduced_scale_with_the_watermark_burned_in(
     )
     assert (preview.width(), preview.height()) == (bare.width, bare.height)
     reader.shutdown()
+
+
+_ENUMS_CREATED_BY_A_RENDER = """
+import enum, sys
+from PySide6.QtGui import QGuiApplication
+from readingroom.gui.rendering.page_images import PageSamples, render_page_image, warm_up
+from readingroom.watermark import DEFAULT_WATERMARK_TEMPLATE, build_watermark
+from datetime import datetime
+app = QGuiApplication([])
+spec = build_watermark(DEFAULT_WATERMARK_TEMPLATE, reader_name="R", reader_id="1",
+    organisation="O", workstation="W", session_code="7K2M-9QXD", classification="OFFICIAL",
+    when=datetime.now())
+if sys.argv[1] == "warm":
+    warm_up(spec)
+created = []
+original = enum.EnumType._create_
+def spy(cls, *args, **kwargs):
+    created.append(args[0] if args else kwargs.get("class_name"))
+    return original(cls, *args, **kwargs)
+enum.EnumType._create_ = spy
+page = PageSamples(0, 300, 420, 900, 0.5, bytes([255]) * (300 * 420 * 3))
+render_page_image(page, 0.5, 1.0, spec, [(10.0, 10.0, 90.0, 30.0)])
+print(len(created))
+"""
+
+
+def test_after_the_warm_up_a_render_creates_no_qt_enum_type() -> None:
+    """The render thread must not make Shiboken create enum types (that raced the UI thread
+    into a segfault); warm_up, on the UI thread, creates them first. A fresh interpreter each."""
+
+    def created(mode: str) -> int:
+        run = subprocess.run(
+            [sys.executable, "-c", _ENUMS_CREATED_BY_A_RENDER, mode],
+            capture_output=True,
+            text=True,
+            check=True,
+            env={"QT_QPA_PLATFORM": "offscreen", "PATH": "/usr/bin:/bin"},
+            cwd=Path(__file__).resolve().parents[2],
+        )
+        return int(run.stdout.split()[-1])
+
+    assert created("cold") > 0  # the spy sees Shiboken's lazy enum types...
+    assert created("warm") == 0  # ...and after the warm-up there are none left to create

@@ -32,7 +32,7 @@ from PySide6.QtGui import QImage
 
 from readingroom.errors import DamagedFile, ReadingRoomError, RendererNotContained
 from readingroom.gui.rendering.page_cache import RenderKey
-from readingroom.gui.rendering.page_images import PageSamples, render_page_image
+from readingroom.gui.rendering.page_images import PageSamples, render_page_image, warm_up
 from readingroom.viewing.document_model import DocumentInfo, HighlightRect
 from readingroom.viewing.renderer_client import (
     RendererClient,
@@ -146,6 +146,7 @@ class RenderWorker(QObject):
     def start(self) -> None:
         """Start the render thread (once)."""
         if not self._thread.is_alive() and not self._opened.is_set():
+            warm_up(self._watermark)  # on this (the UI) thread: see page_images.warm_up
             self._thread.start()
 
     def wait_until_open(self, timeout: float = OPEN_TIMEOUT_SECONDS) -> DocumentInfo:
