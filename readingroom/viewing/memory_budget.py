@@ -28,9 +28,13 @@ def page_image_bytes(page_size: tuple[float, float], zoom: float, device_pixel_r
     return int(pixels * BYTES_PER_PIXEL)
 
 
-def page_cache_bytes(
-    page_sizes: tuple[tuple[float, float], ...], zoom: float, device_pixel_ratio: float
-) -> int:
-    """The page cache's budget: :data:`PAGES_KEPT` of the largest page, within the bounds."""
-    largest = max((page_image_bytes(s, zoom, device_pixel_ratio) for s in page_sizes), default=0)
-    return min(MAX_PAGE_CACHE_BYTES, max(MIN_PAGE_CACHE_BYTES, PAGES_KEPT * largest))
+def largest_page(page_sizes: tuple[tuple[float, float], ...]) -> tuple[float, float]:
+    """The page with the largest area (its image is the largest at any zoom)."""
+    return max(page_sizes, key=lambda size: size[0] * size[1], default=(0.0, 0.0))
+
+
+def page_cache_bytes(largest: tuple[float, float], zoom: float, device_pixel_ratio: float) -> int:
+    """The page cache's budget: :data:`PAGES_KEPT` images of the ``largest`` page (see
+    :func:`largest_page`), within the bounds."""
+    image = page_image_bytes(largest, zoom, device_pixel_ratio)
+    return min(MAX_PAGE_CACHE_BYTES, max(MIN_PAGE_CACHE_BYTES, PAGES_KEPT * image))

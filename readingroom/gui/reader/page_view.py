@@ -25,7 +25,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 from readingroom.gui.rendering.page_cache import DEFAULT_PAGE_CACHE_BYTES, PageCache, RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect
 from readingroom.viewing.document_model import LinkArea
-from readingroom.viewing.memory_budget import page_cache_bytes
+from readingroom.viewing.memory_budget import largest_page, page_cache_bytes
 from readingroom.viewing.page_layout import (
     MAX_ZOOM,
     MIN_FIT_ZOOM,
@@ -67,6 +67,7 @@ class PageView(QAbstractScrollArea):
         super().__init__(parent)
         self.layout_ = PageLayout(page_sizes)
         self.cache = PageCache(DEFAULT_PAGE_CACHE_BYTES)
+        self._largest_page = largest_page(page_sizes)
         self._zoom_mode = FIT_WIDTH
         self._custom_zoom = 1.0
         self._current = 0
@@ -233,7 +234,7 @@ class PageView(QAbstractScrollArea):
         horizontal.setPageStep(self.viewport().width())
         horizontal.setSingleStep(SCROLL_STEP)
         self.cache.set_max_bytes(
-            page_cache_bytes(self.layout_.page_sizes, self.zoom(), self.devicePixelRatioF())
+            page_cache_bytes(self._largest_page, self.zoom(), self.devicePixelRatioF())
         )
         if abs(old_zoom - self.layout_.zoom) > 1e-9:
             self.zoom_changed.emit(self.layout_.zoom)
