@@ -27,14 +27,12 @@ adopts it and hands it the PDF the moment there is one.
 from __future__ import annotations
 
 import contextlib
-import multiprocessing.connection
 import os
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
 from typing import TypeVar
@@ -42,7 +40,30 @@ from typing import TypeVar
 from readingroom.viewing import wire
 from readingroom.viewing.document_model import DocumentInfo, HighlightRect, LinkArea
 from readingroom.viewing.render_process import RENDERER_FLAG, PageSamples
+from readingroom.viewing.renderer_spawn import (
+    RendererError,
+    RendererLost,
+    SpawnedRenderer,
+    end_process,
+    spawn_renderer,
+)
 from readingroom.viewing.sandbox import is_confined
+
+__all__ = [
+    "RendererClient",
+    "RendererError",
+    "RendererHung",
+    "RendererLost",
+    "RendererMisbehaved",
+    "RendererStopped",
+    "RendererUnconfined",
+    "RequestCancelled",
+    "RequestFailed",
+    "SpawnedRenderer",
+    "prestart_renderer",
+    "renderer_command",
+    "spawn_renderer",
+]
 
 _T = TypeVar("_T")
 
@@ -56,16 +77,8 @@ _EXIT_GRACE_SECONDS = 0.5
 _MAX_FAILED_STARTS = 2
 
 
-class RendererError(Exception):
-    """A request got no answer; the message is fixed and carries no document content."""
-
-
 class RendererStopped(RendererError):
     """The viewer is shutting down; the request was abandoned."""
-
-
-class RendererLost(RendererError):
-    """The renderer hung or died on this request and was killed; the next one starts afresh."""
 
 
 class RendererHung(RendererLost):
@@ -86,63 +99,6 @@ class RequestFailed(RendererError):
 
 class RequestCancelled(RendererError):
     """The render was cancelled (no longer wanted) before the renderer finished it."""
-
-
-@dataclass
-class SpawnedRenderer:
-    """A renderer started ahead of its document (see :func:`spawn_renderer`)."""
-
-    process: subprocess.Popen[bytes]
-    connection: Connection
-    max_document_bytes: int
-    require_sandbox: bool
-
-    def close(self) -> None:
-        """End it unused (the reader cancelled, or it was not needed)."""
-        self.connection.close()  # It reads EOF instead of a document and exits.
-        _end_process(self.process)
-
-
-def spawn_renderer(
-    max_document_bytes: int,
-    *,
-    require_sandbox: bool = False,
-    command: Callable[[int], list[str]] | None = None,
-) -> SpawnedRenderer:
-    """Start a renderer and announce a document of at most ``max_document_bytes``.
-
-    It warms up, confines itself for that bound and waits for the PDF; nothing is sent that it
-    could parse. Call from a thread that outlives the renderer (on Linux it dies with the
-    thread that started it): the UI thread, or the render thread.
-
-    Raises:
-        RendererLost: the process could not be started.
-    """
-    parent, child = multiprocessing.connection.Pipe(duplex=True)
-    try:
-        process = subprocess.Popen(
-            (command or renderer_command)(child.fileno()),
-            env={},
-            stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            pass_fds=(child.fileno(),),
-            cwd="/",
-        )
-    except OSError as error:
-        parent.close()
-        raise RendererLost("renderer could not start") from error
-    finally:
-        child.close()  # Only the child holds its end now, so its death reads as EOF here.
-    spawned = SpawnedRenderer(process, parent, max_document_bytes, require_sandbox)
-    try:
-        parent.send_bytes(
-            wire.document_request(max_document_bytes, require_confinement=require_sandbox)
-        )
-    except OSError as error:
-        spawned.close()
-        raise RendererLost("renderer died") from error
-    return spawned
 
 
 def renderer_command(pipe_fd: int) -> list[str]:
@@ -291,7 +247,9 @@ class RendererClient:
             spawned = None
         if spawned is None:
             spawned = spawn_renderer(
-                len(pdf), require_sandbox=self._require_sandbox, command=self._command
+                len(pdf),
+                require_sandbox=self._require_sandbox,
+                command=self._command or renderer_command,
             )
         process, parent = spawned.process, spawned.connection
         self._process, self._connection = process, parent
@@ -436,18 +394,7 @@ class RendererClient:
         if connection is not None:
             connection.close()
         if process is not None:
-            _end_process(process)
-
-
-def _end_process(process: subprocess.Popen[bytes]) -> None:
-    """Terminate, then kill, and reap."""
-    if process.poll() is None:
-        process.terminate()
-        try:
-            process.wait(1.0)
-        except subprocess.TimeoutExpired:
-            process.kill()
-    process.wait()
+            end_process(process)
 
 
 def prestart_renderer(review_file: Path, *, require_sandbox: bool) -> SpawnedRenderer | None:
@@ -458,6 +405,8 @@ def prestart_renderer(review_file: Path, *, require_sandbox: bool) -> SpawnedRen
     """
     try:
         bound = review_file.stat().st_size
-        return spawn_renderer(bound, require_sandbox=require_sandbox) if bound > 0 else None
+        if bound <= 0:
+            return None
+        return spawn_renderer(bound, require_sandbox=require_sandbox, command=renderer_command)
     except (OSError, RendererError):
         return None

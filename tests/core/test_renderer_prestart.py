@@ -14,6 +14,7 @@ from readingroom.viewing.renderer_client import (
     RendererClient,
     RequestCancelled,
     prestart_renderer,
+    renderer_command,
     spawn_renderer,
 )
 from readingroom.viewing.sandbox import is_confined
@@ -37,7 +38,7 @@ def _client(pdf: bytes, **kwargs: object) -> RendererClient:
 @pytest.mark.usefixtures("linux_sandbox")
 def test_a_prestarted_renderer_is_confined_before_it_gets_the_document() -> None:
     pdf = build_test_pdf()
-    spawned = spawn_renderer(len(pdf) + 1000, require_sandbox=True)
+    spawned = spawn_renderer(len(pdf) + 1000, require_sandbox=True, command=renderer_command)
     pid = spawned.process.pid
     # Confined while it waits: nothing of the document has been sent yet.
     _wait_until_confined(pid)
@@ -60,7 +61,8 @@ def test_a_prestarted_renderer_is_confined_before_it_gets_the_document() -> None
 
 def test_a_prestarted_renderer_told_to_expect_less_is_replaced() -> None:
     pdf = build_test_pdf()
-    spawned = spawn_renderer(len(pdf) // 2)  # the file changed between measuring and reading
+    # The file changed between measuring it and reading it: the PDF is larger than announced.
+    spawned = spawn_renderer(len(pdf) // 2, require_sandbox=False, command=renderer_command)
     client = _client(pdf, prestarted=spawned)
     try:
         client.start()
