@@ -13,8 +13,9 @@ import pytest
 from readingroom.audit import scan_log
 from readingroom.config import load_config
 from readingroom.gui.reader.document_reader import RESIDENT_MEMORY_CAP_MB
+from readingroom.policy import Policy
 from tests.audit.helpers import all_records
-from tests.factories import PASSPHRASE, seal_fixture
+from tests.factories import PASSPHRASE, READER, seal_fixture
 from tests.robustness.conftest import IsolatedEnv
 from tests.robustness.test_nothing_on_disk import run_viewer_driver
 
@@ -41,7 +42,13 @@ def thousand_pages() -> bytes:
 def test_scrolling_a_thousand_pages_three_times_stays_under_the_memory_cap(
     isolated_env: IsolatedEnv, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sealed = seal_fixture(isolated_env.rr_home, pdf=thousand_pages(), title="Endurance")
+    # The driver moves through the pages programmatically, which the idle monitor rightly does
+    # not count as the reader's activity; on a loaded machine the run outlasts the default
+    # 10-minute idle lock, and a locked room paints nothing. This test is about memory.
+    policy = Policy(reader=READER, idle_lock_minutes=120)
+    sealed = seal_fixture(
+        isolated_env.rr_home, pdf=thousand_pages(), policy=policy, title="Endurance"
+    )
     review = isolated_env.work / "endurance.rrf"
     review.write_bytes(sealed.data)
     passphrase = isolated_env.inputs / "passphrase"
