@@ -101,6 +101,24 @@ def peak_mb(reader: Any) -> tuple[float, float]:
     return peaks[0], peaks[1]
 
 
+def _render_state(reader: Any, page: int) -> dict[str, Any]:
+    """What the reader and its render worker hold for ``page`` (for a failure report)."""
+    view, worker = reader.view, reader._worker
+    return {
+        "page": page,
+        "covered": bool(reader.window() and getattr(reader.window(), "is_covered", bool)()),
+        "view_failed": page in view._failed,
+        "bad_pages": sorted(worker.bad_pages()),
+        "restarts": worker.renderer_restarts(),
+        "cached": [repr(k) for k in view.cache._images if k.page == page],
+        "wanted_key": repr(view._key(page)),
+        "queue": {name: [repr(k) for k in keys] for name, keys in worker._wanted.items()},
+        "current": repr(worker.current_key()),
+        "busy_seconds": worker.busy_seconds(),
+        "cache_bytes": [view.cache.size_bytes, view.cache.max_bytes],
+    }
+
+
 class Driver:
     """The steps, run from a timer inside the viewer's event loop."""
 
@@ -184,7 +202,10 @@ class Driver:
                     reader.go_to_page(page)
                     # At a turn the page does not move, so nothing would repaint it.
                     reader.view.viewport().update()
-                    wait_for(lambda page=page: page in painted, f"page {page + 1} painted")  # type: ignore[misc]
+                    try:
+                        wait_for(lambda page=page: page in painted, f"page {page + 1} painted")  # type: ignore[misc]
+                    except DriverError as error:
+                        raise DriverError(f"{error}: {_render_state(reader, page)}") from None
                     if page % 50 == 0:
                         samples.append(resident_mb(reader))
                     peak = max(peak, resident_mb(reader)) if page % 10 == 0 else peak
