@@ -315,6 +315,9 @@ class PageView(QAbstractScrollArea):
                     previewed.append(page)
                 else:
                     self._paint_message(painter, target, PLACEHOLDER, "")
+                # Shown without its image (never asked for, or evicted meanwhile): ask again.
+                # The timer only recomputes the wanted list; it does not repaint.
+                self._request_timer.start()
             if self._current_hit is not None and self._current_hit[0] == page:
                 x0, y0, x1, y1 = self._current_hit[1]
                 zoom = self.zoom()
