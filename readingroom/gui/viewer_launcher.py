@@ -9,10 +9,10 @@ worker (:class:`~readingroom.gui.background_task.BackgroundTask`), showing their
 2. Otherwise, or after a failed attempt, the unlock dialog (each failure is recorded as
    ``unlock_failed`` by the use case).
 3. Write ``session_started`` durably.
-4. Show the notice; the reader acknowledges it.
-5. Only then start the render worker; when its renderer has opened the document (on the
-   render thread: the UI thread never waits for it), build the reading surface, which draws
-   page 1.
+4. Hand the document to the renderer (started, and confined, during steps 1 and 2: see
+   ``gui.rendering.document_handover``) and show the notice; the reader acknowledges it.
+5. Once the notice is acknowledged and the renderer has opened the document (on the render
+   thread: the UI thread never waits for it), build the reading surface, which draws page 1.
 
 Every step is asynchronous (dialogs are opened, not exec'd; the work runs on a worker), so the
 window keeps painting and tests drive the same path a reader does, and every way out runs
@@ -62,6 +62,7 @@ from readingroom.viewing.reader_factor import FactorKind
 
 if TYPE_CHECKING:
     from readingroom.gui.reader.notes_panel import NotesPanel
+    from readingroom.gui.rendering.document_handover import DocumentHandover
     from readingroom.gui.rendering.render_worker import RenderWorker
     from readingroom.watermark import WatermarkSpec
 LAYOUT_FILE_NAME = "viewer-layout.ini"
@@ -126,8 +127,9 @@ class ViewerLauncher(QObject):
         self.message_box: QMessageBox | None = None
         self.revocation_watch: RevocationWatch | None = None
         self.notes_panel: NotesPanel | None = None
-        # The render worker between its start and the window that takes it over.
-        self._pending_worker: RenderWorker | None = None
+        # The renderer from its early start until the window takes its worker over.
+        self._review_path = request.path
+        self.handover: DocumentHandover | None = None
 
     def is_finished(self) -> bool:
         """True once ``finished`` was emitted (the audit log is closed)."""
@@ -177,6 +179,19 @@ class ViewerLauncher(QObject):
         # Shown only if the work lasts longer than this: no flash for a fast open. (Its own
         # auto-show needs value updates, and scrypt reports none.)
         QTimer.singleShot(PROGRESS_DELAY_MS, self._reveal_progress)
+        QTimer.singleShot(0, self._prestart_renderer)
+
+    def _prestart_renderer(self) -> None:
+        if self._done or self.handover is not None:
+            return
+        # Imported here: it pulls in PyMuPDF, on the UI thread while the opening task works.
+        from readingroom.gui.rendering.document_handover import DocumentHandover  # noqa: PLC0415
+
+        handover = DocumentHandover(require_sandbox=self._config.require_sandbox, parent=self)
+        handover.ready.connect(self._build_window)
+        handover.failed.connect(self._fail)
+        self.handover = handover
+        handover.prestart(self._review_path)
 
     def _reveal_progress(self) -> None:
         if self._task is not None and self.progress_dialog is not None:
@@ -284,6 +299,15 @@ class ViewerLauncher(QObject):
             self._fail(error)
             return
         self._session = session
+        try:
+            watermark = self._opener.watermark(opened, session)
+        except ReadingRoomError as error:
+            session.end(EndReason.CLOSED)
+            self._fail(error)
+            return
+        self._prestart_renderer()  # (if the timer has not yet)
+        assert self.handover is not None
+        self.handover.hand_over(opened.pdf, watermark)
         dialog = NoticeDialog(notice_text(opened, session.session_code), self._dialog_parent)
         dialog.accepted.connect(self._show_window)
         dialog.rejected.connect(self._notice_declined)
@@ -304,39 +328,14 @@ class ViewerLauncher(QObject):
     # ----- 5: the window ----------------------------------------------------------------------
 
     def _show_window(self) -> None:
-        assert self._opened is not None and self._session is not None
         self.notice_dialog = None
-        try:
-            watermark = self._opener.watermark(self._opened, self._session)
-        except ReadingRoomError as error:
-            self._session.end(EndReason.CLOSED)
-            self._fail(error)
-            return
-        # Imported here: the render worker pulls in PyMuPDF, which the unlock and notice steps
-        # do not need.
-        from readingroom.gui.rendering.render_worker import RenderWorker  # noqa: PLC0415
-
-        # The render thread starts the renderer and waits for it to open the document; the UI
-        # thread does not wait: the window is built when ``document_opened`` arrives.
-        worker = RenderWorker(
-            self._opened.pdf, watermark, require_sandbox=self._config.require_sandbox
-        )
-        self._pending_worker = worker
-        worker.document_opened.connect(lambda _info: self._build_window(worker, watermark))
-        worker.document_failed.connect(lambda error: self._render_failed(worker, error))
-        worker.start()
-
-    def _render_failed(self, worker: RenderWorker, error: ReadingRoomError) -> None:
-        if worker is not self._pending_worker:
-            return
-        self._pending_worker = None
-        worker.shutdown()
-        self._fail(error)
+        assert self.handover is not None
+        self.handover.notice_acknowledged()  # ``ready`` builds the window, or ``failed``
 
     def _build_window(self, worker: RenderWorker, watermark: WatermarkSpec) -> None:
-        if worker is not self._pending_worker or self._done:
-            return  # Stopped while the renderer was opening the document.
-        self._pending_worker = None
+        if self._done:
+            worker.shutdown()  # Stopped while the renderer was opening the document.
+            return
         assert self._opened is not None and self._session is not None
         manifest = self._opened.manifest
         from readingroom.gui.reader.document_reader import DocumentReader  # noqa: PLC0415
@@ -449,8 +448,7 @@ class ViewerLauncher(QObject):
             return
         self._done = True
         self.exit_code = code
-        if self._pending_worker is not None:
-            self._pending_worker.shutdown()
-            self._pending_worker = None
+        if self.handover is not None:
+            self.handover.close()
         self._opener.close()
         self.finished.emit(code)

@@ -9,10 +9,12 @@ inherited socket, FD. Nothing is pickled: no ``multiprocessing`` bootstrap, and 
 every request and reply travel in the framed format of :mod:`readingroom.viewing.wire`.
 
 In order: core dumps off and the process made undumpable, MuPDF's own error and warning output
-off, PyMuPDF warmed up (its lazy imports done while files can still be opened); then it receives
-the document, confines itself (:func:`readingroom.viewing.sandbox.confine`) and only then lets
-MuPDF parse it. If the sandbox cannot be applied and the viewer asked for it to be required,
-it says so and exits without parsing.
+off, PyMuPDF warmed up (its lazy imports done while files can still be opened); then it reads the
+document's header (an upper bound for its size), confines itself
+(:func:`readingroom.viewing.sandbox.confine`), receives the document and only then lets MuPDF
+parse it. The viewer may send the header long before the document (see
+``renderer_client.spawn_renderer``). If the sandbox cannot be applied and the viewer asked for
+it to be required, it says so and exits without parsing.
 
 External link targets are reduced to their kind here (``document_model.link_areas``), so a URI
 never reaches the viewer. Watermarking happens in the viewer (``page_images.render_page_image``):
@@ -35,6 +37,7 @@ import pymupdf
 from readingroom.hardening import disable_core_dumps, linux_prctl, make_undumpable
 from readingroom.viewing import wire
 from readingroom.viewing.document_model import link_areas, read_document_info
+from readingroom.viewing.page_memory import PageMemory
 from readingroom.viewing.sandbox import SandboxUnavailable, confine
 from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions, find_on_page
 from readingroom.viewing.wire import MAX_HITS_PER_PAGE, MAX_IMAGE_PIXELS
@@ -83,6 +86,16 @@ def rasterize_page(page: Any, zoom: float, device_pixel_ratio: float) -> PageSam
     )
 
 
+def rasterize_display_list(
+    recorded: Any, number: int, zoom: float, device_pixel_ratio: float
+) -> PageSamples:
+    """:func:`rasterize_page` from a page's ``pymupdf.DisplayList`` (no re-interpretation)."""
+    rect = recorded.rect
+    scale = raster_scale(rect.width, rect.height, zoom, device_pixel_ratio)
+    pix = recorded.get_pixmap(matrix=pymupdf.Matrix(scale, scale), alpha=False)
+    return PageSamples(number, pix.width, pix.height, pix.stride, scale, pix.samples_mv, owner=pix)
+
+
 def search_page(
     page: Any, query: str, options: SearchOptions = PLAIN_SEARCH
 ) -> tuple[HitPart, ...]:
@@ -110,17 +123,24 @@ def run_renderer(pipe_fd: int, parent_pid: int) -> None:
     connection = Connection(pipe_fd)
     try:
         request = wire.parse_request(connection.recv_bytes(wire.HEADER_MAX_BYTES))
-        if request.kind != wire.DOCUMENT:
-            return
-        pdf = connection.recv_bytes(request.body_length)
     except (EOFError, OSError, wire.WireError):  # The viewer went away, or is not the viewer.
         return
+    if request.kind != wire.DOCUMENT:
+        return
+    # Confined for the announced bound before the PDF arrives: a renderer started ahead of
+    # time (while the reader unlocks) waits for its document already sandboxed.
     try:
-        confine(pipe_fd, len(pdf))
+        confine(pipe_fd, request.body_length)
+        confined = True
     except SandboxUnavailable:
-        if request.require_confinement:
-            _send(connection, wire.failed_reply(wire.FAILED_UNCONFINED))
-            return
+        confined = False
+    try:
+        pdf = connection.recv_bytes(request.body_length)  # at most the announced bound
+    except (EOFError, OSError):  # The viewer went away (or never needed us), or sent too much.
+        return
+    if request.require_confinement and not confined:
+        _send(connection, wire.failed_reply(wire.FAILED_UNCONFINED))
+        return
     try:
         document = pymupdf.open(stream=pdf, filetype="pdf")
         info = read_document_info(document)
@@ -134,35 +154,50 @@ def run_renderer(pipe_fd: int, parent_pid: int) -> None:
 
 
 def _serve(connection: Connection, document: Any) -> None:
+    memory = PageMemory(document)
     while True:
         try:
             request = wire.parse_request(connection.recv_bytes(wire.HEADER_MAX_BYTES))
+            if request.kind == wire.CANCEL:
+                continue  # It came after its render was answered: nothing left to cancel.
             query = ""
             if request.kind == wire.SEARCH:
                 query = wire.parse_query(connection.recv_bytes(request.body_length))
         except (EOFError, OSError, wire.WireError):  # The viewer closed the pipe: done.
             return
         try:
-            _answer(connection, document, request, query)
+            _answer(connection, document, memory, request, query)
         except (BrokenPipeError, ConnectionResetError):
             return
         except Exception:  # One bad page or request must not end the renderer.
             _send(connection, wire.failed_reply())
 
 
-def _answer(connection: Connection, document: Any, request: wire.Request, query: str) -> None:
+def _answer(
+    connection: Connection, document: Any, memory: PageMemory, request: wire.Request, query: str
+) -> None:
     if not 0 <= request.page < document.page_count:
         raise ValueError("page out of range")
-    page = document.load_page(request.page)
     if request.kind == wire.RENDER:
-        rendered = rasterize_page(page, request.zoom, request.device_pixel_ratio)
+        # A cancel is looked for before each costly step: interpreting, rasterising, sending.
+        recorded = memory.display_list(request.page)
+        if _cancelled(connection):
+            return
+        rendered = rasterize_display_list(
+            recorded, request.page, request.zoom, request.device_pixel_ratio
+        )
+        memory.rendered()
         if rendered.stride != rendered.width * wire.CHANNELS:
             raise ValueError("unexpected pixmap layout")
+        if _cancelled(connection):
+            return
         header = wire.pixels_reply(request.page, rendered.width, rendered.height, rendered.scale)
         # Straight from MuPDF's buffer into the pipe: no copy.
         connection.send_bytes(header)
         connection.send_bytes(rendered.samples)
-    elif request.kind == wire.LINKS:
+        return
+    page = document.load_page(request.page)
+    if request.kind == wire.LINKS:
         areas = link_areas(page, document.page_count)
         _write(connection, *wire.links_reply(request.page, areas))
     elif request.kind == wire.SEARCH:
@@ -170,6 +205,16 @@ def _answer(connection: Connection, document: Any, request: wire.Request, query:
         _write(connection, *wire.hits_reply(request.page, hits))
     else:
         raise ValueError("unexpected request")
+
+
+def _cancelled(connection: Connection) -> bool:
+    """Whether the viewer sent ``cancel`` for the render in flight (then it is answered so)."""
+    if not connection.poll(0):
+        return False
+    if wire.parse_request(connection.recv_bytes(wire.HEADER_MAX_BYTES)).kind != wire.CANCEL:
+        raise ValueError("request while another is in flight")
+    _write(connection, wire.failed_reply(wire.FAILED_CANCELLED))
+    return True
 
 
 def _write(connection: Connection, header: bytes, body: bytes | None = None) -> None:
@@ -198,6 +243,9 @@ def _warm_up() -> None:
     link_areas(page, document.page_count)
     search_page(page, "warm", SearchOptions(match_case=True, whole_words=True))
     rasterize_page(page, 1.0, 1.0)
+    memory = PageMemory(document)
+    rasterize_display_list(memory.display_list(0), 0, 1.0, 1.0)
+    memory.release()
     document.close()
 
 

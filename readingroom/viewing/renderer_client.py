@@ -15,12 +15,18 @@ with an empty environment (no passphrase variable, no display, no proxy), standa
 inherited socket. After it has opened the document, the kernel is asked (``/proc``) whether it
 is really confined; :attr:`RendererClient.confined` says so, and with ``require_sandbox`` an
 unconfined renderer is refused (:class:`RendererUnconfined`).
+
+Starting a renderer (a fresh interpreter importing PyMuPDF) takes a few hundred milliseconds.
+:func:`spawn_renderer` does it ahead of time: the viewer starts one while the reader is still on
+the unlock dialog, telling it only an upper bound for the document's size (the review file's
+size: the PDF is smaller than the ciphertext that carries it), so it warms up and confines
+itself straight away and then waits, sandboxed, for the document. :meth:`RendererClient.start`
+adopts it and hands it the PDF the moment there is one.
 """
 
 from __future__ import annotations
 
 import contextlib
-import multiprocessing.connection
 import os
 import subprocess
 import sys
@@ -28,34 +34,52 @@ import threading
 import time
 from collections.abc import Callable
 from multiprocessing.connection import Connection
+from pathlib import Path
 from typing import TypeVar
 
 from readingroom.viewing import wire
 from readingroom.viewing.document_model import DocumentInfo, LinkArea
 from readingroom.viewing.render_process import RENDERER_FLAG, PageSamples
+from readingroom.viewing.renderer_spawn import (
+    RendererError,
+    RendererLost,
+    SpawnedRenderer,
+    end_process,
+    spawn_renderer,
+)
 from readingroom.viewing.sandbox import is_confined
 from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
+
+__all__ = [
+    "RendererClient",
+    "RendererError",
+    "RendererHung",
+    "RendererLost",
+    "RendererMisbehaved",
+    "RendererStopped",
+    "RendererUnconfined",
+    "RequestCancelled",
+    "RequestFailed",
+    "SpawnedRenderer",
+    "prestart_renderer",
+    "renderer_command",
+    "spawn_renderer",
+]
 
 _T = TypeVar("_T")
 
 # How often a waiting request looks up to see whether the viewer is shutting down.
 _POLL_SLICE_SECONDS = 0.05
+# How often a render looks up to see whether it is still wanted (a reader who jumped away).
+_CANCEL_SLICE_SECONDS = 0.004
 # A polite exit (the pipe closed) gets this long before the renderer is terminated.
 _EXIT_GRACE_SECONDS = 0.5
 # A renderer that cannot even open the document twice in a row will not manage a third time.
 _MAX_FAILED_STARTS = 2
 
 
-class RendererError(Exception):
-    """A request got no answer; the message is fixed and carries no document content."""
-
-
 class RendererStopped(RendererError):
     """The viewer is shutting down; the request was abandoned."""
-
-
-class RendererLost(RendererError):
-    """The renderer hung or died on this request and was killed; the next one starts afresh."""
 
 
 class RendererHung(RendererLost):
@@ -72,6 +96,10 @@ class RendererUnconfined(RendererError):
 
 class RequestFailed(RendererError):
     """The renderer answered that this request failed (for example a broken page)."""
+
+
+class RequestCancelled(RendererError):
+    """The render was cancelled (no longer wanted) before the renderer finished it."""
 
 
 def renderer_command(pipe_fd: int) -> list[str]:
@@ -95,11 +123,14 @@ class RendererClient:
         should_stop: Callable[[], bool],
         require_sandbox: bool = False,
         command: Callable[[int], list[str]] | None = None,
+        prestarted: SpawnedRenderer | None = None,
     ) -> None:
         """Remember what is needed to (re)start a renderer; nothing starts until :meth:`start`.
 
         ``command`` builds the renderer's command line from its socket's descriptor (default
         :func:`renderer_command`); tests use it to start renderers that misbehave.
+        ``prestarted``: a renderer from :func:`spawn_renderer`, adopted by the first
+        :meth:`start` (this client owns it from now on and ends it in :meth:`close`).
         """
         self._pdf: bytes | bytearray | None = pdf
         self._hang_seconds = hang_seconds
@@ -111,6 +142,7 @@ class RendererClient:
         self._connection: Connection | None = None
         self._page_sizes: tuple[tuple[float, float], ...] = ()
         self._failed_starts = 0
+        self._prestarted = prestarted
         self.restarts = 0
         # Whether the last renderer started was confined (seccomp filter and no_new_privs).
         self.confined = False
@@ -139,11 +171,24 @@ class RendererClient:
         self._page_sizes = info.page_sizes
         return info
 
-    def render(self, page: int, zoom: float, device_pixel_ratio: float) -> PageSamples:
-        """Bare RGB samples of ``page`` (no watermark yet: see page_images.render_page_image)."""
+    def render(
+        self,
+        page: int,
+        zoom: float,
+        device_pixel_ratio: float,
+        still_wanted: Callable[[], bool] | None = None,
+    ) -> PageSamples:
+        """Bare RGB samples of ``page`` (no watermark yet: see page_images.render_page_image).
+
+        ``still_wanted`` is asked every few milliseconds while the renderer works; once it says
+        no, the renderer is told to drop the render (:class:`RequestCancelled`, unless it had
+        already finished it).
+        """
         self._check_page(page)
         self._send(wire.render_request(page, zoom, device_pixel_ratio))
         deadline = time.monotonic() + self._hang_seconds
+        if still_wanted is not None:
+            self._wait(deadline, self._canceller(page, still_wanted))
         header = self._reply(
             lambda frame: wire.parse_pixels_header(
                 frame,
@@ -181,6 +226,9 @@ class RendererClient:
     def close(self) -> None:
         """End the renderer: politely when it is idle, at once when it may be stuck."""
         self._pdf = None
+        if self._prestarted is not None:
+            self._prestarted.close()
+            self._prestarted = None
         process, connection = self._process, self._connection
         if process is None or connection is None:
             return
@@ -192,25 +240,23 @@ class RendererClient:
     # Internals.
 
     def _open(self, pdf: bytes | bytearray) -> DocumentInfo:
-        parent, child = multiprocessing.connection.Pipe(duplex=True)
-        try:
-            process = subprocess.Popen(
-                (self._command or renderer_command)(child.fileno()),
-                env={},
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.DEVNULL,
-                pass_fds=(child.fileno(),),
-                cwd="/",
+        spawned, self._prestarted = self._prestarted, None
+        if spawned is not None and (
+            spawned.process.poll() is not None
+            or spawned.max_document_bytes < len(pdf)
+            or spawned.require_sandbox != self._require_sandbox
+        ):
+            spawned.close()  # Died meanwhile, or told to expect less: start afresh.
+            spawned = None
+        if spawned is None:
+            spawned = spawn_renderer(
+                len(pdf),
+                require_sandbox=self._require_sandbox,
+                command=self._command or renderer_command,
             )
-        except OSError as error:
-            parent.close()
-            raise RendererLost("renderer could not start") from error
-        finally:
-            child.close()  # Only the child holds its end now, so its death reads as EOF here.
+        process, parent = spawned.process, spawned.connection
         self._process, self._connection = process, parent
-        header = wire.document_request(len(pdf), require_confinement=self._require_sandbox)
-        self._send(header, pdf)
+        self._send(pdf)
         deadline = time.monotonic() + self._open_seconds
         try:
             pages, entries, length = self._reply(wire.parse_opened_header, deadline)
@@ -239,7 +285,7 @@ class RendererClient:
         self.restarts += 1
         self.start()
 
-    def _send(self, header: bytes, body: bytes | bytearray | None = None) -> None:
+    def _send(self, header: bytes | bytearray, body: bytes | bytearray | None = None) -> None:
         connection = self._require_connection()
         try:
             connection.send_bytes(header)
@@ -258,6 +304,8 @@ class RendererClient:
             if failure.reason == wire.FAILED_UNCONFINED:
                 self._kill()
                 raise RendererUnconfined("renderer not confined") from failure
+            if failure.reason == wire.FAILED_CANCELLED:
+                raise RequestCancelled("cancelled") from failure
             raise RequestFailed("request failed") from failure
         except (wire.WireError, IndexError) as error:
             self._kill()
@@ -308,12 +356,27 @@ class RendererClient:
         if process is not None and process.poll() is None:
             process.kill()
 
-    def _wait(self, deadline: float) -> None:
+    def _canceller(self, page: int, still_wanted: Callable[[], bool]) -> Callable[[], None]:
+        """A slice callback that sends one ``cancel`` once ``still_wanted`` says no."""
+        sent = False
+
+        def check() -> None:
+            nonlocal sent
+            if not sent and not still_wanted():
+                sent = True
+                self._send(wire.cancel_request(page))
+
+        return check
+
+    def _wait(self, deadline: float, each_slice: Callable[[], None] | None = None) -> None:
         """Return once a reply (or EOF) is readable; kill the renderer on a hang or shutdown."""
         connection = self._require_connection()
+        interval = _POLL_SLICE_SECONDS if each_slice is None else _CANCEL_SLICE_SECONDS
         while True:
-            if connection.poll(_POLL_SLICE_SECONDS):
+            if connection.poll(interval):
                 return
+            if each_slice is not None:
+                each_slice()
             if self._should_stop():
                 self._kill()
                 raise RendererStopped("stopping")
@@ -333,12 +396,20 @@ class RendererClient:
         self._process = self._connection = None
         if connection is not None:
             connection.close()
-        if process is None:
-            return
-        if process.poll() is None:
-            process.terminate()
-            try:
-                process.wait(1.0)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        process.wait()
+        if process is not None:
+            end_process(process)
+
+
+def prestart_renderer(review_file: Path, *, require_sandbox: bool) -> SpawnedRenderer | None:
+    """:func:`spawn_renderer` for a PDF carried in ``review_file`` (which is larger than it).
+
+    None when the file cannot be measured or no renderer starts: the document then gets a
+    renderer started the ordinary way, when it is handed over.
+    """
+    try:
+        bound = review_file.stat().st_size
+        if bound <= 0:
+            return None
+        return spawn_renderer(bound, require_sandbox=require_sandbox, command=renderer_command)
+    except (OSError, RendererError):
+        return None

@@ -1,10 +1,11 @@
 """Containing the renderer process (Linux): no new privileges, a seccomp allow-list, limits.
 
-The renderer applies this to itself after it has imported PyMuPDF and received the document,
-and before MuPDF parses a byte of it. From then on it can only compute and talk over the one
-pipe it already holds: every system call not on :data:`ALLOWED_SYSCALLS` fails with ``EPERM``
-(so no ``open``, no ``socket``, no ``execve``, no ``ptrace``, no new process), ``read`` and
-``write`` work on the pipe's descriptor only, and ``RLIMIT_AS`` bounds its memory.
+The renderer applies this to itself after it has imported PyMuPDF and read the document's
+header (its size bound), before the document itself arrives and MuPDF parses a byte of it.
+From then on it can only compute and talk over the one pipe it already holds: every system
+call not on :data:`ALLOWED_SYSCALLS` fails with ``EPERM`` (so no ``open``, no ``socket``, no
+``execve``, no ``ptrace``, no new process), ``read`` and ``write`` work on the pipe's descriptor
+only, and ``RLIMIT_AS`` bounds its memory.
 
 Why seccomp through libseccomp (the ``pyseccomp`` ctypes binding, API-compatible with
 libseccomp's own Python module) and not Landlock: the renderer needs no file at all once it
@@ -41,6 +42,9 @@ ALLOWED_SYSCALLS = (
     "mprotect",
     "madvise",
     "futex",
+    # Looking, without blocking, for a ``cancel`` on the pipe (the only descriptor it has).
+    "poll",
+    "ppoll",
     "sched_yield",
     "getrandom",
     "clock_gettime",

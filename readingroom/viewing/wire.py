@@ -12,11 +12,12 @@ against caps, pixel buffers against width x height x channels, floats for being 
 
 Requests (viewer -> renderer), one at a time, each answered before the next is sent::
 
-    D  document   !cQB   body length, flags (bit 0: refuse to parse unconfined)  + the PDF
+    D  document   !cQB   max body length, flags (bit 0: refuse to parse unconfined) + the PDF
     R  render     !cIdd  page, zoom, device pixel ratio
     L  links      !cI    page
     S  search     !cIHB  page, query length in bytes, flags (bit 0: match case,
                          bit 1: whole words)                                 + UTF-8 query
+    C  cancel     !cI    page: the render in flight is no longer wanted (sent while waiting)
 
 Replies (renderer -> viewer)::
 
@@ -25,7 +26,11 @@ Replies (renderer -> viewer)::
     K  links      !cII   page, count                               + count x !ddddBid
     H  hits       !cII   page, count                        + count x !ddddddddB
                          (hit box, its line's box, 1: continues the previous match)
-    F  failed     !cB    reason (0: this request failed, 1: the sandbox could not be applied)
+    F  failed     !cB    reason (0: this request failed, 1: the sandbox could not be applied,
+                         2: cancelled)
+
+A ``cancel`` is the one frame sent while a request is outstanding. The renderer looks for it
+between the steps of a render; one that arrives after the reply is read as a request and ignored.
 
 Names of values received from the renderer start with ``untrusted_`` until they are checked.
 """
@@ -52,6 +57,7 @@ DOCUMENT: Final = b"D"
 RENDER: Final = b"R"
 LINKS: Final = b"L"
 SEARCH: Final = b"S"
+CANCEL: Final = b"C"
 OPENED: Final = b"O"
 PIXELS: Final = b"P"
 LINK_LIST: Final = b"K"
@@ -60,6 +66,7 @@ FAILED: Final = b"F"
 
 FAILED_REQUEST: Final = 0
 FAILED_UNCONFINED: Final = 1
+FAILED_CANCELLED: Final = 2
 FLAG_REQUIRE_CONFINEMENT: Final = 1
 FLAG_MATCH_CASE: Final = 1
 FLAG_WHOLE_WORDS: Final = 2
@@ -85,6 +92,7 @@ _DOCUMENT = struct.Struct("!cQB")
 _RENDER = struct.Struct("!cIdd")
 _LINKS = struct.Struct("!cI")
 _SEARCH = struct.Struct("!cIHB")
+_CANCEL = struct.Struct("!cI")
 _OPENED = struct.Struct("!cIII")
 _PIXELS = struct.Struct("!cIIIBd")
 _LINK_LIST = struct.Struct("!cII")
@@ -146,7 +154,10 @@ class PixelsHeader:
 
 
 def document_request(length: int, *, require_confinement: bool) -> bytes:
-    """The header announcing the PDF (sent next, as one frame of ``length`` bytes)."""
+    """The header announcing the PDF (sent next, as one frame of at most ``length`` bytes).
+
+    It may be sent well before the PDF: the renderer confines itself for ``length`` on reading it.
+    """
     flags = FLAG_REQUIRE_CONFINEMENT if require_confinement else 0
     return _DOCUMENT.pack(DOCUMENT, length, flags)
 
@@ -154,6 +165,11 @@ def document_request(length: int, *, require_confinement: bool) -> bytes:
 def render_request(page: int, zoom: float, device_pixel_ratio: float) -> bytes:
     """Ask for ``page``'s pixels at ``zoom`` on a screen of ``device_pixel_ratio``."""
     return _RENDER.pack(RENDER, page, zoom, device_pixel_ratio)
+
+
+def cancel_request(page: int) -> bytes:
+    """Say that the render of ``page`` in flight is no longer wanted."""
+    return _CANCEL.pack(CANCEL, page)
 
 
 def links_request(page: int) -> bytes:
@@ -181,7 +197,7 @@ def check_failure(untrusted_header: bytes) -> None:
     if untrusted_header[:1] != FAILED:
         return
     _, reason = _unpack(_FAILED, untrusted_header, FAILED)
-    if reason not in (FAILED_REQUEST, FAILED_UNCONFINED):
+    if reason not in (FAILED_REQUEST, FAILED_UNCONFINED, FAILED_CANCELLED):
         raise WireError("unknown failure reason")
     raise RemoteFailure(reason)
 
@@ -317,6 +333,9 @@ def parse_request(frame: bytes) -> Request:
             match_case=bool(flags & FLAG_MATCH_CASE), whole_words=bool(flags & FLAG_WHOLE_WORDS)
         )
         return Request(SEARCH, page, body_length=length, search_options=options)
+    if kind == CANCEL:
+        _, page = _unpack(_CANCEL, frame, CANCEL)
+        return Request(CANCEL, page)
     raise WireError("unknown request")
 
 

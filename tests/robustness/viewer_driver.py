@@ -82,6 +82,43 @@ def resident_mb(reader: Any = None) -> float:
     return total
 
 
+def peak_mb(reader: Any) -> tuple[float, float]:
+    """Peak resident memory (VmHWM) so far of this process and of the reader's renderer, in MB.
+
+    The kernel's high-water marks: unlike samples, they cannot miss a spike between two.
+    """
+    peaks = []
+    for pid in ("self", reader._worker.renderer_pid()):
+        value = 0.0
+        try:
+            with open(f"/proc/{pid}/status", encoding="ascii") as status:
+                for line in status:
+                    if line.startswith("VmHWM:"):
+                        value = int(line.split()[1]) / 1024
+        except OSError:
+            pass  # no renderer right now
+        peaks.append(value)
+    return peaks[0], peaks[1]
+
+
+def _render_state(reader: Any, page: int) -> dict[str, Any]:
+    """What the reader and its render worker hold for ``page`` (for a failure report)."""
+    view, worker = reader.view, reader._worker
+    return {
+        "page": page,
+        "covered": bool(reader.window() and getattr(reader.window(), "is_covered", bool)()),
+        "view_failed": page in view._failed,
+        "bad_pages": sorted(worker.bad_pages()),
+        "restarts": worker.renderer_restarts(),
+        "cached": [repr(k) for k in view.cache._images if k.page == page],
+        "wanted_key": repr(view._key(page)),
+        "queue": {name: [repr(k) for k in keys] for name, keys in worker._wanted.items()},
+        "current": repr(worker.current_key()),
+        "busy_seconds": worker.busy_seconds(),
+        "cache_bytes": [view.cache.size_bytes, view.cache.max_bytes],
+    }
+
+
 class Driver:
     """The steps, run from a timer inside the viewer's event loop."""
 
@@ -165,12 +202,18 @@ class Driver:
                     reader.go_to_page(page)
                     # At a turn the page does not move, so nothing would repaint it.
                     reader.view.viewport().update()
-                    wait_for(lambda page=page: page in painted, f"page {page + 1} painted")  # type: ignore[misc]
+                    try:
+                        wait_for(lambda page=page: page in painted, f"page {page + 1} painted")  # type: ignore[misc]
+                    except DriverError as error:
+                        raise DriverError(f"{error}: {_render_state(reader, page)}") from None
                     if page % 50 == 0:
                         samples.append(resident_mb(reader))
                     peak = max(peak, resident_mb(reader)) if page % 10 == 0 else peak
         self.report["resident_mb_peak"] = max([peak, *samples])
         self.report["resident_mb_samples"] = samples
+        viewer_peak, renderer_peak = peak_mb(reader)
+        self.report["peak_mb_viewer"] = viewer_peak
+        self.report["peak_mb_renderer"] = renderer_peak
         self.step("scrolled")
 
 

@@ -25,6 +25,7 @@ from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 from readingroom.gui.rendering.page_cache import DEFAULT_PAGE_CACHE_BYTES, PageCache, RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect
 from readingroom.viewing.document_model import LinkArea
+from readingroom.viewing.memory_budget import largest_page, page_cache_bytes
 from readingroom.viewing.page_layout import (
     MAX_ZOOM,
     MIN_FIT_ZOOM,
@@ -39,6 +40,9 @@ FIT_PAGE = "fit_page"
 CUSTOM = "custom"
 # Pages rendered ahead of and behind the visible ones, so the next PgDn is instant.
 PREFETCH_PAGES = 2
+# A visible page with no image at all is first rendered at this share of its zoom (a ninth of
+# the pixels), watermark burned in like any image, and shown scaled until the sharp one comes.
+PREVIEW_SCALE = 1 / 3
 SCROLL_STEP = 40
 BACKGROUND = QColor(90, 94, 100)
 PLACEHOLDER = QColor(236, 236, 236)
@@ -54,6 +58,7 @@ class PageView(QAbstractScrollArea):
     zoom_changed = Signal(float)
     link_clicked = Signal(object)  # LinkArea
     page_painted = Signal(int)  # a page was painted with its final image (for benchmarks)
+    page_previewed = Signal(int)  # a page was painted with a stand-in (another zoom, a preview)
 
     def __init__(
         self, page_sizes: tuple[tuple[float, float], ...], parent: QWidget | None = None
@@ -62,6 +67,7 @@ class PageView(QAbstractScrollArea):
         super().__init__(parent)
         self.layout_ = PageLayout(page_sizes)
         self.cache = PageCache(DEFAULT_PAGE_CACHE_BYTES)
+        self._largest_page = largest_page(page_sizes)
         self._zoom_mode = FIT_WIDTH
         self._custom_zoom = 1.0
         self._current = 0
@@ -157,6 +163,9 @@ class PageView(QAbstractScrollArea):
         top = self.layout_.page_top(page) + max(0.0, y_points - 12) * self.zoom()
         self.verticalScrollBar().setValue(round(top))
         self._update_current(force_page=page)
+        # A jump asks for its page now, not after the placeholder has been painted.
+        self._request_timer.stop()
+        self._request_images()
 
     def next_page(self) -> None:
         """Go to the top of the next page."""
@@ -235,6 +244,9 @@ class PageView(QAbstractScrollArea):
         horizontal.setRange(0, max(0, round(self.layout_.canvas_width) - self.viewport().width()))
         horizontal.setPageStep(self.viewport().width())
         horizontal.setSingleStep(SCROLL_STEP)
+        self.cache.set_max_bytes(
+            page_cache_bytes(self._largest_page, self.zoom(), self.devicePixelRatioF())
+        )
         if abs(old_zoom - self.layout_.zoom) > 1e-9:
             self.zoom_changed.emit(self.layout_.zoom)
         self.schedule_requests()
@@ -256,13 +268,22 @@ class PageView(QAbstractScrollArea):
         if visible:
             for distance in range(1, PREFETCH_PAGES + 1):
                 ordered += [visible[-1] + distance, visible[0] - distance]
-        wanted = []
+        wanted = [self._preview_key(page) for page in visible if self.cache.get_any(page) is None]
         for page in ordered:
             if 0 <= page < self.layout_.page_count and page not in self._failed:
                 key = self._key(page)
                 if key not in self.cache and key not in wanted:
                     wanted.append(key)
         self.images_wanted.emit(wanted)
+
+    def _preview_key(self, page: int) -> RenderKey:
+        key = self._key(page)
+        return RenderKey(
+            page,
+            round(key.zoom * PREVIEW_SCALE, 4),
+            key.device_pixel_ratio,
+            key.highlight_generation,
+        )
 
     def _scrolled(self) -> None:
         self._update_current()
@@ -288,7 +309,7 @@ class PageView(QAbstractScrollArea):
         painter = QPainter(self.viewport())
         painter.fillRect(event.rect(), BACKGROUND)
         dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
-        painted = []
+        painted, previewed = [], []
         for page in self.layout_.visible_pages(dy, self.viewport().height()):
             box = self.layout_.box(page)
             target = QRectF(box.x - dx, box.y - dy, box.width, box.height)
@@ -303,8 +324,12 @@ class PageView(QAbstractScrollArea):
                 if stand_in is not None:
                     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
                     painter.drawImage(target, stand_in)
+                    previewed.append(page)
                 else:
                     self._paint_message(painter, target, PLACEHOLDER, "")
+                # Shown without its image (never asked for, or evicted meanwhile): ask again.
+                # The timer only recomputes the wanted list; it does not repaint.
+                self._request_timer.start()
             if self._current_hit is not None and self._current_hit[0] == page:
                 x0, y0, x1, y1 = self._current_hit[1]
                 zoom = self.zoom()
@@ -320,6 +345,8 @@ class PageView(QAbstractScrollArea):
         painter.end()
         for page in painted:
             self.page_painted.emit(page)
+        for page in previewed:
+            self.page_previewed.emit(page)
 
     @staticmethod
     def _paint_message(painter: QPainter, target: QRectF, colour: QColor, text: str) -> None:

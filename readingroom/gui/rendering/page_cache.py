@@ -7,12 +7,13 @@ from dataclasses import dataclass
 
 from PySide6.QtGui import QImage
 
-# Page images for the main view. At 100 % an A4 page is ~2 MB (RGB32), at 400 % on a 2x screen
-# ~128 MB before the pixel cap in page_images (at 800 % one A4 page is ~128 MB even at 1x), so
-# this holds a few dozen pages at ordinary zooms and one or two at the largest.
-DEFAULT_PAGE_CACHE_BYTES = 160 * 1024 * 1024
-# Thumbnails are ~50 KB each: this holds well over a thousand.
-DEFAULT_THUMBNAIL_CACHE_BYTES = 48 * 1024 * 1024
+from readingroom.viewing.memory_budget import MIN_PAGE_CACHE_BYTES, THUMBNAIL_CACHE_BYTES
+
+# The page view's starting budget; it then follows the screen and the zoom
+# (viewing.memory_budget.page_cache_bytes, applied with PageCache.set_max_bytes).
+DEFAULT_PAGE_CACHE_BYTES = MIN_PAGE_CACHE_BYTES
+# Thumbnails have their own cache and cap, so they never push page images out (or the reverse).
+DEFAULT_THUMBNAIL_CACHE_BYTES = THUMBNAIL_CACHE_BYTES
 
 
 @dataclass(frozen=True)
@@ -66,6 +67,11 @@ class PageCache:
             return None
         return self._images[max(keys, key=lambda key: key.zoom)]
 
+    def set_max_bytes(self, max_bytes: int) -> None:
+        """Change the budget, evicting the least recently used images that no longer fit."""
+        self.max_bytes = max_bytes
+        self._evict()
+
     def put(self, key: RenderKey, image: QImage) -> None:
         """Store ``image``; evict old images until the cache fits its budget again."""
         self.discard(key)
@@ -75,6 +81,9 @@ class PageCache:
         self._images[key] = image
         self._by_page.setdefault(key.page, set()).add(key)
         self._bytes += size
+        self._evict()
+
+    def _evict(self) -> None:
         while self._bytes > self.max_bytes and self._images:
             oldest = next(iter(self._images))
             self.discard(oldest)

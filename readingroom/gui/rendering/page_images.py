@@ -30,7 +30,14 @@ from readingroom.viewing.render_process import PageSamples, rasterize_page
 from readingroom.viewing.wire import MAX_IMAGE_PIXELS
 from readingroom.watermark import WatermarkSpec
 
-__all__ = ["MAX_IMAGE_PIXELS", "HighlightRect", "PageSamples", "burn_in", "render_page_image"]
+__all__ = [
+    "MAX_IMAGE_PIXELS",
+    "HighlightRect",
+    "PageSamples",
+    "burn_in",
+    "render_page_image",
+    "warm_up",
+]
 
 # Sizes in PDF points, multiplied by the render scale so the watermark keeps its proportion to
 # the page at every zoom and on thumbnails.
@@ -89,6 +96,19 @@ def render_page_image(
     burn_in(image, samples.scale, watermark, highlights, inverted=inverted)
     image.setDevicePixelRatio(samples.scale / zoom if zoom > 0 else device_pixel_ratio)
     return image
+
+
+def warm_up(watermark: WatermarkSpec) -> None:
+    """Burn the watermark (and a highlight) into a tiny blank page, on the calling thread.
+
+    Shiboken creates some Python enum types only when they are first used (QPainter.fillRect's
+    overloads pull in QGradient's). Created on the render thread while the UI thread runs Qt
+    code, that crashed the viewer (a segfault in libshiboken), so the render worker calls this
+    on the UI thread before its thread starts: every type the render thread needs then exists.
+    """
+    width, height = 24, 32
+    blank = PageSamples(0, width, height, width * 3, 0.05, b"\xff" * (width * height * 3))
+    render_page_image(blank, 0.05, 1.0, watermark, ((1.0, 1.0, 100.0, 40.0),))
 
 
 def _check_samples(samples: PageSamples) -> None:

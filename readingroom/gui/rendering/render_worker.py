@@ -9,7 +9,9 @@ thread (queued connections). The UI thread never touches PyMuPDF nor waits for t
 
 The UI says what it wants with :meth:`RenderWorker.set_wanted`, which *replaces* the queue of a
 channel ("view" before "thumbnails"): pages that scrolled away are cancelled simply by not
-being asked for again, and the visible pages come first because the UI lists them first.
+being asked for again, and the visible pages come first because the UI lists them first. The
+render in flight is cancelled too when the new list leaves it out: the renderer is told to drop
+it (``wire`` ``cancel``), and samples that arrive anyway are not turned into an image.
 
 What this survives: a Python exception while rendering a page (the page is reported failed, the
 renderer carries on), and - because MuPDF runs in another process - a page on which MuPDF hangs
@@ -30,7 +32,7 @@ from PySide6.QtGui import QImage
 
 from readingroom.errors import DamagedFile, ReadingRoomError, RendererNotContained
 from readingroom.gui.rendering.page_cache import RenderKey
-from readingroom.gui.rendering.page_images import PageSamples, render_page_image
+from readingroom.gui.rendering.page_images import PageSamples, render_page_image, warm_up
 from readingroom.viewing.document_model import DocumentInfo, HighlightRect
 from readingroom.viewing.renderer_client import (
     RendererClient,
@@ -40,6 +42,8 @@ from readingroom.viewing.renderer_client import (
     RendererMisbehaved,
     RendererStopped,
     RendererUnconfined,
+    RequestCancelled,
+    SpawnedRenderer,
 )
 from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
 from readingroom.viewing.wire import MAX_HITS_PER_PAGE
@@ -96,6 +100,7 @@ class RenderWorker(QObject):
         *,
         hang_seconds: float = RENDER_HANG_SECONDS,
         require_sandbox: bool = False,
+        prestarted: SpawnedRenderer | None = None,
     ) -> None:
         """Prepare the thread; :meth:`start` starts it (connect the signals first).
 
@@ -103,6 +108,8 @@ class RenderWorker(QObject):
         wait: ``document_opened`` or ``document_failed`` follows.
         ``render_function`` exists for tests (a parent-side renderer that fails or hangs).
         ``require_sandbox``: refuse to open the document in a renderer that cannot be confined.
+        ``prestarted``: a renderer already started (``spawn_renderer``) for this document, so
+        opening skips the interpreter's start-up.
         """
         super().__init__(parent)
         self._renderer = RendererClient(
@@ -111,6 +118,7 @@ class RenderWorker(QObject):
             open_seconds=OPEN_TIMEOUT_SECONDS,
             should_stop=lambda: self._stopping,
             require_sandbox=require_sandbox,
+            prestarted=prestarted,
         )
         self._watermark = watermark
         self._render_function = render_function
@@ -136,11 +144,14 @@ class RenderWorker(QObject):
         self._page_count = 0
         self._busy_since: float | None = None
         self._current_key: RenderKey | None = None
+        # The render in flight was left out of a newer wanted list (under the condition's lock).
+        self._current_stale = False
         self._thread = threading.Thread(target=self._run, name="readingroom-render", daemon=True)
 
     def start(self) -> None:
         """Start the render thread (once)."""
         if not self._thread.is_alive() and not self._opened.is_set():
+            warm_up(self._watermark)  # on this (the UI) thread: see page_images.warm_up
             self._thread.start()
 
     def wait_until_open(self, timeout: float = OPEN_TIMEOUT_SECONDS) -> DocumentInfo:
@@ -190,6 +201,9 @@ class RenderWorker(QObject):
         """Replace ``channel``'s queue with ``keys``, most wanted first."""
         with self._condition:
             self._wanted[channel] = list(keys)
+            current = self._current_key
+            if current is not None and _channel(current) == channel and current not in keys:
+                self._current_stale = True
             self._condition.notify()
 
     def start_search(
@@ -270,6 +284,8 @@ class RenderWorker(QObject):
                 if self._stopping:
                     return
                 key = self._next_key()
+                self._current_key = key
+                self._current_stale = False
                 search = None
                 if key is None:
                     search = (
@@ -280,7 +296,6 @@ class RenderWorker(QObject):
                         self._search_next_page == self._page_count - 1,
                     )
                     self._search_next_page += 1
-            self._current_key = key
             self._busy_since = time.monotonic()
             try:
                 if key is not None:
@@ -313,6 +328,8 @@ class RenderWorker(QObject):
             if not key.thumbnail and key.highlight_generation:
                 highlights = self._highlights(key.page, key.highlight_generation)
             samples = self._render_samples(key)
+            if not self._still_wanted():
+                return  # The reader moved on while it travelled: no image to make.
             image = self._render_function(
                 samples, key.zoom, key.device_pixel_ratio, self._watermark, highlights,
                 **({"inverted": True} if key.inverted else {}),
@@ -320,6 +337,8 @@ class RenderWorker(QObject):
             del samples
         except RendererStopped:
             raise
+        except RequestCancelled:
+            return  # Not failed: asked for again if the reader comes back.
         except RendererLost:
             self._bad_pages.add(key.page)
             self.page_failed.emit(key)
@@ -327,10 +346,11 @@ class RenderWorker(QObject):
         except Exception:  # One bad page must not stop the others; the UI shows an error tile.
             self.page_failed.emit(key)
             return
+        # The image first: the reader waits for it, nobody waits for the links.
+        self.page_rendered.emit(key, image)
         if key.page not in self._links_sent:
             self._links_sent.add(key.page)  # Asked once: a page whose links hang costs once.
             self._send_links(key.page)
-        self.page_rendered.emit(key, image)
 
     def _render_samples(self, key: RenderKey) -> PageSamples:
         """Ask the renderer for ``key``; a renderer that *died* on it gets one more try.
@@ -341,11 +361,19 @@ class RenderWorker(QObject):
         lies is not given a second chance to) is given up on.
         """
         try:
-            return self._renderer.render(key.page, key.zoom, key.device_pixel_ratio)
+            return self._renderer.render(
+                key.page, key.zoom, key.device_pixel_ratio, self._still_wanted
+            )
         except (RendererHung, RendererMisbehaved):
             raise
         except RendererLost:
-            return self._renderer.render(key.page, key.zoom, key.device_pixel_ratio)
+            return self._renderer.render(
+                key.page, key.zoom, key.device_pixel_ratio, self._still_wanted
+            )
+
+    def _still_wanted(self) -> bool:
+        with self._condition:
+            return not self._current_stale and not self._stopping
 
     def _send_links(self, index: int) -> None:
         try:
@@ -391,3 +419,7 @@ class RenderWorker(QObject):
             self.search_hits_found.emit(generation, index, self._hits[index])
         if last:
             self.search_finished.emit(generation)
+
+
+def _channel(key: RenderKey) -> str:
+    return THUMBNAIL_CHANNEL if key.thumbnail else VIEW_CHANNEL
