@@ -23,6 +23,7 @@ proven clean (:attr:`Reading.unexplained_ink`). A blank scan has no ink and pass
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -173,10 +174,12 @@ def _read_region(
     go. The readings of the wrong way up are fragments that match no name.
     """
     words: list[tuple[Rect, str]] = []
+    best: list[tuple[Rect, str]] = []
+    best_score = 0
     for orientation in region.orientations:
         ocr_doc, to_page = _ocr(page, region.clip, orientation, tessdata)
         with ocr_doc:
-            words += [
+            turn = [
                 (pymupdf.Rect(w[:4]) * to_page, str(w[4]))
                 for w in ocr_doc[0].get_text("words", flags=_FLAGS)
             ]
@@ -184,18 +187,37 @@ def _read_region(
                 textpage = ocr_doc[0].get_textpage(clip=_EVERYWHERE, flags=_FLAGS, matrix=to_page)
             else:
                 ocr_doc[0].extend_textpage(textpage, flags=_FLAGS, matrix=to_page)
+        words += turn
+        if _shaped(turn) > best_score:
+            best, best_score = turn, _shaped(turn)
     reading.words.extend(words)
-    # Only word-shaped readings explain ink: the fragments a sideways reading makes of any
-    # ink ("a5@", "|") must not let an unreadable region pass for a read one.
-    explaining = [box for box, text in words if _is_word(text)]
-    if _has_unexplained_ink(page, region.clip, explaining):
+    # Only the upright reading's word-shaped words explain ink: the fragments OCR makes of
+    # sideways text, strokes or noise ("a5@", "|", "Lf") must not let an unreadable region
+    # pass for a read one; and a reading that is mostly such fragments explains nothing.
+    shaped = [box for box, text in best if _is_word(text)]  # best: more words than fragments
+    if _has_unexplained_ink(page, region.clip, shaped):
         reading.unexplained_ink.append(region.clip)
     return textpage
 
 
+# A word as type prints it: lower case after an optional capital, or all capitals, with a
+# vowel; or a number. What OCR makes of strokes, rules and noise ("SS", "Lf", "—=", "a5@")
+# mostly is not.
+_WORD_SHAPE = re.compile(r"(?:[A-Z]?[a-z]{2,}|[A-Z]{2,})|[0-9]+(?:[.,:/-][0-9]+)*")
+_VOWEL = re.compile(r"[aeiouyAEIOUY]")
+
+
+def _shaped(words: list[tuple[Rect, str]]) -> int:
+    """How upright a reading looks: its word-shaped words less its fragments."""
+    shaped = sum(1 for _, text in words if _is_word(text))
+    return 2 * shaped - len(words)
+
+
 def _is_word(text: str) -> bool:
     core = text.strip(".,:;'\"()!?")
-    return core.isdigit() or (len(core) >= 2 and core.isalpha())
+    if not _WORD_SHAPE.fullmatch(core):
+        return False
+    return core[0].isdigit() or bool(_VOWEL.search(core))
 
 
 def _render(page: Page, clip: Rect, orientation: Any, dpi: int) -> tuple[Any, Any]:
