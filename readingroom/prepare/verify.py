@@ -127,7 +127,7 @@ def _check_page(doc: Document, page: Page, checker: _Checker) -> list[str]:
         if reading.words:
             methods.append("OCR")
         elif not usable:
-            methods = ["OCR: no ink"]  # a blank scan: nothing drawn, nothing to hide
+            methods = ["OCR: no readable ink"]  # a blank scan: nothing to hide
     elif not usable and (page.get_images(full=False) or page.get_drawings()):
         # Nothing to look for (no names, no terms): the page needs no reading.
         methods = ["nothing to find"] if not checker.matcher.targets else []
