@@ -82,10 +82,12 @@ def build_scan(names: list[str]) -> bytes:
 
 
 def bare_ocr(data: bytes) -> None:
-    """Tesseract on every page once, at the resolution prepare uses: the least any OCR does."""
+    """Tesseract on every page once, at the resolution prepare uses: the least any OCR does.
+    (prepare reads each page at four quarter turns, to find names however the scan is turned.)"""
     doc = pymupdf.open(stream=data, filetype="pdf")
     for page in doc:
-        page.get_text("words", textpage=ocr.ocr_textpage(page, full=True))
+        textpage = page.get_textpage_ocr(dpi=ocr.OCR_DPI, full=True, tessdata=ocr.tessdata())
+        page.get_text("words", textpage=textpage)
 
 
 def text_case() -> None:
