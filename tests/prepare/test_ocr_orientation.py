@@ -53,9 +53,12 @@ def scan_with_rotate(rotate: int) -> tuple[bytes, list[pymupdf.Rect]]:
     return doc.tobytes(), boxes
 
 
-def image_drawn_turned(turn: int, *, with_text: bool) -> tuple[bytes, list[pymupdf.Rect]]:
-    """An upright image of the text drawn turned by ``turn`` by its placing matrix (CTM), on a
-    page that has a text layer of its own (``with_text``) or nothing else."""
+def image_drawn_turned(
+    turn: int, *, with_text: bool, mirror: bool = False
+) -> tuple[bytes, list[pymupdf.Rect]]:
+    """An upright image of the text drawn turned by ``turn`` (and mirrored left to right) by
+    its placing matrix (CTM), on a page that has a text layer of its own (``with_text``) or
+    nothing else."""
     source, boxes = _text_page()
     clip = pymupdf.Rect(60, 80, 400, 190)
     pix = source[0].get_pixmap(matrix=pymupdf.Matrix(200 / 72, 200 / 72), clip=clip)
@@ -67,12 +70,27 @@ def image_drawn_turned(turn: int, *, with_text: bool) -> tuple[bytes, list[pymup
     if turn % 180 == 0:
         target = pymupdf.Rect(100, 150, 100 + clip.width, 150 + clip.height)
     page.insert_image(target, stream=pix.tobytes("png"), rotate=turn)
+    if mirror:
+        _mirror_image_matrix(doc, page)
     info = page.get_image_info()[0]
     # Where each name's box of the source lands on the page: through the image's unit square.
     to_unit = pymupdf.Matrix(1 / clip.width, 0, 0, 1 / clip.height, -clip.x0 / clip.width, 0)
     to_unit.f = -clip.y0 / clip.height
     placed = [(box * to_unit * pymupdf.Matrix(info["transform"])).normalize() for box in boxes]
     return doc.tobytes(), placed
+
+
+def _mirror_image_matrix(doc: pymupdf.Document, page: pymupdf.Page) -> None:
+    """Prefix the image's ``cm`` with a left-right flip of the unit square (x -> 1 - x)."""
+    xref = page.get_contents()[-1]
+    content = doc.xref_stream(xref).decode("latin-1")
+    number = r"(-?[0-9.]+)"
+    match = re.search(" ".join([number] * 6) + " cm", content)
+    assert match is not None
+    a, b, c, d, e, f = (float(v) for v in match.groups())
+    flipped = f"{-a:g} {-b:g} {c:g} {d:g} {a + e:g} {b + f:g} cm"
+    content = content[: match.start()] + flipped + content[match.end() :]
+    doc.update_stream(xref, content.encode("latin-1"))
 
 
 def _ocr_words_at_every_turn(page: pymupdf.Page) -> str:
@@ -190,3 +208,16 @@ def test_a_blank_scan_passes() -> None:
     result = prepare_pdf(_blank_scan(), PrepareOptions(names=NAMES))
     assert result.report.verified
     assert result.report.unverifiable_pages == []
+
+
+@pytest.mark.slow
+def test_image_mirrored_by_its_matrix_loses_the_names(tmp_path: Path) -> None:
+    require_tesseract()
+    data, boxes = image_drawn_turned(0, with_text=True, mirror=True)
+    with pymupdf.open(stream=data, filetype="pdf") as doc:
+        assert doc[0].get_image_info()[0]["transform"][0] < 0  # really drawn mirrored
+    result = prepare_pdf(data, PrepareOptions(names=NAMES))
+    page = result.report.to_dict()["per_page"]["1"]
+    assert page["replaced"] == {"Child A": 1, "Social Worker 1": 1}
+    _assert_no_fragment(data, result.pdf, boxes)
+    assert_clean_everywhere(result.pdf, ORIGINALS, tmp_path)
