@@ -58,7 +58,6 @@ class Reading:
     """A TextPage of the page (its own text merged, for a text page) in page coordinates."""
     words: list[tuple[Rect, str]] = field(default_factory=list)
     """Every word OCR read, with its box in page coordinates."""
-    regions: int = 0
     unexplained_ink: list[Rect] = field(default_factory=list)
     """Regions holding significant ink under no word: they cannot be proven clean."""
 
@@ -79,7 +78,7 @@ def read_page(page: Page, *, full: bool, tessdata: str) -> Reading:
     """
     regions = list(_regions(page, full=full))
     textpage = None if full else page.get_textpage(clip=_EVERYWHERE, flags=_FLAGS)
-    reading = Reading(textpage=textpage, regions=len(regions))
+    reading = Reading(textpage=textpage)
     for region in regions:
         textpage = _read_region(page, region, reading, tessdata, textpage)
     if textpage is None:  # pragma: no cover - a full read always has one region
