@@ -45,6 +45,10 @@ _INK_DPI = 72
 # word in 8 pt type; the share lets a signature or a logo beside typed text pass.
 _UNEXPLAINED_AREA = 40.0
 _UNEXPLAINED_SHARE = 0.5
+# The other turns are skipped only when an upright reading leaves no more ink than this (square
+# points: less than one letter in 6 pt type), so a small sideways name beside upright text is
+# still read at its own turn.
+_ALL_READ_AREA = 4.0
 # Around each word OCR read, this share of the word's height counts as the word's (Tesseract's
 # boxes are tight: ascenders, descenders and anti-aliased edges lie just outside them).
 WORD_MARGIN = 0.35
@@ -166,12 +170,16 @@ def _orientation(transform: Iterable[float]) -> Any:
 def _read_region(
     page: Page, region: _Region, reading: Reading, tessdata: str, textpage: Any
 ) -> Any:
-    """Read one region every way up and add all its words to ``textpage``.
+    """Read one region every way up (or until all its ink is read) and add all its words to
+    ``textpage``.
 
     Every reading is kept, not only the one that looks best: a page can hold text in more than
     one orientation (a rotated image on an upright scan), and a name read in any of them must
-    go. The readings of the wrong way up are fragments that match no name.
+    go. The readings of the wrong way up are fragments that match no name. The turns stop early
+    only when the most upright reading so far explains all the ink (no more than
+    ``_ALL_READ_AREA`` left): then no other orientation has anything left to read.
     """
+    ink = _Ink(page, region.clip)
     words: list[tuple[Rect, str]] = []
     best: list[tuple[Rect, str]] = []
     best_score = 0
@@ -189,14 +197,19 @@ def _read_region(
         words += turn
         if _shaped(turn) > best_score:
             best, best_score = turn, _shaped(turn)
+        if ink.total == 0 or (best and ink.unexplained(_word_boxes(best)) <= _ALL_READ_AREA):
+            break
     reading.words.extend(words)
     # Only the upright reading's word-shaped words explain ink: the fragments OCR makes of
     # sideways text, strokes or noise ("a5@", "|", "Lf") must not let an unreadable region
     # pass for a read one; and a reading that is mostly such fragments explains nothing.
-    shaped = [box for box, text in best if _is_word(text)]  # best: more words than fragments
-    if _has_unexplained_ink(page, region.clip, shaped):
+    if ink.significant(_word_boxes(best)):
         reading.unexplained_ink.append(region.clip)
     return textpage
+
+
+def _word_boxes(words: list[tuple[Rect, str]]) -> list[Rect]:
+    return [box for box, text in words if _is_word(text)]
 
 
 # A word as type prints it: lower case after an optional capital, or all capitals, with a
@@ -254,27 +267,39 @@ def grown(box: Rect, margin: float = WORD_MARGIN) -> Rect:
     return pymupdf.Rect(box.x0 - pad / 2, box.y0 - pad, box.x1 + pad / 2, box.y1 + pad)
 
 
-def _has_unexplained_ink(page: Page, clip: Rect, words: list[Rect]) -> bool:
-    """True when ``clip`` holds more ink outside every (grown) word box than OCR explains."""
-    pix, back = _render(page, clip, pymupdf.Matrix(1, 1), _INK_DPI)
-    if pix.width == 0 or pix.height == 0:
-        return False
-    grey = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.stride)
-    # The luminance of each pixel (RGB: the mean is enough to tell ink from paper).
-    level = grey[:, : pix.width * pix.n].reshape(pix.height, pix.width, pix.n).mean(axis=2)
-    ink = np.abs(level - float(np.median(level))) > _INK_CONTRAST
-    total = int(ink.sum())
-    if total == 0:
-        return False
-    to_pixels = ~back
-    explained = np.zeros_like(ink)
-    for box in words:
-        area = grown(box) * to_pixels
-        x0, y0 = max(0, int(area.x0)), max(0, int(area.y0))
-        x1, y1 = int(np.ceil(area.x1)), int(np.ceil(area.y1))
-        if x1 > x0 and y1 > y0:
-            explained[y0:y1, x0:x1] = True
-    unexplained = int((ink & ~explained).sum())
-    scale = _INK_DPI / 72
-    area_pt2 = unexplained / (scale * scale)
-    return area_pt2 > _UNEXPLAINED_AREA and unexplained > _UNEXPLAINED_SHARE * total
+class _Ink:
+    """The ink of a region (pixels that differ clearly from its background), at 72 dpi."""
+
+    def __init__(self, page: Page, clip: Rect) -> None:
+        pix, back = _render(page, clip, pymupdf.Matrix(1, 1), _INK_DPI)
+        self._to_pixels = ~back
+        if pix.width == 0 or pix.height == 0:
+            self._ink = np.zeros((0, 0), dtype=bool)
+        else:
+            grey = np.frombuffer(pix.samples_mv, dtype=np.uint8).reshape(pix.height, pix.stride)
+            # The luminance of each pixel (RGB: the mean is enough to tell ink from paper).
+            level = grey[:, : pix.width * pix.n].reshape(pix.height, pix.width, pix.n)
+            level = level.mean(axis=2)
+            self._ink = np.abs(level - float(np.median(level))) > _INK_CONTRAST
+        self.total = int(self._ink.sum())
+
+    def unexplained(self, words: list[Rect]) -> float:
+        """The area of ink, in square points, under none of the (grown) ``words``."""
+        if self.total == 0:
+            return 0.0
+        explained = np.zeros_like(self._ink)
+        for box in words:
+            area = grown(box) * self._to_pixels
+            x0, y0 = max(0, int(area.x0)), max(0, int(area.y0))
+            x1, y1 = int(np.ceil(area.x1)), int(np.ceil(area.y1))
+            if x1 > x0 and y1 > y0:
+                explained[y0:y1, x0:x1] = True
+        scale = _INK_DPI / 72
+        return int((self._ink & ~explained).sum()) / (scale * scale)
+
+    def significant(self, words: list[Rect]) -> bool:
+        """True when the ink ``words`` leave unexplained is too much to call the region read."""
+        area = self.unexplained(words)
+        scale = _INK_DPI / 72
+        share = area * scale * scale / self.total if self.total else 0.0
+        return area > _UNEXPLAINED_AREA and share > _UNEXPLAINED_SHARE
