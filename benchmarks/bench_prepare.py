@@ -3,9 +3,9 @@
 Text case: ``prepare_pdf`` (prune, sanitise, pseudonymise, rebuild, save, verify with both
 engines and the byte scan) against a bare PyMuPDF open + search for every name + save of the
 same document (goal: at most 3x). Scanned case: ``prepare_pdf`` against a bare Tesseract OCR of
-the same pages at the same 300 dpi, once each (goal: at most 1.5x; prepare reads each page at
-four quarter turns to find, so a scan stored sideways or an image drawn turned is read, and
-again at four to verify, so 8x is its floor). Both baselines are measured in
+the same pages at the same 300 dpi, once each (goal: at most 1.5x; prepare reads a page at up
+to four quarter turns, stopping once an upright reading explains all its ink, to find and again
+to verify, so 2x is its floor for upright scans). Both baselines are measured in
 the same run. Also prints the peak memory of the scanned case.
 Run: ``.venv/bin/python benchmarks/bench_prepare.py [--scan-only | --text-only]``.
 """

@@ -9,7 +9,8 @@ turns of the unmirrored image too, and all the readings are kept: a name read in
 removed. We try the turns rather than use Tesseract's orientation detection (OSD): OSD needs
 ``osd.traineddata`` and gives up on pages with few characters (exactly the short letter where
 one name matters), and it picks one orientation per page while a page can hold two (a rotated
-image on an upright scan). The cost is four OCR passes per region.
+image on an upright scan). The cost is up to four OCR passes per region; the turns stop early
+when an upright reading already explains all the region's ink.
 
 Every OCR word is mapped back by the exact inverse of the matrix the pixels were rendered with
 (``/Rotate`` included), into the unrotated page coordinates that ``get_text`` and
