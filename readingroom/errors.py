@@ -307,11 +307,12 @@ class NamesMissing(NotVerified):
 
 
 class UnverifiablePages(NotVerified):
-    """Some pages have no text layer (scans), so no check can prove them clean."""
+    """Some pages have no text layer (scans) or images OCR cannot read, so no check can
+    prove them clean."""
 
     message = (
-        "Some pages have no text layer and cannot be verified. No output file was written. "
-        "Use --allow-unverifiable-pages to accept them."
+        "Some pages have no text layer, or images with ink that OCR cannot read, and cannot be "
+        "verified. No output file was written. Use --allow-unverifiable-pages to accept them."
     )
 
     def __init__(self, pages: tuple[int, ...]) -> None:

@@ -37,6 +37,7 @@ from readingroom.prepare.names import (
     parse_names_csv,
     parse_redaction_terms,
 )
+from readingroom.prepare.ocr_margins import occurrence_margins
 from readingroom.prepare.prune import prune_input
 from readingroom.prepare.pseudonymise import (
     replace_in_annotations,
@@ -133,16 +134,15 @@ def _pseudonymise_pages(
         if matcher.targets and (not usable or ocr.has_word_sized_images(page)):
             # One OCR per page: with a usable text layer only the images are read, and their
             # words are merged with the page's own text, so one replacement pass covers both.
-            rotation = int(page.rotation)
-            if usable:
-                page.set_rotation(0)
-                textpage = ocr.ocr_textpage(page, full=False)
-            else:
-                textpage = ocr.upright_textpage(page)
+            # OCR's boxes are tight, so each occurrence in the pixels is also removed with a
+            # margin (ocr_margins) and no fragment of a letter is left around the label.
+            reading = ocr.read(page, full=not usable)
+            margins = occurrence_margins(page, reading, matcher)
             if sheet is not None:
-                sheet.record_page(page, matcher, textpage=textpage, place="OCR")
-            replace_on_page(page, matcher, report, hidden, textpage=textpage, place="OCR")
-            page.set_rotation(rotation)
+                sheet.record_page(page, matcher, textpage=reading.textpage, place="OCR")
+            replace_on_page(
+                page, matcher, report, [*hidden, *margins], textpage=reading.textpage, place="OCR"
+            )
             report.page(number).found_by = "OCR" if not usable else "text layer and OCR"
         else:
             if sheet is not None:

@@ -21,15 +21,35 @@ from typing import Any
 
 from readingroom.errors import OcrUnavailable
 from readingroom.prepare.mupdf import Page, pymupdf
+from readingroom.prepare.ocr_reading import (
+    LANGUAGE,
+    MIN_IMAGE_HEIGHT,
+    MIN_IMAGE_WIDTH,
+    OCR_DPI,
+    Reading,
+    read_page,
+    word_sized,
+)
 
-OCR_DPI = 300
-LANGUAGE = "eng"
-# An image smaller than this (in points, 1/72 inch) cannot hold a readable word: Tesseract
-# stops reading below about 7 pixels of text height (measured: 4 pt text scanned at 100 dpi is
-# not read, 5 pt is), and 5 pt text needs about 6 pt of height and a short word 16 pt of width.
-MIN_IMAGE_HEIGHT = 6.0
-MIN_IMAGE_WIDTH = 16.0
-_FLAGS: int = pymupdf.TEXT_PRESERVE_WHITESPACE & ~pymupdf.TEXT_MEDIABOX_CLIP
+__all__ = [
+    "LANGUAGE",
+    "MIN_IMAGE_HEIGHT",
+    "MIN_IMAGE_WIDTH",
+    "OCR_DPI",
+    "Reading",
+    "has_usable_text_layer",
+    "has_word_sized_images",
+    "ocr_textpage",
+    "read",
+    "rendered_words",
+    "tessdata",
+    "tesseract_version",
+]
+
+# An image smaller than MIN_IMAGE_* (in points, 1/72 inch; defined in ocr_reading) cannot hold
+# a readable word: Tesseract stops reading below about 7 pixels of text height (measured: 4 pt
+# text scanned at 100 dpi is not read, 5 pt is), and 5 pt text needs about 6 pt of height and a
+# short word 16 pt of width.
 
 
 def tessdata() -> str:
@@ -62,60 +82,30 @@ def has_usable_text_layer(page: Page, text: str) -> bool:
 
 
 def has_word_sized_images(page: Page) -> bool:
-    """True when an image on the page is large enough to hold a word."""
-    for info in page.get_image_info():
-        bbox = pymupdf.Rect(info.get("bbox", (0, 0, 0, 0)))
-        if bbox.width >= MIN_IMAGE_WIDTH and bbox.height >= MIN_IMAGE_HEIGHT:
-            return True
-        if bbox.height >= MIN_IMAGE_WIDTH and bbox.width >= MIN_IMAGE_HEIGHT:
-            return True  # rotated
-    return False
-
-
-def ocr_textpage(page: Page, *, full: bool) -> Any:
-    """A TextPage of the page's OCR words (``full=False``: images only, merged with the text)."""
-    return page.get_textpage_ocr(
-        flags=_FLAGS, language=LANGUAGE, dpi=OCR_DPI, full=full, tessdata=tessdata()
+    """True when an image on the page is large enough to hold a word (either way up)."""
+    return any(
+        word_sized(pymupdf.Rect(info.get("bbox", (0, 0, 0, 0)))) for info in page.get_image_info()
     )
 
 
-_MIN_WORDS = 3
+def ocr_textpage(page: Page, *, full: bool) -> Any:
+    """A TextPage of the page's OCR words (``full=False``: images only, merged with the text),
+    read upright and in page coordinates (:mod:`readingroom.prepare.ocr_reading`)."""
+    return read(page, full=full).textpage
 
 
-def upright_textpage(page: Page) -> Any:
-    """OCR the whole page turned so its words read upright.
-
-    Tesseract reads only upright text, and a scan is often stored sideways with a ``/Rotate``
-    to show it upright (or not). The page is read unrotated first, then turned a quarter at a
-    time until OCR reads words; it is left turned that way, so the TextPage's coordinates
-    match the page (the caller restores the rotation it had).
-    """
-    textpage = None
-    best = (-1, 0)
-    for rotation in (0, 90, 270, 180):
-        page.set_rotation(rotation)
-        textpage = ocr_textpage(page, full=True)
-        # Sideways text reads as a scatter of one- and two-character "words"; upright text
-        # reads as words of letters.
-        words = sum(
-            1
-            for word in page.get_text("words", textpage=textpage)
-            if len(word[4]) >= 3 and str(word[4]).isalpha()
-        )
-        if words >= _MIN_WORDS:
-            return textpage
-        best = max(best, (words, rotation))
-    page.set_rotation(best[1])
-    return ocr_textpage(page, full=True) if best[1] != 180 else textpage
+def read(page: Page, *, full: bool) -> Reading:
+    """OCR the whole page (``full``) or its word-sized images, each read the way it is seen."""
+    return read_page(page, full=full, tessdata=tessdata())
 
 
 def rendered_words(page: Page) -> str:
-    """The words OCR reads on the page (rendered at 300 dpi, turned upright), one line of the
-    page per line of text."""
-    rotation = int(page.rotation)
-    try:
-        textpage = upright_textpage(page)
-        text = str(page.get_text("text", textpage=textpage))
-    finally:
-        page.set_rotation(rotation)
+    """The words OCR reads on the rendered page (300 dpi, each image turned upright), one line
+    of the page per line of text."""
+    return reading_words(read(page, full=True))
+
+
+def reading_words(reading: Reading) -> str:
+    """The words of a reading as text, one line of the page per line of text."""
+    text = str(reading.textpage.extractText())
     return re.sub(r"[ \t]+", " ", text)

@@ -114,13 +114,20 @@ def _check_page(doc: Document, page: Page, checker: _Checker) -> list[str]:
     methods = ["text layer"] if text.strip() else []
     usable = ocr.has_usable_text_layer(page, text)
     if checker.matcher.targets and (not usable or ocr.has_word_sized_images(page)):
-        words = ocr.rendered_words(page)
+        # A scan is read whole; on a text page each image is read (with the page's text).
+        reading = ocr.read(page, full=not usable)
+        words = ocr.reading_words(reading)
         checker.check(words, f"page {number} (OCR of the rendered page)")
         checker.check(_normalised_page_text(words), f"page {number} (OCR of the rendered page)")
-        if words.strip():
+        # The words as OCR returned them too, independent of how the TextPage was assembled.
+        checker.check(" ".join(w for _, w in reading.words), f"page {number} (OCR words)")
+        if reading.unexplained_ink:
+            # Ink OCR could not read may be a name it cannot see: fail closed.
+            return []
+        if reading.words:
             methods.append("OCR")
         elif not usable:
-            methods = []
+            methods = ["OCR: no readable ink"]  # a blank scan: nothing to hide
     elif not usable and (page.get_images(full=False) or page.get_drawings()):
         # Nothing to look for (no names, no terms): the page needs no reading.
         methods = ["nothing to find"] if not checker.matcher.targets else []

@@ -81,9 +81,10 @@ def test_unverifiable_pages_refused_then_allowed(
 ) -> None:
     doc = pymupdf.open()
     page = doc.new_page()
-    page.insert_image(
-        page.rect, pixmap=pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 8, 8), False)
-    )
+    pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 8, 8), False)
+    pix.clear_with(255)
+    pix.set_rect(pymupdf.IRect(2, 2, 6, 4), (0,))  # ink in which OCR reads no word
+    page.insert_image(page.rect, pixmap=pix)
     (tmp_path / "scan.pdf").write_bytes(doc.tobytes())
     (tmp_path / "names.csv").write_text("Jane Smith,Social Worker 1\n", encoding="utf-8")
     out = tmp_path / "out.pdf"

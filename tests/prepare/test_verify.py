@@ -58,10 +58,13 @@ def test_name_split_by_hyphen_at_line_end_is_caught() -> None:
 def test_clean_document_and_scans_listed() -> None:
     doc = pymupdf.open()
     doc.new_page().insert_text((72, 100), "Nothing here.", fontsize=11)
-    scan = doc.new_page()
     pix = pymupdf.Pixmap(pymupdf.csGRAY, pymupdf.IRect(0, 0, 10, 10), False)
     pix.clear_with(200)
-    scan.insert_image(scan.rect, pixmap=pix)
+    blank = pymupdf.Pixmap(pix)
+    pix.set_rect(pymupdf.IRect(2, 2, 8, 5), (0,))  # ink OCR reads no word in
+    doc.new_page().insert_image(doc[0].rect, pixmap=pix)
+    doc.new_page().insert_image(doc[0].rect, pixmap=blank)  # a blank scan: nothing to hide
     result = verify_pdf(doc.tobytes(), build_targets([NameEntry("Jane", "P 1", 1)], []))
     assert result.clean
     assert result.unverifiable_pages == [2]
+    assert result.page_checks[3] == ["OCR: no readable ink"]
