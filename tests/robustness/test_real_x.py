@@ -213,13 +213,8 @@ def test_the_real_window_refuses_copy_print_menus_and_drags_and_shows_the_sessio
         assert display.selection("clipboard") == CLIPBOARD_TEXT
         assert display.selection("primary") == PRIMARY_TEXT
 
-        display.run("xdotool", "windowfocus", "--sync", window)
-        display.run("xdotool", "key", "--clearmodifiers", "ctrl+w")
         # Ctrl+W asks first, then shows the summary; each answered with Enter.
-        for title in ("End this reading session", "Reading session ended"):
-            box = display.find_window(title)
-            display.run("xdotool", "windowfocus", "--sync", box)
-            display.run("xdotool", "key", "Return")
+        display.end_session_with_ctrl_w(window)
         assert viewer.wait(30) == 0
     finally:
         if viewer.poll() is None:

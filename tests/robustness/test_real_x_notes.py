@@ -99,13 +99,8 @@ def test_notes_take_typing_but_nothing_crosses_the_clipboard_or_the_selection(
         assert TYPED not in display.selection("primary")
         assert display.selection("clipboard") == OUTSIDE
 
-        display.run("xdotool", "windowfocus", "--sync", window)
-        display.run("xdotool", "key", "--clearmodifiers", "ctrl+w")
         # Ctrl+W asks first, then shows the summary; each answered with Enter.
-        for title in ("End this reading session", "Reading session ended"):
-            box = display.find_window(title)
-            display.run("xdotool", "windowfocus", "--sync", box)
-            display.run("xdotool", "key", "Return")
+        display.end_session_with_ctrl_w(window)
         assert viewer.wait(30) == 0
     finally:
         if viewer.poll() is None:

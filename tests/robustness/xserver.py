@@ -74,6 +74,15 @@ class Display:
         """The text the owner of ``selection`` serves now."""
         return self.run("xclip", "-selection", selection, "-o", check=False)
 
+    def end_session_with_ctrl_w(self, window: str) -> None:
+        """Press Ctrl+W in the reading window, then Enter on the question and on the summary."""
+        self.run("xdotool", "windowfocus", "--sync", window)
+        self.run("xdotool", "key", "--clearmodifiers", "ctrl+w")
+        for title in ("End this reading session", "Reading session ended"):
+            box = self.find_window(title)
+            self.run("xdotool", "windowfocus", "--sync", box)
+            self.run("xdotool", "key", "Return")
+
     def find_window(self, name: str, seconds: float = 30.0) -> str:
         """The id of a visible window whose title contains ``name``."""
         deadline = time.monotonic() + seconds
