@@ -193,36 +193,20 @@ STATUS_WORDS = {
 
 
 def line_statuses(data: dict[str, Any], occurrences: Sequence[Occurrence]) -> list[str]:
-    """Each occurrence's line state: the report's per-replacement ``line_status`` if it has one.
+    """Each occurrence's line state, from the report's label lines (``per_page[n].lines``).
 
-    The report may list its replacements, in page order, as ``"replacements"`` at the top or in
-    each ``per_page`` entry: items with ``line_status``, ``page`` (implied inside ``per_page``)
-    and, optionally, ``label``. They are paired with the occurrences in order, by page and
-    label (an item without a label pairs with the page's next occurrence of any label).
-    Without them, a name shows "label placed" and a term "removed under a black box".
+    An occurrence takes the state of the line on its page that holds its label and lies nearest
+    its area; a name with no such line (pasted by OCR, say) shows "label placed", a term
+    "removed under a black box".
     """
-    listed: dict[tuple[int, str | None], list[str]] = defaultdict(list)
-    items: list[tuple[int | None, Any]] = [(None, i) for i in data.get("replacements") or []]
-    for number, page in (data.get("per_page") or {}).items():
-        if isinstance(page, dict) and str(number).isdigit():
-            items += [(int(number), i) for i in page.get("replacements") or []]
-    for page_number, item in items:
-        if not isinstance(item, dict) or not isinstance(item.get("line_status"), str):
-            continue
-        page = page_number if page_number is not None else item.get("page")
-        if isinstance(page, int):
-            label = item.get("label")
-            listed[(page, label if isinstance(label, str) else None)].append(item["line_status"])
     lines = _label_lines(data)
     statuses: list[str] = []
     for occurrence in occurrences:
-        queue = listed.get((occurrence.page, occurrence.label)) or listed.get(
-            (occurrence.page, None)
+        line = (
+            None
+            if occurrence.is_redaction
+            else _nearest_line(lines.get(occurrence.page, []), occurrence)
         )
-        if queue:
-            statuses.append(queue.pop(0))
-            continue
-        line = _nearest_line(lines.get(occurrence.page, []), occurrence)
         if line is not None:
             statuses.append(line[0])
         else:

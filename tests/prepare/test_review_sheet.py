@@ -24,6 +24,7 @@ from readingroom.prepare.review_sheet import (
     CONTENT_SECURITY_POLICY,
     LABEL_PLACED,
     REDACTED,
+    STATUS_WORDS,
     build_review_sheet,
     line_statuses,
 )
@@ -346,51 +347,82 @@ def test_a_line_in_colour_keeps_its_colours_and_black_text_is_grey() -> None:
     assert channels == [1, 1, 3, 3]
 
 
-def _occurrence(page: int, label: str, *, is_redaction: bool = False) -> Occurrence:
-    return Occurrence(page, label, is_redaction, "page text", (0, 0, 10, 10), None)
+def _occurrence(page: int, label: str, *, is_redaction: bool = False, y: float = 0.0) -> Occurrence:
+    return Occurrence(page, label, is_redaction, "page text", (0, y, 10, y + 10), None)
 
 
-def test_line_status_comes_from_the_report_when_it_lists_replacements() -> None:
+def _line(status: str, labels: list[str], y: float) -> dict[str, object]:
+    """A label line as the prepare report writes it (``per_page[n].lines``)."""
+    return {"line_status": status, "labels": labels, "box": [72.0, y, 500.0, y + 12.0]}
+
+
+def test_line_status_comes_from_the_report_line_nearest_the_occurrence() -> None:
     occurrences = [
-        _occurrence(1, "Child A"),
-        _occurrence(1, "Child A"),
-        _occurrence(1, "Social Worker 1"),
-        _occurrence(2, "Child A"),
-        _occurrence(2, "S40", is_redaction=True),
-        _occurrence(3, "Child A"),
+        _occurrence(1, "Child A", y=100),
+        _occurrence(1, "Child A", y=300),
+        _occurrence(1, "Social Worker 1", y=300),
+        _occurrence(2, "Child A", y=100),
+        _occurrence(2, "S40", is_redaction=True, y=100),
+        _occurrence(3, "Child A", y=50),
     ]
     report = {
-        "replacements": [
-            {"page": 1, "label": "Child A", "line_status": "retypeset"},
-            {"page": 1, "label": "Social Worker 1", "line_status": "condensed"},
-            {"page": 1, "label": "Child A", "line_status": "carried"},
-        ],
-        # Per-page records without a label pair with the page's occurrences in order.
-        "per_page": {"3": {"replacements": [{"line_status": "cell-overflow"}]}},
+        "per_page": {
+            "1": {
+                "lines": [
+                    _line("carried", ["Child A", "Social Worker 1"], 298),
+                    _line("retypeset", ["Child A"], 101),
+                ]
+            },
+            "2": {"lines": [_line("condensed", ["Social Worker 1"], 100)]},
+            "3": {"lines": [_line("cell-overflow", ["Child A"], 48)]},
+        }
     }
     assert line_statuses(report, occurrences) == [
         "retypeset",
         "carried",
-        "condensed",
-        LABEL_PLACED,
+        "carried",
+        LABEL_PLACED,  # page 2's line holds another label
         REDACTED,
         "cell-overflow",
     ]
-    # Without per-replacement records (the report as it is today): the plain states.
     assert line_statuses({}, occurrences[:1]) == [LABEL_PLACED]
+
+
+def test_the_sheet_shows_the_line_states_prepare_recorded(
+    fixture_pdf: bytes, names: list[NameEntry]
+) -> None:
+    result = prepare_pdf(fixture_pdf, PrepareOptions(names=names, review_sheet=True))
+    assert result.review_sheet is not None
+    sheet = result.review_sheet.decode("utf-8")
+    recorded = {
+        line["line_status"]
+        for page in result.report.to_dict()["per_page"].values()
+        for line in page.get("lines", [])
+    }
+    assert recorded, "the fixture's labels should be set into their lines"
+    for status in recorded:
+        assert f"({STATUS_WORDS[status][0]})" in sheet
 
 
 def test_line_states_read_as_words_and_the_doubtful_ones_stand_out(
     fixture_pdf: bytes, names: list[NameEntry]
 ) -> None:
     result = prepare_pdf(fixture_pdf, PrepareOptions(names=names, review_sheet=True))
-    occurrences = [_occurrence(1, "Child A"), _occurrence(1, "Child A"), _occurrence(1, "X")]
+    occurrences = [
+        _occurrence(1, "Child A", y=100),
+        _occurrence(1, "Child A", y=300),
+        _occurrence(1, "X", y=500),
+    ]
     statuses = {
-        "replacements": [
-            {"page": 1, "label": "Child A", "line_status": "shrunk"},
-            {"page": 1, "label": "Child A", "line_status": "retypeset"},
-            {"page": 1, "label": "X", "line_status": "<b>odd</b>"},
-        ]
+        "per_page": {
+            "1": {
+                "lines": [
+                    _line("shrunk", ["Child A"], 100),
+                    _line("retypeset", ["Child A"], 300),
+                    _line("<b>odd</b>", ["X"], 500),
+                ]
+            }
+        }
     }
     sheet = build_review_sheet(
         occurrences=occurrences,
