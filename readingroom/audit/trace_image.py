@@ -4,8 +4,9 @@ The viewer prints QR codes in pale yellow (``readingroom.session_mark``). Here t
 with Pillow, downscaled before anything large is allocated, turned into a "yellowness" channel in
 which the text and the paper vanish and the codes stand out, and decoded by zxing-cpp, which
 finds codes at any rotation and under perspective. Several views are tried (yellowness, plain
-luminance for a mark that lost its colour, a larger copy for a small, far-away page); every code
-found is reported, so a picture that combines two sessions' pages names both.
+luminance for a mark that lost its colour, larger and median-filtered copies for a small page or a
+harshly compressed JPEG); every code found is reported, so a picture that combines two sessions'
+pages names both.
 """
 
 from __future__ import annotations
@@ -84,8 +85,17 @@ def yellowness(image: Image.Image) -> Image.Image:
     return Image.fromarray(view.astype(numpy.uint8), "L")
 
 
+def _larger(view: Image.Image, factor: float, blur: float) -> Image.Image:
+    size = (round(view.width * factor), round(view.height * factor))
+    return view.resize(size, Image.Resampling.BICUBIC).filter(ImageFilter.GaussianBlur(blur))
+
+
 def _views(image: Image.Image) -> Iterator[Image.Image]:
-    """The pictures the decoder tries, cheapest and most likely first."""
+    """The pictures the decoder tries, cheapest and most likely first.
+
+    Each view is tried only when every earlier one decoded nothing, so the later, dearer ones
+    cost time only on a hard photo (or one with no mark at all).
+    """
     channel = yellowness(image)
     yield channel
     # JPEG keeps colour at half resolution in noisy 8x8 blocks: blurring the channel, or reading
@@ -97,10 +107,16 @@ def _views(image: Image.Image) -> Iterator[Image.Image]:
         yield yellowness(half).filter(ImageFilter.GaussianBlur(1))
     # A mark photographed in grey light or through a colour filter: plain luminance.
     yield image.convert("L")
-    if max(image.size) <= WORKING_SIDE // 2:
-        # A small, far-away page: twice the size gives the detector more pixels per module.
-        larger = image.resize((image.width * 2, image.height * 2), Image.Resampling.BICUBIC)
-        yield yellowness(larger).filter(ImageFilter.GaussianBlur(2))
+    # A small, far-away page, or a JPEG whose colour blocks broke the modules' edges: a larger,
+    # smoothed copy gives the detector more pixels per module and rounder module edges. Measured
+    # on JPEG quality 40 pages (benchmarks/bench_trace.py), these views recover most of the
+    # photos the views above miss; the image is at most WORKING_SIDE, so the copies are bounded.
+    yield _larger(channel, 1.5, 1.5)
+    yield _larger(channel, 2, 2)
+    yield _larger(channel, 2, 3)
+    # Text printed over a code leaves thin dark strokes in the channel; a median removes them.
+    yield channel.filter(ImageFilter.MedianFilter(3))
+    yield channel.filter(ImageFilter.MedianFilter(5))
 
 
 def find_session_codes(image: Image.Image) -> list[str]:

@@ -19,6 +19,14 @@ _SEPARATOR = "[-\u2013\u2014. ]?"  # a dash, OCR's en or em dash, a dot or a spa
 _CODE_SHAPE = re.compile(
     rf"(?<![0-9A-Z])([0-9A-Z]{{4}}){_SEPARATOR}([0-9A-Z]{{4}}){_SEPARATOR}([0-9A-Z])(?![0-9A-Z])"
 )
+# XXXX-XXXX- followed by something that is not a letter or digit: the check character was read
+# as a stroke ("|", "!") or lost at the photo's edge. The eight characters before it still name
+# candidates (code_match compares the first eight). Dashes are required here, or every
+# eight-letter word of the document would be a token.
+_DASH = "[-\u2013\u2014]"
+_CODE_WITHOUT_CHECK = re.compile(
+    rf"(?<![0-9A-Z])([0-9A-Z]{{4}}){_DASH}([0-9A-Z]{{4}}){_DASH}(?![0-9A-Z])"
+)
 _TIMEOUT_SECONDS = 60
 
 
@@ -28,10 +36,13 @@ def tesseract_available() -> bool:
 
 
 def code_shaped_tokens(text: str) -> list[str]:
-    """The distinct ``XXXXXXXXC`` tokens in ``text``, in order of first appearance."""
+    """The distinct code-shaped tokens in ``text``: ``XXXXXXXXC`` ones first, then ``XXXXXXXX``
+    ones whose check character was unreadable, each in order of first appearance."""
     seen: dict[str, None] = {}
-    for match in _CODE_SHAPE.finditer(text.upper()):
-        seen.setdefault("".join(match.groups()), None)
+    upper = text.upper()
+    for pattern in (_CODE_SHAPE, _CODE_WITHOUT_CHECK):
+        for match in pattern.finditer(upper):
+            seen.setdefault("".join(match.groups()), None)
     return list(seen)
 
 

@@ -82,9 +82,10 @@ def _print_candidates(tokens: list[str], sessions: list[SessionSummary]) -> None
             if candidate.session.code in listed:
                 continue
             listed.add(candidate.session.code)
+            unread = "check character unreadable, " if len(token) == 8 else ""
             lines.append(
-                f"  CANDIDATE ({candidate.substitutions} character(s) differ from the OCR "
-                f"reading): {candidate_line(candidate)}"
+                f"  CANDIDATE ({unread}{candidate.substitutions} character(s) differ from the "
+                f"OCR reading): {candidate_line(candidate)}"
             )
     if lines:
         header = "No mark decoded. Candidates from the printed code (guesses, not proof):"

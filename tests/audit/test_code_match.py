@@ -8,6 +8,7 @@ import pytest
 
 from readingroom.audit.code_match import candidate_sessions
 from readingroom.audit.sessions import summarise_log
+from readingroom.audit.trace_ocr import code_shaped_tokens
 from readingroom.cli import main
 from readingroom.errors import ExitCode
 from tests.audit.trace_fixtures import write_log
@@ -78,3 +79,27 @@ def test_trace_code_with_a_bad_check_suggests_the_session(
     assert captured.out.startswith(f"Did you mean {codes[1]} (Sam Patel, ")
     assert "candidates" in captured.out
     assert "mistyped" in captured.err and "Traceback" not in captured.err
+
+
+@pytest.mark.parametrize("stroke", ["|", "!", ""])
+def test_a_printed_code_whose_check_character_ocr_lost_still_names_its_session(
+    logged: tuple[Path, list[str]], stroke: str
+) -> None:
+    """Tesseract read the band's "Session 8B8H-CEPA-D" as "8B8H-CEPA-|" in CI."""
+    directory, codes = logged
+    tokens = code_shaped_tokens(f"OFFICIAL-SENSITIVE · Session {codes[2][:-1]}{stroke}\n")
+    eight = codes[2].replace("-", "")[:8]
+    assert eight in tokens
+    candidates = candidate_sessions(eight, summarise_log(directory).sessions)
+    assert candidates[0].session.code == codes[2] and candidates[0].substitutions == 0
+
+
+def test_eight_letter_words_of_the_document_are_not_code_tokens() -> None:
+    text = (
+        "The practitioners RECORDED that the HOMEWORK was not done; see ABCD EFGH- and ABCD-EFGH."
+    )
+    assert code_shaped_tokens(text) == []
+
+
+def test_a_whole_printed_code_is_a_nine_character_token() -> None:
+    assert code_shaped_tokens("Session K7Q2-9XHM-4 and K7Q2 9XHM.4") == ["K7Q29XHM4"]
