@@ -5,8 +5,10 @@ PyMuPDF's ``search_for`` is always case-insensitive and knows nothing of words, 
 its search flags: ligatures expanded, hyphenated line ends joined) and with Python's ``re``.
 Lines of one text block are joined with a space, so a phrase that wraps onto the next line is
 still found (one rectangle per line it touches). Each rectangle travels with the box of its
-whole line: the viewer crops that line out of a watermarked page image to show the hit in
-context, which is how the results list shows context without ever holding the text.
+line and the window of whole words around it (viewing/hit_lines.py: the line's own band,
+never reaching into the lines above and below): the viewer crops that window out of a
+watermarked page image to show the hit in context, which is how the results list shows
+context without ever holding the text.
 
 This module imports no Qt and no PyMuPDF (the page arrives as an object from the caller).
 """
@@ -18,6 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from readingroom.viewing.document_model import HighlightRect
+from readingroom.viewing.hit_lines import PageLines
 
 # search_for's own flags: ligatures expanded, dehyphenation, whitespace kept as characters.
 _TEXT_FLAGS = 210  # pymupdf.TEXTFLAGS_SEARCH (checked by tests/core/test_text_search.py)
@@ -37,10 +40,16 @@ PLAIN_SEARCH = SearchOptions()
 
 @dataclass(frozen=True)
 class HitPart:
-    """One line's part of a match: the hit's box, its line's box, and whether it continues one."""
+    """One line's part of a match: its box, its line's, its context's, whether it continues one.
+
+    ``line`` is the whole line (its words, in its own band) and is the same box for every hit
+    on that line; ``context`` is the part of it a result shows: the whole line, or a window of
+    whole words around the hit on a long line (viewing/hit_lines.py).
+    """
 
     rect: HighlightRect
     line: HighlightRect
+    context: HighlightRect
     continues: bool = False
 
 
@@ -67,10 +76,13 @@ def find_on_page(page: Any, query: str, options: SearchOptions, limit: int) -> t
     if pattern.search(textpage.extractText()) is None:
         return ()
     parts: list[HitPart] = []
-    for block in textpage.extractRAWDICT().get("blocks", ()):
+    blocks = textpage.extractRAWDICT().get("blocks", ())
+    page_lines: PageLines | None = None  # only measured on a page with a match
+    for block in blocks:
         text, boxes, lines = _block_text(block)
         for match in pattern.finditer(text):
-            parts += _match_parts(boxes, lines, match.start(), match.end())
+            page_lines = page_lines or PageLines(blocks)
+            parts += _match_parts(boxes, lines, match.start(), match.end(), page_lines)
             if len(parts) >= limit:
                 return tuple(parts[:limit])
     return tuple(parts)
@@ -82,16 +94,16 @@ def find_on_page(page: Any, query: str, options: SearchOptions, limit: int) -> t
 _Place = tuple[Any, int] | None
 
 
-def _block_text(block: dict[str, Any]) -> tuple[str, list[_Place], list[Any]]:
+def _block_text(block: dict[str, Any]) -> tuple[str, list[_Place], list[dict[str, Any]]]:
     chars: list[str] = []
     places: list[_Place] = []
-    lines: list[Any] = []
+    lines: list[dict[str, Any]] = []
     for line in block.get("lines", ()):
         if lines:
             chars.append(" ")
             places.append(None)
         number = len(lines)
-        lines.append(line["bbox"])
+        lines.append(line)
         for span in line.get("spans", ()):
             for char in span.get("chars", ()):
                 chars.append(char["c"][:1] or " ")
@@ -99,7 +111,9 @@ def _block_text(block: dict[str, Any]) -> tuple[str, list[_Place], list[Any]]:
     return "".join(chars), places, lines
 
 
-def _match_parts(places: list[_Place], lines: list[Any], start: int, end: int) -> list[HitPart]:
+def _match_parts(
+    places: list[_Place], lines: list[dict[str, Any]], start: int, end: int, page: PageLines
+) -> list[HitPart]:
     by_line: dict[int, HighlightRect] = {}
     for place in places[start:end]:
         if place is None:
@@ -108,7 +122,12 @@ def _match_parts(places: list[_Place], lines: list[Any], start: int, end: int) -
         known = by_line.get(number)
         by_line[number] = box if known is None else _union(known, box)
     return [
-        HitPart(rect, _rect(lines[number]), continues=position > 0)
+        HitPart(
+            rect,
+            page.shape(lines[number]).box,
+            page.context(lines[number], rect),
+            continues=position > 0,
+        )
         for position, (number, rect) in enumerate(sorted(by_line.items()))
     ]
 
