@@ -135,6 +135,15 @@ class SearchController(QObject):
         self._view.set_current_hit(page, matches[number][0].rect)
         self._results.select_hit(page, number)
 
+    def line_boxes(self, page: int) -> list[HighlightRect]:
+        """The boxes (points) the rows of ``page``'s lines with hits are cut from, in order."""
+        matches = self._matches.get(page, [])
+        size = self._page_sizes[page]
+        return [
+            context_box([matches[n][0] for n in numbers], size)
+            for numbers in self._lines.get(page, [])
+        ]
+
     # Page images for the crops.
 
     def wants(self, key: RenderKey) -> bool:
@@ -146,9 +155,7 @@ class SearchController(QObject):
         if self._crop_keys.pop(key, None) is None:
             return
         page_size = self._page_sizes[key.page]
-        matches = self._matches.get(key.page, [])
-        for line, numbers in enumerate(self._lines.get(key.page, [])):
-            box = context_box([matches[n][0] for n in numbers], page_size)
+        for line, box in enumerate(self.line_boxes(key.page)):
             crop = crop_image(image, page_size[0], box, self._band_text)
             self._results.set_line_image(key.page, line, crop)
 
