@@ -96,7 +96,13 @@ class PageLines:
             return LineShape(_box(line["bbox"]), (), ink[0], ink[2])
         words = word_extents(line)
         x0, x1 = (words[0][0], words[-1][1]) if words else (ink[0], ink[2])
-        others = [box for key, box in self._inks.items() if key != own]
+        # Only lines that reach into the band at its widest can stop it (most of a page does not).
+        reach_top, reach_bottom = ink[1] - BAND_PAD_PT, ink[3] + BAND_PAD_PT
+        others = [
+            box
+            for key, box in self._inks.items()
+            if box[3] > reach_top and box[1] < reach_bottom and key != own
+        ]
         top, bottom = own_band(ink, (x0 - SIDE_PAD_PT, x1 + SIDE_PAD_PT), others)
         left_limit, right_limit = x0 - SIDE_PAD_PT, x1 + SIDE_PAD_PT
         for other in others:
@@ -166,11 +172,15 @@ def word_extents(line: dict[str, Any]) -> list[Extent]:
                     words.append((start, end))
                 start = None
                 continue
-            x0, x1 = float(char["bbox"][0]), float(char["bbox"][2])
-            start, end = (x0, x1) if start is None else (min(start, x0), max(end, x1))
+            box = char["bbox"]
+            if start is None:
+                start, end = box[0], box[2]
+            else:  # plain comparisons: this loop runs for every character of a line with hits
+                start = box[0] if box[0] < start else start
+                end = box[2] if box[2] > end else end
     if start is not None:
         words.append((start, end))
-    return words
+    return [(float(x0), float(x1)) for x0, x1 in words]
 
 
 def word_window(
