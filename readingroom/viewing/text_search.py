@@ -20,7 +20,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from readingroom.viewing.document_model import HighlightRect
-from readingroom.viewing.hit_lines import PageLines
+from readingroom.viewing.hit_lines import CONTEXT_WIDTH_PT, PageLines
 
 # search_for's own flags: ligatures expanded, dehyphenation, whitespace kept as characters.
 _TEXT_FLAGS = 210  # pymupdf.TEXTFLAGS_SEARCH (checked by tests/core/test_text_search.py)
@@ -75,17 +75,15 @@ def find_on_page(page: Any, query: str, options: SearchOptions, limit: int) -> t
     # newlines where ours are joined by a space; the pattern takes any whitespace for either.)
     if pattern.search(textpage.extractText()) is None:
         return ()
-    parts: list[HitPart] = []
+    found: list[_Found] = []
     blocks = textpage.extractRAWDICT().get("blocks", ())
-    page_lines: PageLines | None = None  # only measured on a page with a match
     for block in blocks:
         text, boxes, lines = _block_text(block)
         for match in pattern.finditer(text):
-            page_lines = page_lines or PageLines(blocks)
-            parts += _match_parts(boxes, lines, match.start(), match.end(), page_lines)
-            if len(parts) >= limit:
-                return tuple(parts[:limit])
-    return tuple(parts)
+            found += _match_parts(boxes, lines, match.start(), match.end())
+            if len(found) >= limit:
+                return _with_lines(found[:limit], PageLines(blocks))
+    return _with_lines(found, PageLines(blocks)) if found else ()
 
 
 # A character's place: its box as MuPDF gave it and the index of its line in the block (None
@@ -111,9 +109,13 @@ def _block_text(block: dict[str, Any]) -> tuple[str, list[_Place], list[dict[str
     return "".join(chars), places, lines
 
 
+# One line's part of a match before its line is measured: the line, the part's box, continues.
+_Found = tuple[dict[str, Any], HighlightRect, bool]
+
+
 def _match_parts(
-    places: list[_Place], lines: list[dict[str, Any]], start: int, end: int, page: PageLines
-) -> list[HitPart]:
+    places: list[_Place], lines: list[dict[str, Any]], start: int, end: int
+) -> list[_Found]:
     by_line: dict[int, HighlightRect] = {}
     for place in places[start:end]:
         if place is None:
@@ -122,14 +124,34 @@ def _match_parts(
         known = by_line.get(number)
         by_line[number] = box if known is None else _union(known, box)
     return [
-        HitPart(
-            rect,
-            page.shape(lines[number]).box,
-            page.context(lines[number], rect),
-            continues=position > 0,
-        )
+        (lines[number], rect, position > 0)
         for position, (number, rect) in enumerate(sorted(by_line.items()))
     ]
+
+
+def _with_lines(found: list[_Found], page: PageLines) -> tuple[HitPart, ...]:
+    """The parts with their line's box and one context for all the hits on each line.
+
+    The results list shows a line once, so its hits share one window: around all of them when
+    they fit in it, else around the line's first hit (the row says how many hits it holds).
+    """
+    parts: list[HitPart] = []
+    start = 0
+    while start < len(found):
+        line = found[start][0]
+        end = start
+        while end < len(found) and found[end][0] is line:
+            end += 1
+        rects = [rect for _, rect, _ in found[start:end]]
+        span = (min(r[0] for r in rects), rects[0][1], max(r[2] for r in rects), rects[0][3])
+        if span[2] - span[0] > CONTEXT_WIDTH_PT:
+            starts = [rect for _, rect, continues in found[start:end] if not continues]
+            span = (starts or rects)[0]
+        context = page.context(line, span)
+        box = page.shape(line).box
+        parts += [HitPart(rect, box, context, continues) for _, rect, continues in found[start:end]]
+        start = end
+    return tuple(parts)
 
 
 def _rect(values: Any) -> HighlightRect:

@@ -124,11 +124,24 @@ def test_two_hits_on_one_line_share_its_line_box(
     assert first.rect[1] == pytest.approx(second.rect[1])
     assert first.line == second.line  # the same box names the one line (one results row)
     assert first.line != parts[1].line and first.line != parts[4].line
-    assert first.context != second.context  # each hit's own window, both of whole words
+    # One window for the line's one picture, around both hits.
+    assert first.context == second.context
+    assert first.context[0] <= first.rect[0] and second.rect[2] <= first.context[2]
     line_words = _words_on(first.line, small_words)
     assert len(line_words) == len(TWO_HITS.split())
-    shown = (min(first.context[0], second.context[0]), max(first.context[2], second.context[2]))
-    assert shown[0] <= first.rect[0] and second.rect[2] <= shown[1]
+
+
+def test_hits_too_far_apart_for_one_window_share_the_first_ones() -> None:
+    document = pymupdf.open()
+    page = document.new_page()
+    words = ["orchard", *["word"] * 20, "orchard"]
+    page.insert_text((20, 100), " ".join(words), fontsize=9)
+    first, second = find_on_page(page, QUERY, SearchOptions(), 200)
+    assert second.rect[2] - first.rect[0] > CONTEXT_WIDTH_PT
+    assert first.line == second.line and first.context == second.context
+    assert first.context[0] <= first.rect[0] and first.rect[2] < first.context[2]
+    assert first.context[2] < second.rect[0]  # the row's "2 hits" says there is another
+    document.close()
 
 
 def test_a_long_line_shows_a_window_of_whole_words_around_the_hit(
