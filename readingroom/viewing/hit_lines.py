@@ -161,7 +161,7 @@ def own_band(
 
 
 def word_extents(line: dict[str, Any]) -> list[Extent]:
-    """The horizontal extents of a line's words (runs of characters between white space)."""
+    """The horizontal extents of a line's words (runs of characters between white space), by x."""
     words: list[Extent] = []
     start: float | None = None
     end = 0.0
@@ -180,7 +180,8 @@ def word_extents(line: dict[str, Any]) -> list[Extent]:
                 end = box[2] if box[2] > end else end
     if start is not None:
         words.append((start, end))
-    return [(float(x0), float(x1)) for x0, x1 in words]
+    # Left to right on the page, whatever order the characters came in (right-to-left text).
+    return sorted((float(x0), float(x1)) for x0, x1 in words)
 
 
 def word_window(
