@@ -101,7 +101,7 @@ _FAILED = struct.Struct("!cB")
 _SIZE = struct.Struct("!dd")
 _OUTLINE_ENTRY = struct.Struct("!HiH")  # level, target page (-1: none), title length
 _LINK = struct.Struct("!ddddBid")  # rect, kind, target page, target y
-_HIT = struct.Struct("!ddddddddB")  # hit box, line box, continues
+_HIT = struct.Struct("!ddddddddddddB")  # hit box, line box, context box, continues
 
 _LINK_KINDS: Final = ("internal", "uri", "mailto", "file", "launch", "remote")
 _MAX_OPENED_BODY: Final = MAX_PAGES * _SIZE.size + MAX_OUTLINE_ENTRIES * (
@@ -297,12 +297,13 @@ def parse_hits_header(untrusted_header: bytes, *, page: int) -> int:
 
 
 def parse_hits_body(untrusted_body: bytes) -> tuple[HitPart, ...]:
-    """Decode search hits: each one's box, its line's box and whether it continues a match."""
+    """Decode search hits: each one's box, its line's and its context's, whether it continues."""
     parts: list[HitPart] = []
     for values in _HIT.iter_unpack(_whole(untrusted_body, _HIT)):
-        if values[8] > 1 or (values[8] and not parts):
+        if values[12] > 1 or (values[12] and not parts):
             raise WireError("hit out of range")
-        parts.append(HitPart(_rect(values[0:4]), _rect(values[4:8]), bool(values[8])))
+        rect, line, context = _rect(values[0:4]), _rect(values[4:8]), _rect(values[8:12])
+        parts.append(HitPart(rect, line, context, bool(values[12])))
     return tuple(parts)
 
 
@@ -372,7 +373,7 @@ def links_reply(page: int, areas: tuple[LinkArea, ...]) -> tuple[bytes, bytes]:
 def hits_reply(page: int, parts: tuple[HitPart, ...]) -> tuple[bytes, bytes]:
     """The ``hits`` header and body."""
     parts = parts[:MAX_HITS_PER_PAGE]
-    body = b"".join(_HIT.pack(*p.rect, *p.line, int(p.continues)) for p in parts)
+    body = b"".join(_HIT.pack(*p.rect, *p.line, *p.context, int(p.continues)) for p in parts)
     return _HITS.pack(HITS, page, len(parts)), body
 
 

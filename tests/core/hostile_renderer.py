@@ -79,16 +79,16 @@ def misbehave(mode: str, connection: Connection, fd: int, request: wire.Request)
     elif mode == "too_many_hits":
         count = wire.MAX_HITS_PER_PAGE + 1
         send(struct.pack("!cII", wire.HITS, request.page, count))
-        send(struct.pack("!ddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 0) * count)
+        send(struct.pack("!ddddddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 0, 1, 9, 2, 0) * count)
     elif mode == "hit_not_finite":
         send(struct.pack("!cII", wire.HITS, request.page, 1))
-        send(struct.pack("!ddddddddB", 1, float("inf"), 2, 2, 0, 1, 9, 2, 0))
+        send(struct.pack("!ddddddddddddB", 1, float("inf"), 2, 2, 0, 1, 9, 2, 0, 1, 9, 2, 0))
     elif mode == "hits_body_truncated":
         send(struct.pack("!cII", wire.HITS, request.page, 2))
-        send(struct.pack("!ddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 0))
+        send(struct.pack("!ddddddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 0, 1, 9, 2, 0))
     elif mode == "hit_continues_nothing":
         send(struct.pack("!cII", wire.HITS, request.page, 1))
-        send(struct.pack("!ddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 1))
+        send(struct.pack("!ddddddddddddB", 1, 1, 2, 2, 0, 1, 9, 2, 0, 1, 9, 2, 1))
     else:
         raise SystemExit(f"unknown mode {mode}")
 
@@ -102,7 +102,7 @@ def answer(connection: Connection, request: wire.Request) -> None:
         connection.send_bytes(header)
         connection.send_bytes(body)
     else:
-        hit = HitPart((1.0, 1.0, 2.0, 2.0), (0.0, 1.0, 9.0, 2.0))
+        hit = HitPart((1.0, 1.0, 2.0, 2.0), (0.0, 1.0, 9.0, 2.0), (0.0, 1.0, 9.0, 2.0))
         header, body = wire.hits_reply(request.page, (hit,))
         connection.send_bytes(header)
         connection.send_bytes(body)

@@ -108,7 +108,9 @@ def test_a_malformed_search_reply_fails_that_page_only(mode: str) -> None:
         client.start()
         with pytest.raises(RendererMisbehaved):
             client.search(1, "name")
-        assert client.search(2, "name") == (HitPart((1.0, 1.0, 2.0, 2.0), (0.0, 1.0, 9.0, 2.0)),)
+        assert client.search(2, "name") == (
+            HitPart((1.0, 1.0, 2.0, 2.0), (0.0, 1.0, 9.0, 2.0), (0.0, 1.0, 9.0, 2.0)),
+        )
     finally:
         client.close()
 

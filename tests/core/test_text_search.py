@@ -56,7 +56,10 @@ def test_a_phrase_over_two_lines_is_one_match_in_two_parts(page: pymupdf.Page) -
     for part in parts:
         x0, y0, x1, y1 = part.rect
         lx0, ly0, lx1, ly1 = part.line
-        assert lx0 <= x0 < x1 <= lx1 + 0.01 and ly0 <= y0 < y1 <= ly1 + 0.01
+        # The line's box holds the hit across, and its band (one type size and a little room,
+        # not the font's whole ascender and descender) runs through the hit's middle.
+        assert lx0 <= x0 < x1 <= lx1 and ly0 < (y0 + y1) / 2 < ly1
+        assert part.context[0] <= x0 < x1 <= part.context[2]
 
 
 def test_the_query_is_literal(page: pymupdf.Page) -> None:
@@ -80,8 +83,8 @@ def test_options_and_hits_survive_the_wire(options: SearchOptions) -> None:
     assert (request.kind, request.page, request.search_options) == (wire.SEARCH, 4, options)
     assert wire.parse_query(body) == "Social worker"
     parts = (
-        HitPart((1.0, 2.0, 3.0, 4.0), (0.0, 2.0, 9.0, 4.0)),
-        HitPart((1.0, 5.0, 3.0, 7.0), (0.0, 5.0, 9.0, 7.0), continues=True),
+        HitPart((1.0, 2.0, 3.0, 4.0), (0.0, 2.0, 9.0, 4.0), (0.5, 2.0, 5.0, 4.0)),
+        HitPart((1.0, 5.0, 3.0, 7.0), (0.0, 5.0, 9.0, 7.0), (0.5, 5.0, 5.0, 7.0), continues=True),
     )
     header, body = wire.hits_reply(4, parts)
     assert wire.parse_hits_header(header, page=4) == len(body)
@@ -89,6 +92,8 @@ def test_options_and_hits_survive_the_wire(options: SearchOptions) -> None:
 
 
 def test_a_hit_that_continues_nothing_is_refused() -> None:
-    _, body = wire.hits_reply(0, (HitPart((1, 1, 2, 2), (0, 1, 9, 2), continues=True),))
+    _, body = wire.hits_reply(
+        0, (HitPart((1, 1, 2, 2), (0, 1, 9, 2), (0, 1, 9, 2), continues=True),)
+    )
     with pytest.raises(wire.WireError):
         wire.parse_hits_body(body)

@@ -3,8 +3,9 @@
 The render worker searches page by page in the renderer process, starting at the current page
 and wrapping round; what comes back is boxes, never text (viewing/text_search.py). This keeps
 the hits, steps through them (F3 / Shift+F3 / Enter, wrapping at either end), fills the results
-list and asks the worker for the watermarked page images that the hits' context crops are cut
-from (search_crops.py). When a search has run through every page, ``searched`` carries the
+list with one row per line that holds hits (two hits on a line are one row, its picture showing
+both) and asks the worker for the watermarked page images that the lines' crops are cut from
+(search_crops.py). When a search has run through every page, ``searched`` carries the
 query and the number of matches for the audit log; a search cut short by a new one, or by the
 end of the session, is reported with -1 (hits unknown) so that it is recorded all the same.
 """
@@ -22,6 +23,7 @@ from readingroom.gui.reader.search_crops import CROP_ZOOM, context_box, crop_ima
 from readingroom.gui.reader.search_results_list import SearchResultsList
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.render_worker import CROP_CHANNEL, RenderWorker
+from readingroom.viewing.document_model import HighlightRect
 from readingroom.viewing.text_search import HitPart
 
 # A hit: its page and its number among the matches that start on that page.
@@ -61,6 +63,8 @@ class SearchController(QObject):
         self._query = ""
         self._running = False
         self._matches: dict[int, list[tuple[HitPart, ...]]] = {}
+        # Per page: the lines with hits, each as the numbers of the matches that start on it.
+        self._lines: dict[int, list[list[int]]] = {}
         self._cursor: Hit | None = None
         self._crop_keys: dict[RenderKey, int] = {}
         worker.search_hits_found.connect(self._hits_found)
@@ -72,7 +76,7 @@ class SearchController(QObject):
         """Search for ``query`` from the current page; an empty query clears the search."""
         query = query.strip()
         self._report_unfinished()
-        self._matches, self._cursor, self._crop_keys = {}, None, {}
+        self._matches, self._lines, self._cursor, self._crop_keys = {}, {}, None, {}
         self._worker.set_wanted(CROP_CHANNEL, [])
         self._results.clear_hits()
         self._query = query
@@ -91,7 +95,7 @@ class SearchController(QObject):
     def stop(self) -> None:
         """The session is ending: report a search still running, and forget everything."""
         self._report_unfinished()
-        self._matches, self._crop_keys = {}, {}
+        self._matches, self._lines, self._crop_keys = {}, {}, {}
 
     def match_count(self) -> int:
         """Matches found so far."""
@@ -131,6 +135,15 @@ class SearchController(QObject):
         self._view.set_current_hit(page, matches[number][0].rect)
         self._results.select_hit(page, number)
 
+    def line_boxes(self, page: int) -> list[HighlightRect]:
+        """The boxes (points) the rows of ``page``'s lines with hits are cut from, in order."""
+        matches = self._matches.get(page, [])
+        size = self._page_sizes[page]
+        return [
+            context_box([matches[n][0] for n in numbers], size)
+            for numbers in self._lines.get(page, [])
+        ]
+
     # Page images for the crops.
 
     def wants(self, key: RenderKey) -> bool:
@@ -138,14 +151,13 @@ class SearchController(QObject):
         return key in self._crop_keys
 
     def add_page_image(self, key: RenderKey, image: QImage) -> None:
-        """Cut the crops of every hit on the page out of its watermarked image."""
+        """Cut the crop of every line with hits on the page out of its watermarked image."""
         if self._crop_keys.pop(key, None) is None:
             return
         page_size = self._page_sizes[key.page]
-        for number, match in enumerate(self._matches.get(key.page, [])):
-            box = context_box(match[0], page_size)
+        for line, box in enumerate(self.line_boxes(key.page)):
             crop = crop_image(image, page_size[0], box, self._band_text)
-            self._results.set_hit_image(key.page, number, crop)
+            self._results.set_line_image(key.page, line, crop)
 
     def _want_crops(self) -> None:
         """Ask for the page images of the hits in sight in the list (and a few rows around).
@@ -189,7 +201,8 @@ class SearchController(QObject):
                 matches.append((part,))
         first = not self._matches
         self._matches[page] = matches
-        self._results.set_page_hits(page, len(matches))
+        self._lines[page] = lines = _by_line(matches)
+        self._results.set_page_hits(page, [len(numbers) for numbers in lines])
         self._update_status(finished=False)
         self._want_crops()
         if first:
@@ -221,3 +234,21 @@ class SearchController(QObject):
             if not finished:
                 text += "…"
         self._bar.set_status(text)
+
+
+def _by_line(matches: list[tuple[HitPart, ...]]) -> list[list[int]]:
+    """The matches' numbers grouped by the line they start on, in reading order.
+
+    The renderer gives every hit on one line the same line box, so that box names the line.
+    Only matches that follow each other are grouped (they do, on one line of text), so that a
+    row's hits are numbered without a gap.
+    """
+    lines: list[list[int]] = []
+    previous: HighlightRect | None = None
+    for number, match in enumerate(matches):
+        if lines and match[0].line == previous:
+            lines[-1].append(number)
+        else:
+            lines.append([number])
+        previous = match[0].line
+    return lines

@@ -1,14 +1,18 @@
-"""The search results: a row per page with hits, then each hit as an image of its line.
+"""The search results: a row per page with hits, then each line with hits as an image.
 
-A page row says "Page 12 — 3 hits"; a hit row holds only a picture (see search_crops.py: a piece
-of the watermarked page image plus a marking strip) and the accessible text "Hit 2 on page 12".
-No row ever holds document text, as text, tooltip or accessible name. When a search finds
-nothing, one row says "No matches for “…”" with the reader's own query.
+A page row says "Page 12 — 3 hits"; a line row holds only a picture (see search_crops.py: a
+piece of the watermarked page image, every hit on the line highlighted in it, plus a marking
+strip), a caption "2 hits" painted above it when the line holds more than one, and the
+accessible text "Hit 2 on page 12" (or "Hits 2 and 3 on page 12"). Two hits on one line are one
+row, not two identical pictures. No row ever holds document text, as text, tooltip or
+accessible name. When a search finds nothing, one row says "No matches for “…”" with the
+reader's own query.
 """
 
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 from PySide6.QtCore import (
     QModelIndex,
@@ -20,7 +24,7 @@ from PySide6.QtCore import (
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QColor, QImage, QPainter, QResizeEvent, QShowEvent
+from PySide6.QtGui import QColor, QFont, QImage, QPainter, QResizeEvent, QShowEvent
 from PySide6.QtWidgets import (
     QListWidget,
     QListWidgetItem,
@@ -33,11 +37,14 @@ from PySide6.QtWidgets import (
 from readingroom.watermark import sanitise_value
 
 PAGE_ROLE = Qt.ItemDataRole.UserRole + 1
-HIT_ROLE = Qt.ItemDataRole.UserRole + 2  # the hit's number on its page, 0-based; -1: page row
+HIT_ROLE = Qt.ItemDataRole.UserRole + 2  # the line's first hit on its page, 0-based; -1: page row
 IMAGE_ROLE = Qt.ItemDataRole.UserRole + 3
+COUNT_ROLE = Qt.ItemDataRole.UserRole + 4  # hits on the line
 # Shown in place of a crop that has not arrived yet, in logical pixels.
 PLACEHOLDER_HEIGHT = 24
 PADDING = 4
+# The "2 hits" caption above a line with several hits, in logical pixels.
+CAPTION_HEIGHT = 14
 # The query is shown back to the reader in "No matches for …"; a long one is shortened.
 MAX_SHOWN_QUERY_CHARS = 60
 
@@ -53,11 +60,12 @@ class _HitImageDelegate(QStyledItemDelegate):
             return super().sizeHint(option, index)
         image = index.data(IMAGE_ROLE)
         width = max(40, option.rect.width() or 200)
+        caption = CAPTION_HEIGHT if _caption(index) else 0
         if not isinstance(image, QImage):
-            return QSize(width, PLACEHOLDER_HEIGHT)
+            return QSize(width, PLACEHOLDER_HEIGHT + caption)
         size = image.deviceIndependentSize()
         shrink = min(1.0, (width - 2 * PADDING) / max(size.width(), 1.0))
-        return QSize(width, math.ceil(size.height() * shrink) + 2 * PADDING)
+        return QSize(width, math.ceil(size.height() * shrink) + 2 * PADDING + caption)
 
     def paint(
         self,
@@ -65,14 +73,27 @@ class _HitImageDelegate(QStyledItemDelegate):
         option: QStyleOptionViewItem,
         index: QModelIndex | QPersistentModelIndex,
     ) -> None:
-        """Selection background, then the crop (or a grey bar while it is being drawn)."""
+        """Selection background, the "2 hits" caption, the crop (or a grey bar until it comes)."""
         if index.data(HIT_ROLE) in (None, -1):
             super().paint(painter, option, index)
             return
         painter.save()
-        if option.state & QStyle.StateFlag.State_Selected:
+        selected = bool(option.state & QStyle.StateFlag.State_Selected)
+        if selected:
             painter.fillRect(option.rect, option.palette.highlight())
         area = option.rect.adjusted(PADDING, PADDING, -PADDING, -PADDING)
+        caption = _caption(index)
+        if caption:
+            font = QFont(option.font)
+            font.setPixelSize(CAPTION_HEIGHT - 3)
+            painter.setFont(font)
+            palette = option.palette
+            painter.setPen(
+                palette.highlightedText().color() if selected else palette.text().color()
+            )
+            line = QRectF(area.x(), area.y(), area.width(), CAPTION_HEIGHT)
+            painter.drawText(line, int(Qt.AlignmentFlag.AlignVCenter), caption)
+            area.setTop(area.top() + CAPTION_HEIGHT)
         image = index.data(IMAGE_ROLE)
         if isinstance(image, QImage):
             size = image.deviceIndependentSize()
@@ -85,8 +106,14 @@ class _HitImageDelegate(QStyledItemDelegate):
         painter.restore()
 
 
+def _caption(index: QModelIndex | QPersistentModelIndex) -> str:
+    """ "3 hits" for a line row with several hits, else "" (the count only, never text)."""
+    count = index.data(COUNT_ROLE)
+    return f"{count} hits" if isinstance(count, int) and count > 1 else ""
+
+
 class SearchResultsList(QListWidget):
-    """Page rows and hit rows in page order; activating one emits ``hit_activated``."""
+    """Page rows and line rows in page order; activating one emits ``hit_activated``."""
 
     hit_activated = Signal(int, int)  # page (0-based), hit number on the page (0-based)
     rows_shown = Signal()  # other rows came into view (scrolling, resizing)
@@ -151,41 +178,50 @@ class SearchResultsList(QListWidget):
         for item in self._rows.get(page, [])[1:]:
             item.setData(IMAGE_ROLE, None)
 
-    def set_page_hits(self, page: int, count: int) -> None:
-        """List ``page`` (0-based) with ``count`` hits: its row and one row per hit, in order."""
-        if page in self._rows or count <= 0:
+    def set_page_hits(self, page: int, line_counts: Sequence[int]) -> None:
+        """List ``page`` (0-based): its row, then a row per line with ``line_counts[i]`` hits.
+
+        The lines are in the order of their first hits, which are numbered on from 0.
+        """
+        count = sum(line_counts)
+        if page in self._rows or count <= 0 or min(line_counts) <= 0:
             return
         self._drop_message()
         items = [self._page_item(page, count)]
-        for number in range(count):
+        first = 0
+        for hits in line_counts:
             item = QListWidgetItem()
             item.setData(PAGE_ROLE, page)
-            item.setData(HIT_ROLE, number)
-            item.setData(Qt.ItemDataRole.AccessibleTextRole, f"Hit {number + 1} on page {page + 1}")
+            item.setData(HIT_ROLE, first)
+            item.setData(COUNT_ROLE, hits)
+            item.setData(Qt.ItemDataRole.AccessibleTextRole, _line_name(page, first, hits))
             items.append(item)
+            first += hits
         later = [other for other in sorted(self._rows) if other > page]
         row = self.row(self._rows[later[0]][0]) if later else self.count()
         for offset, item in enumerate(items):
             self.insertItem(row + offset, item)
         self._rows[page] = items
 
-    def set_hit_image(self, page: int, number: int, image: QImage) -> None:
-        """Show ``image`` (a crop from search_crops.crop_image) for hit ``number`` of ``page``."""
+    def set_line_image(self, page: int, line: int, image: QImage) -> None:
+        """Show ``image`` (a crop from search_crops.crop_image) for line ``line`` of ``page``."""
         items = self._rows.get(page, [])
-        if 0 <= number < len(items) - 1:
-            items[number + 1].setData(IMAGE_ROLE, image)
+        if 0 <= line < len(items) - 1:
+            items[line + 1].setData(IMAGE_ROLE, image)
 
-    def has_image(self, page: int, number: int) -> bool:
-        """Whether hit ``number`` of ``page`` already shows its crop."""
+    def has_image(self, page: int, line: int) -> bool:
+        """Whether line ``line`` (0-based, among the page's lines with hits) shows its crop."""
         items = self._rows.get(page, [])
-        return 0 <= number < len(items) - 1 and items[number + 1].data(IMAGE_ROLE) is not None
+        return 0 <= line < len(items) - 1 and items[line + 1].data(IMAGE_ROLE) is not None
 
     def select_hit(self, page: int, number: int) -> None:
-        """Mark the hit the reader stepped to (and scroll it into view)."""
-        items = self._rows.get(page, [])
-        if 0 <= number < len(items) - 1:
-            self.setCurrentItem(items[number + 1])
-            self.scrollToItem(items[number + 1])
+        """Mark the line of the hit the reader stepped to (and scroll it into view)."""
+        for item in self._rows.get(page, [])[1:]:
+            first, hits = item.data(HIT_ROLE), item.data(COUNT_ROLE)
+            if first <= number < first + hits:
+                self.setCurrentItem(item)
+                self.scrollToItem(item)
+                return
 
     def pages(self) -> list[int]:
         """The pages listed, in order."""
@@ -227,7 +263,15 @@ class SearchResultsList(QListWidget):
         item.setFont(font)
         return item
 
-    def _activated(self, item: QListWidgetItem) -> None:
+    def _activated(self, item: QListWidgetItem) -> None:  # a line row: its first hit
         page, number = item.data(PAGE_ROLE), item.data(HIT_ROLE)
         if isinstance(page, int) and isinstance(number, int):
             self.hit_activated.emit(page, max(0, number))
+
+
+def _line_name(page: int, first: int, hits: int) -> str:
+    """What a screen reader says for a line row: its hits' numbers and page, never its text."""
+    if hits == 1:
+        return f"Hit {first + 1} on page {page + 1}"
+    numbers = ", ".join(str(first + n) for n in range(1, hits))
+    return f"Hits {numbers} and {first + hits} on page {page + 1}"
