@@ -60,28 +60,10 @@ def viewer_style(qapp: QApplication) -> Iterator[None]:
         qapp.setStyleSheet("")
 
 
-def test_the_summary_is_part_of_the_ended_curtain_and_nothing_overlaps(
-    sealed: Sealed, viewer: Viewer, qtbot: QtBot, viewer_style: None
-) -> None:
-    window = viewer.open_window(sealed)
-    page_count = window.reader().view.page_count()
-    qtbot.wait(400)  # past the 300 ms under which a page view is not counted
-    _end_through_the_question(window)
-
-    assert window.is_covered() and window.comforts().question is None
+def _assert_one_clear_screen(window: ViewerWindow) -> None:
+    """Message, summary and Close all visible inside the curtain, in order, none overlapping
+    or clipped."""
     message, summary, close = _parts(window)
-    qtbot.waitUntil(lambda: summary.height() >= summary.heightForWidth(summary.width()))
-    assert message.text() == ENDED
-    seen = window.comforts().tally.pages_seen
-    assert seen >= 1
-    assert (
-        summary.text() == f"You read for less than a minute and saw {seen} of {page_count} pages."
-    )
-    assert window.curtain().summary() == summary.text()
-    # One screen: the reading window is the only window up, no box over the curtain.
-    assert _visible_windows() == [window]
-    assert not any(isinstance(w, QMessageBox) for w in _visible_windows())
-
     curtain_rect = window.curtain().rect()
     boxes = {name: _in_curtain(w, window) for name, w in
              (("message", message), ("summary", summary), ("close", close))}  # fmt: skip
@@ -97,6 +79,37 @@ def test_the_summary_is_part_of_the_ended_curtain_and_nothing_overlaps(
     # Not clipped: each wrapped sentence gets at least the height it asks for at its width.
     for label in (message, summary):
         assert label.height() >= label.heightForWidth(label.width()), label.objectName()
+
+
+def test_the_summary_is_part_of_the_ended_curtain_and_nothing_overlaps(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot, viewer_style: None
+) -> None:
+    window = viewer.open_window(sealed)
+    page_count = window.reader().view.page_count()
+    qtbot.wait(400)  # past the 300 ms under which a page view is not counted
+    _end_through_the_question(window)
+
+    assert window.is_covered() and window.comforts().question is None
+    message, summary, _ = _parts(window)
+    qtbot.waitUntil(lambda: summary.height() >= summary.heightForWidth(summary.width()))
+    assert message.text() == ENDED
+    seen = window.comforts().tally.pages_seen
+    assert seen >= 1
+    assert (
+        summary.text() == f"You read for less than a minute and saw {seen} of {page_count} pages."
+    )
+    assert window.curtain().summary() == summary.text()
+    # One screen: the reading window is the only window up, no box over the curtain.
+    assert _visible_windows() == [window]
+    assert not any(isinstance(w, QMessageBox) for w in _visible_windows())
+
+    _assert_one_clear_screen(window)
+    # A narrow window wraps the sentences; still nothing overlaps or is cut.
+    window.resize(420, 520)  # a reading window squeezed to a third of a laptop's screen
+    qtbot.waitUntil(lambda: window.curtain().width() <= 420, timeout=WAIT_MS)
+    qtbot.waitUntil(lambda: summary.height() >= summary.heightForWidth(summary.width()))
+    assert summary.heightForWidth(summary.width()) > summary.fontMetrics().height()  # wrapped
+    _assert_one_clear_screen(window)
     # Large enough to read at a glance (viewer.qss sets both; the summary a little smaller).
     assert summary.font().pointSizeF() >= 13 and message.font().pointSizeF() >= 15
 
