@@ -11,7 +11,7 @@ from collections.abc import Iterator
 
 import pytest
 from PySide6.QtCore import QRect, Qt
-from PySide6.QtGui import QAccessible, QAccessibleInterface
+from PySide6.QtGui import QAccessible, QAccessibleInterface, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
@@ -148,17 +148,25 @@ def test_escape_or_keypad_enter_closes_a_session_that_ended_by_itself(
     assert not window.isVisible()
 
 
-def test_keys_on_a_curtain_without_close_do_nothing(
+def test_keys_on_the_away_curtain_neither_end_nor_close(
     sealed: Sealed, viewer: Viewer, qtbot: QtBot
 ) -> None:
-    """The away curtain has no Close: Escape there neither ends nor closes the session."""
+    """The away curtain has no Close: Escape or Enter there changes nothing."""
     window = viewer.open_window(sealed)
+    app = QGuiApplication.instance()
+    assert isinstance(app, QGuiApplication)
+    # What the platform reports when another application takes the keyboard (see
+    # tests/gui/test_room_rules.py: offscreen has no other application to switch to).
+    app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationInactive)
     curtain = window.curtain()
-    curtain.set_message("The page is hidden while you are away from the reading room.")
+    assert window.is_covered() and "away" in curtain.message()
+    assert not curtain.is_closable() and curtain.summary() == ""
     qtbot.keyClick(curtain, Qt.Key.Key_Escape)
     qtbot.keyClick(curtain, Qt.Key.Key_Return)
-    assert window.isVisible() and not curtain.is_closable()
+    assert window.isVisible()
     assert [r for r in events(sealed.config) if r["event"] == "session_ended"] == []
+    app.applicationStateChanged.emit(Qt.ApplicationState.ApplicationActive)
+    assert not window.is_covered()
 
 
 def _accessible_texts(interface: QAccessibleInterface | None, depth: int = 0) -> list[str]:
