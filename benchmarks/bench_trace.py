@@ -92,7 +92,7 @@ def tracing(pdf: bytes, photos: int, zoom: float) -> None:
     inverted views come last, so the ratio should stay about 1.
     """
     print(f"\n2. Photos traced to the right session ({photos} per row, page zoom {zoom})")
-    print(f"   {'degradation':<32} {'right':>7} {'wrong':>7} {'none':>7}")
+    print(f"   {'degradation':<36} {'right':>7} {'wrong':>7} {'none':>7}")
     spent = baseline = 0.0
     for inverted in (False, True):
         for name, degrade in DEGRADATIONS.items():
@@ -116,7 +116,7 @@ def tracing(pdf: bytes, photos: int, zoom: float) -> None:
                     none += 1
             label = f"{name} (inverted page)" if inverted else name
             print(
-                f"   {label:<32} {100 * right / photos:>6.1f}% {100 * wrong / photos:>6.1f}% "
+                f"   {label:<36} {100 * right / photos:>6.1f}% {100 * wrong / photos:>6.1f}% "
                 f"{100 * none / photos:>6.1f}%"
             )
     print("   goal: right >= 95 %, wrong = 0 %")
