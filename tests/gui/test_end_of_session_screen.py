@@ -8,6 +8,7 @@ clipped, Enter or Escape closes, and what a screen reader is given is only the v
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QRect, Qt
@@ -15,10 +16,12 @@ from PySide6.QtGui import QAccessible, QAccessibleInterface, QGuiApplication
 from PySide6.QtWidgets import QApplication, QLabel, QMessageBox, QPushButton, QWidget
 from pytestqt.qtbot import QtBot
 
+from readingroom.errors import AuditUnavailable, ExitCode
 from readingroom.gui.main_window import ViewerWindow
 from readingroom.gui.resources import load_style_sheet
 from readingroom.reading_session import EndReason
 from tests.gui.sample_pdf import CANARY
+from tests.gui.test_room_rules import _break_the_log_underneath
 from tests.gui.test_session_fixtures import WAIT_MS, Sealed, Viewer, events
 from tests.gui.widget_text import widget_strings
 
@@ -201,3 +204,21 @@ def test_a_screen_reader_is_given_only_the_viewers_own_sentences(
     assert whole and not any(CANARY in text for text in whole)
     for widget in [window, *window.findChildren(QWidget)]:
         assert not any(CANARY in text for text in widget_strings(widget))
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_no_summary_when_the_final_record_could_not_be_written(
+    sealed: Sealed, viewer: Viewer, qtbot: QtBot
+) -> None:
+    """The summary says what the log holds: when ``session_ended`` fails, it is not shown."""
+    window = viewer.open_window(sealed)
+    _break_the_log_underneath(viewer)
+    _end_through_the_question(window)
+    curtain = window.curtain()
+    assert str(AuditUnavailable()) in curtain.message()
+    assert curtain.summary() == "" and curtain.accessibleDescription() == ""
+    assert window.exit_code() == ExitCode.AUDIT_UNAVAILABLE
+    _, summary, close = _parts(window)
+    assert not summary.isVisible() and close.isVisible()
+    with qtbot.waitSignal(window.session_finished, timeout=WAIT_MS):
+        qtbot.keyClick(close, Qt.Key.Key_Return)
