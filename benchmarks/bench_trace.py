@@ -135,7 +135,7 @@ def tracing(pdf: bytes, photos: int, zoom: float) -> None:
 def _decode_as_taken(photo: Image.Image) -> None:
     """The baseline: only the views of the photo as taken, stopping at the first that decodes."""
     for view in _views_of(photo):
-        if zxingcpp.read_barcodes(view):
+        if zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode):
             return
 
 
