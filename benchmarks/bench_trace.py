@@ -23,18 +23,22 @@ import re
 import shutil
 import subprocess
 import sys
+import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 
 import pymupdf
+import zxingcpp
 from PIL import Image
 from PySide6.QtWidgets import QApplication
 
-from readingroom.audit.trace_image import find_session_codes
+from readingroom.audit.trace_image import _views_of, find_session_codes
 from readingroom.session_code import new_session_code
+from readingroom.session_mark import parse_mark_payload
 from tests.audit.trace_fixtures import rendered_page, review_pdf, watermark_for
 from tests.photo_degrade import DEGRADATIONS
 
@@ -82,26 +86,73 @@ def readability(pdf: bytes, code: str, zooms: list[float]) -> None:
 
 
 def tracing(pdf: bytes, photos: int, zoom: float) -> None:
-    """Part 2: decode rate per degradation, each photo of a fresh session code."""
+    """Part 2: decode rate per degradation, each photo of a fresh session code.
+
+    Each degradation is measured on pages in the normal mode and in the viewer's inverted mode
+    (light on black). For normal pages the decoding time is also compared with the views of the
+    photo as taken alone (what ``trace --image`` did before it tried inverted photos): the
+    inverted views come last, so the ratio should stay about 1.
+    """
     print(f"\n2. Photos traced to the right session ({photos} per row, page zoom {zoom})")
-    print(f"   {'degradation':<20} {'right':>7} {'wrong':>7} {'none':>7}")
-    for name, degrade in DEGRADATIONS.items():
-        right = wrong = none = 0
-        for seed in range(photos):
-            code = new_session_code()
-            page = rendered_page(pdf, watermark_for(code), zoom)
-            found = find_session_codes(degrade(page, random.Random(seed)))
-            if any(other != code for other in found):
-                wrong += 1
-            elif code in found:
-                right += 1
-            else:
-                none += 1
-        print(
-            f"   {name:<20} {100 * right / photos:>6.1f}% {100 * wrong / photos:>6.1f}% "
-            f"{100 * none / photos:>6.1f}%"
-        )
+    print(f"   {'degradation':<36} {'right':>7} {'wrong':>7} {'none':>7}")
+    # Decoding time of normal pages, with all views and with the as-taken views only, kept apart
+    # for photos that decode (the inverted views are never reached) and photos that do not.
+    spent = {True: 0.0, False: 0.0}
+    baseline = {True: 0.0, False: 0.0}
+    for inverted in (False, True):
+        for name, degrade in DEGRADATIONS.items():
+            right = wrong = none = 0
+            for seed in range(photos):
+                code = new_session_code()
+                page = rendered_page(pdf, watermark_for(code), zoom, inverted=inverted)
+                photo = degrade(page, random.Random(seed))
+                photo.load()  # a lazily decoded JPEG would charge its decoding to the first
+                if not inverted and seed % 2:
+                    # Every other photo times the baseline first: whichever runs first on a
+                    # photo runs with cold caches.
+                    baseline_seconds = _timed(_decode_as_taken, photo)
+                started = time.perf_counter()
+                found = find_session_codes(photo)
+                seconds = time.perf_counter() - started
+                if not inverted:
+                    if not seed % 2:
+                        baseline_seconds = _timed(_decode_as_taken, photo)
+                    spent[bool(found)] += seconds
+                    baseline[bool(found)] += baseline_seconds
+                if any(other != code for other in found):
+                    wrong += 1
+                elif code in found:
+                    right += 1
+                else:
+                    none += 1
+            label = f"{name} (inverted page)" if inverted else name
+            print(
+                f"   {label:<36} {100 * right / photos:>6.1f}% {100 * wrong / photos:>6.1f}% "
+                f"{100 * none / photos:>6.1f}%"
+            )
     print("   goal: right >= 95 %, wrong = 0 %")
+    for decoded, which in ((True, "decoded"), (False, "not decoded")):
+        if baseline[decoded]:
+            print(
+                f"   normal pages, photos {which}: time with the inverted views / without = "
+                f"{spent[decoded] / baseline[decoded]:.2f}"
+            )
+    print("   (a photo that decodes stops before the inverted views: ratio about 1)")
+
+
+def _timed(decode: Callable[[Image.Image], object], photo: Image.Image) -> float:
+    started = time.perf_counter()
+    decode(photo)
+    return time.perf_counter() - started
+
+
+def _decode_as_taken(photo: Image.Image) -> None:
+    """The baseline: ``find_session_codes`` as it was before the inverted views (only the views
+    of the photo as taken, stopping at the first that holds a valid mark)."""
+    for view in _views_of(photo):
+        for barcode in zxingcpp.read_barcodes(view, formats=zxingcpp.BarcodeFormat.QRCode):
+            if parse_mark_payload(barcode.text) is not None:
+                return
 
 
 def main() -> None:

@@ -5,8 +5,9 @@ with Pillow, downscaled before anything large is allocated, turned into a "yello
 which the text and the paper vanish and the codes stand out, and decoded by zxing-cpp, which
 finds codes at any rotation and under perspective. Several views are tried (yellowness, plain
 luminance for a mark that lost its colour, larger and median-filtered copies for a small page or a
-harshly compressed JPEG); every code found is reported, so a picture that combines two sessions'
-pages names both.
+harshly compressed JPEG), then the same views of the inverted photo (a page shown in the viewer's
+inverted mode); every code found is reported, so a picture that combines two sessions' pages
+names both.
 """
 
 from __future__ import annotations
@@ -96,6 +97,17 @@ def _views(image: Image.Image) -> Iterator[Image.Image]:
     Each view is tried only when every earlier one decoded nothing, so the later, dearer ones
     cost time only on a hard photo (or one with no mark at all).
     """
+    yield from _views_of(image)
+    # The reader's inverted mode (light on black) inverts the page, mark included, before the
+    # watermark is burned in: the pale-yellow modules become a near-black blue on black, which
+    # neither the yellowness nor the luminance views can see. Inverting the photo turns them back
+    # into pale yellow on white, so the same views apply. These come after every view of the
+    # photo as taken, so a photo of a page in the normal mode is traced no slower than before.
+    yield from _views_of(ImageOps.invert(image))
+
+
+def _views_of(image: Image.Image) -> Iterator[Image.Image]:
+    """The views of one picture (the photo as taken, or its inverse)."""
     channel = yellowness(image)
     yield channel
     # JPEG keeps colour at half resolution in noisy 8x8 blocks: blurring the channel, or reading

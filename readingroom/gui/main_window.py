@@ -375,6 +375,8 @@ class ViewerWindow(QMainWindow):
         self._stack.cover(Cover.ENDED, _ENDED_TEXT.get(reason, ""), closable=True)
         self._stop_reading()
         self._bridge.end(reason)
+        if self._exit_code == int(ExitCode.OK):  # no summary once the log has failed
+            self._stack.curtain.set_summary(self._comforts.tally.summary())
 
     def _audit_failed(self) -> None:
         # Fail closed: cover first, then say why, then end (the final record may fail too).

@@ -2,9 +2,10 @@
 
 - Ending asks first: Ctrl+W, Document > End session / Close, the kiosk's "End session" button
   and a window manager's close (Alt+F4, the title bar) ask "End this reading session?"; on
-  "End session" the session is ended (``session_ended`` written once, by the window), a short
-  summary is shown (time read, pages seen), and its Close closes the window. A close that
-  nobody typed (a stop signal, the launcher, a test) never asks: it ends the session at once.
+  "End session" the session is ended (``session_ended`` written once, by the window), and the
+  ended curtain shows the short summary (time read, pages seen) as its own text block above its
+  Close button (Enter or Escape): one screen, no box drawn over it. A close that nobody typed (a
+  stop signal, the launcher, a test) never asks: it ends the session at once.
 - The Help menu: the keyboard shortcuts and "About this reading room".
 - The warning a minute before the idle lock ("Move the mouse to keep reading").
 - The inverted (high-contrast) page mode.
@@ -29,7 +30,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from readingroom.gui.dialogs.end_session_dialog import end_question, summary_box
+from readingroom.gui.dialogs.end_session_dialog import end_question
 from readingroom.gui.dialogs.help_dialogs import about_box, shortcuts_box
 from readingroom.gui.idle_monitor import IdleMonitor
 from readingroom.gui.reader.page_view import PageView
@@ -88,7 +89,6 @@ class WindowComforts(QObject):
         self._ended = ended
         self._tally = tally
         self.question: QMessageBox | None = None
-        self.summary: QMessageBox | None = None
         self._banner = QLabel(window)
         self._banner.setObjectName("idleWarning")
         self._banner.setTextFormat(Qt.TextFormat.PlainText)
@@ -104,14 +104,13 @@ class WindowComforts(QObject):
 
     @property
     def tally(self) -> ReadingTally:
-        """The reading so far, as the session's page time has it (for the summary)."""
+        """The reading so far, as the session's page time has it (the curtain's summary)."""
         return self._tally()
 
     def ask_to_end(self) -> None:
         """Ask "End this reading session?"; once ended, close without asking."""
         if self._ended():
-            if self.summary is None:
-                self._close()
+            self._close()
             return
         if self.question is not None:
             self.question.raise_()
@@ -129,10 +128,8 @@ class WindowComforts(QObject):
         self.question = None
         if not end or self._ended():
             return
+        # The window covers the page with the ended curtain, which carries the summary.
         self._end()
-        self.summary = summary_box(self._window, self._tally().summary())
-        self.summary.finished.connect(lambda _result: self._close())
-        self.summary.open()
 
     def session_stopped(self) -> None:
         """The session ended another way (expiry, idle, audit failure): drop the question."""

@@ -8,11 +8,14 @@ import shutil
 from pathlib import Path
 
 import pytest
-from PIL import Image
+import zxingcpp
+from PIL import Image, ImageOps, ImageStat
 from PySide6.QtWidgets import QApplication
 
+from readingroom.audit.trace_image import _views, _views_of, find_session_codes
 from readingroom.cli import main
 from readingroom.errors import ExitCode
+from readingroom.session_code import new_session_code
 from tests.audit.trace_fixtures import (
     READERS,
     rendered_page,
@@ -61,6 +64,45 @@ def test_a_degraded_photo_leads_to_its_session_and_no_other(
     assert f"Mark {codes[1]}: decoded from the image." in out
     assert "Sam Patel" in out
     assert codes[0] not in out and codes[2] not in out
+
+
+# The viewer's inverted (light on black) mode inverts the mark with the page: its modules are
+# then a near-black blue on black, and trace --image finds them by inverting the photo back.
+@pytest.mark.parametrize("name", ["clean", *sorted(set(DEGRADATIONS) - {"all at once"})])
+def test_a_photo_of_a_page_in_the_inverted_mode_leads_to_its_session(
+    qapp: QApplication,
+    pdf: bytes,
+    logged: tuple[Path, list[str]],
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    name: str,
+) -> None:
+    directory, codes = logged
+    page = rendered_page(pdf, watermark_for(codes[2], READERS[2]), inverted=True)
+    # Really the inverted mode: a dark page, on which none of the photo-as-taken views decodes.
+    assert ImageStat.Stat(page.convert("L")).mean[0] < 100
+    if name == "clean":
+        assert not any(zxingcpp.read_barcodes(view) for view in _views_of(page))
+    photo = page if name == "clean" else DEGRADATIONS[name](page, random.Random(11))
+    assert _trace(_save(photo, tmp_path / "dark.png"), directory) == 0
+    out = capsys.readouterr().out
+    assert f"Mark {codes[2]}: decoded from the image." in out
+    assert "Jo Okafor" in out
+    assert codes[0] not in out and codes[1] not in out
+
+
+def test_the_inverted_views_come_after_every_view_of_the_photo_as_taken(
+    qapp: QApplication, pdf: bytes
+) -> None:
+    """A photo that decodes in an early view never pays for the inverted ones."""
+    code = new_session_code()
+    page = rendered_page(pdf, watermark_for(code), zoom=1.0)
+    as_taken = [view.tobytes() for view in _views_of(page)]
+    inverse = [view.tobytes() for view in _views_of(ImageOps.invert(page))]
+    assert [view.tobytes() for view in _views(page)] == as_taken + inverse
+    # A page in the normal mode decodes in the very first view (the yellowness).
+    assert zxingcpp.read_barcodes(next(_views(page)))
+    assert find_session_codes(page) == [code]
 
 
 def test_two_sessions_in_one_image_are_both_reported(

@@ -69,10 +69,15 @@ def watermark_for(code: str, reader: str = READERS[0], *, marked: bool = True) -
     return spec if marked else replace(spec, mark_code=None)
 
 
-def rendered_page(pdf: bytes, spec: WatermarkSpec, zoom: float = 1.5) -> Image.Image:
-    """The page as the viewer shows it at ``zoom`` (a QApplication must exist)."""
+def rendered_page(
+    pdf: bytes, spec: WatermarkSpec, zoom: float = 1.5, *, inverted: bool = False
+) -> Image.Image:
+    """The page as the viewer shows it at ``zoom``, in the inverted mode if ``inverted``.
+
+    A QApplication must exist.
+    """
     document = pymupdf.open(stream=pdf, filetype="pdf")
     try:
-        return page_from_qimage(render_page_image(document[0], zoom, 1.0, spec))
+        return page_from_qimage(render_page_image(document[0], zoom, 1.0, spec, inverted=inverted))
     finally:
         document.close()

@@ -75,13 +75,31 @@ class Display:
         return self.run("xclip", "-selection", selection, "-o", check=False)
 
     def end_session_with_ctrl_w(self, window: str) -> None:
-        """Press Ctrl+W in the reading window, then Enter on the question and on the summary."""
+        """Press Ctrl+W in the reading window, Enter on the question, then Enter on the ended
+        curtain (its summary and Close are part of the reading window, not a box of their own)."""
         self.run("xdotool", "windowfocus", "--sync", window)
         self.run("xdotool", "key", "--clearmodifiers", "ctrl+w")
-        for title in ("End this reading session", "Reading session ended"):
-            box = self.find_window(title)
-            self.run("xdotool", "windowfocus", "--sync", box)
-            self.run("xdotool", "key", "Return")
+        self.answer_end_question()
+        self.run("xdotool", "windowfocus", "--sync", window)
+        self.run("xdotool", "key", "Return")
+
+    def answer_end_question(self, key: str = "Return") -> None:
+        """Press ``key`` on "End this reading session?" and wait until the box has gone."""
+        title = "End this reading session"
+        box = self.find_window(title)
+        self.run("xdotool", "windowfocus", "--sync", box)
+        self.run("xdotool", "key", key)
+        self.wait_until_gone(title)
+
+    def wait_until_gone(self, name: str, seconds: float = 30.0) -> None:
+        """Wait until no visible window's title contains ``name``."""
+        deadline = time.monotonic() + seconds
+        while time.monotonic() < deadline:
+            found = self.run("xdotool", "search", "--onlyvisible", "--name", name, check=False)
+            if not found.split():
+                return
+            time.sleep(0.2)
+        raise AssertionError(f"the window named {name!r} stayed up")
 
     def find_window(self, name: str, seconds: float = 30.0) -> str:
         """The id of a visible window whose title contains ``name``."""

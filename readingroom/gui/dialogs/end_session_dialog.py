@@ -1,7 +1,8 @@
-"""The two boxes around ending a session: "End this reading session?" and the short summary.
+"""The question before ending a session: "End this reading session?".
 
-Both are window-modal and opened with ``open()`` (never ``exec()``): a nested event loop would
-hold up a stop signal or the audit log's failure while the reader hesitates.
+Window-modal and opened with ``open()`` (never ``exec()``): a nested event loop would hold up a
+stop signal or the audit log's failure while the reader hesitates. The summary that follows is
+no box: the ended curtain shows it (``gui/widgets/curtain.py``), so nothing is drawn over it.
 """
 
 from __future__ import annotations
@@ -14,7 +15,6 @@ END_DETAIL = (
     "The page will be covered and the session recorded as ended. To read again, you will "
     "open the review file and enter your passphrase again."
 )
-SUMMARY_TITLE = "Reading session ended"
 
 
 def end_question(parent: QWidget) -> tuple[QMessageBox, QPushButton]:
@@ -36,19 +36,3 @@ def end_question(parent: QWidget) -> tuple[QMessageBox, QPushButton]:
     box.setEscapeButton(keep)
     box.setWindowModality(Qt.WindowModality.WindowModal)
     return box, end
-
-
-def summary_box(parent: QWidget, summary: str) -> QMessageBox:
-    """The summary shown once the session has ended (``summary`` is the viewer's own sentence)."""
-    box = QMessageBox(parent)
-    box.setObjectName("sessionSummary")
-    box.setWindowTitle(SUMMARY_TITLE)
-    box.setIcon(QMessageBox.Icon.Information)
-    box.setTextFormat(Qt.TextFormat.PlainText)
-    box.setText(SUMMARY_TITLE)
-    box.setInformativeText(summary)
-    close = box.addButton("Close", QMessageBox.ButtonRole.AcceptRole)
-    box.setDefaultButton(close)
-    box.setEscapeButton(close)
-    box.setWindowModality(Qt.WindowModality.WindowModal)
-    return box

@@ -137,8 +137,8 @@ def burn_in(
 
     ``inverted`` inverts the page (with its highlights and mark) before the overlay: the bands
     stay red on white and the tiles are drawn light, so both stay as legible as on a white
-    page. (The mark, inverted, no longer reads as pale yellow: ``trace --image`` then falls
-    back to reading the printed code in the band.)
+    page. (The mark, inverted, is a near-black blue on black: ``trace --image`` inverts the
+    photo back before its later views, see ``audit/trace_image.py``.)
     """
     milli_scale = round(scale * 1000)
     overlay = _overlay_image(image.width(), image.height(), milli_scale, watermark, inverted)

@@ -51,6 +51,9 @@ class CurtainStack(QStackedWidget):
             self._focus_before = focused
         self._show_message()
         self.setCurrentWidget(self.curtain)
+        if closable:
+            # The page (and with it the keyboard) is gone for good: Enter or Escape closes.
+            self.curtain.take_focus()
         self.curtain.repaint()
 
     def uncover(self, reason: Cover) -> None:
