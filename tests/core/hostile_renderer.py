@@ -128,6 +128,8 @@ def opened(mode: str, connection: Connection) -> None:
         header = struct.pack("!cIII", wire.OPENED, 0, 1, len(body))
     elif mode == "opened_negative_size":
         body = struct.pack("!dd", -1.0, 50.0) + body[16:]
+    elif mode == "opened_zero_width":  # the window divides by page widths to fit them
+        body = struct.pack("!dd", 0.0, 50.0) + body[16:]
     elif mode == "opened_trailing_bytes":
         body += b"\0"
         header = struct.pack("!cIII", wire.OPENED, PAGES, 1, len(body))

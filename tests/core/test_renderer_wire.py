@@ -50,6 +50,7 @@ OPEN_MODES = [
     "opened_title_not_utf8",
     "opened_no_pages",
     "opened_negative_size",
+    "opened_zero_width",
     "opened_trailing_bytes",
 ]
 
