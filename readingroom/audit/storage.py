@@ -18,6 +18,7 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -41,6 +42,32 @@ def list_segments(directory: Path) -> list[Path]:
         if (match := SEGMENT_PATTERN.fullmatch(name)) is not None
     )
     return [directory / name for _, name in numbered]
+
+
+class NotARegularFile(OSError):
+    """A log or state file that is a FIFO, a device or a folder: put there, never written."""
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``, refusing anything but a regular file.
+
+    Where the reading account can write the log folder, a FIFO named like a segment would
+    block the open for ever, and a link to ``/dev/zero`` would never end: either would hang the
+    viewer and ``audit verify`` instead of raising the alarm. ``O_NONBLOCK`` keeps the open of a
+    FIFO from waiting; the file type is then checked on the open descriptor.
+
+    Raises:
+        NotARegularFile: not a regular file.
+        OSError: it cannot be read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def segment_number(path: Path) -> int:

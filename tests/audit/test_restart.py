@@ -176,3 +176,39 @@ def test_printing_the_key_before_the_first_log_does_not_raise_an_alarm(
     assert main(["audit", "key"]) == 0
     assert "SHA256:" in capsys.readouterr().out
     AuditLog.open(rr_home / "audit").close()
+
+
+def _plant(path: Path, kind: str) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it would wait for a writer for ever
+    elif kind == "endless":
+        os.symlink("/dev/zero", path)  # reading it would never end
+    else:
+        path.mkdir()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", ["fifo", "endless", "folder"])
+def test_a_segment_that_is_not_a_file_raises_the_alarm_instead_of_hanging(
+    logdir: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _plant(logdir / f"audit-{len(list_segments(logdir)) + 1:06d}.jsonl", kind)
+    with pytest.raises(AuditTampered):
+        AuditLog.open(logdir)
+    assert main(["audit", "verify", str(logdir)]) == ExitCode.AUDIT_TAMPERED
+    assert "not a segment" in capsys.readouterr().err
+    acknowledge_tampered_log(logdir, config=load_config(), by="Dana (administrator)")
+    assert "not a segment" in str(_acknowledged(logdir)["finding"])
+    AuditLog.open(logdir).close()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", ["fifo", "endless"])
+def test_a_state_file_that_is_not_a_file_is_refused_instead_of_hanging(
+    logdir: Path, rr_home: Path, kind: str
+) -> None:
+    state = rr_home / STATE_NAME
+    state.unlink()
+    _plant(state, kind)
+    with pytest.raises(AuditTampered):
+        AuditLog.open(logdir)
