@@ -212,3 +212,14 @@ def test_a_state_file_that_is_not_a_file_is_refused_instead_of_hanging(
     _plant(state, kind)
     with pytest.raises(AuditTampered):
         AuditLog.open(logdir)
+
+
+@pytest.mark.timeout(60)
+def test_an_audit_key_that_is_a_fifo_fails_closed_instead_of_hanging(
+    logdir: Path, rr_home: Path
+) -> None:
+    key = rr_home / "audit-signing.key"
+    key.unlink()
+    _plant(key, "fifo")
+    with pytest.raises(AuditUnavailable):
+        AuditLog.open(logdir)
