@@ -223,3 +223,28 @@ def test_an_audit_key_that_is_a_fifo_fails_closed_instead_of_hanging(
     _plant(key, "fifo")
     with pytest.raises(AuditUnavailable):
         AuditLog.open(logdir)
+
+
+@pytest.mark.parametrize("how", ["truncate", "rewind", "append"])
+def test_changing_the_open_segment_mid_session_fails_closed(logdir: Path, how: str) -> None:
+    """Same file, same inode: cut to nothing, cut back one record, or written to by another."""
+    log = AuditLog.open(logdir)
+    session = log.new_session(reader="alice")
+    log.append("session_started", session=session)
+    log.append("page_viewed", session=session, page=1)
+    segment = list_segments(logdir)[-1]
+    data = segment.read_bytes()
+    if how == "truncate":
+        os.truncate(segment, 0)
+    elif how == "rewind":
+        os.truncate(segment, data.rstrip(b"\n").rfind(b"\n") + 1)  # the last record gone
+    else:
+        with segment.open("ab") as other:
+            other.write(b"\n")
+    with pytest.raises(AuditUnavailable):
+        log.append("page_viewed", session=session, page=2)
+    with pytest.raises(AuditUnavailable):  # and it stays failed
+        log.append("page_viewed", session=session, page=3)
+    log.close()
+    with pytest.raises(AuditTampered):
+        AuditLog.open(logdir)
