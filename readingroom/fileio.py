@@ -89,7 +89,14 @@ def read_input_file(path: Path, *, what: str = "input file", limit: int | None =
         size = path.stat().st_size
         if limit is not None and size > limit:
             raise InputFileError(f"The {what} {path} is too large.")
-        return path.read_bytes()
+        if limit is None:
+            return path.read_bytes()
+        # The size said nothing for a device or a pipe (/dev/zero reports 0 and never ends).
+        with path.open("rb") as handle:
+            data = handle.read(limit + 1)
+        if len(data) > limit:
+            raise InputFileError(f"The {what} {path} is too large.")
+        return data
     except FileNotFoundError as exc:
         raise InputFileError(f"The {what} {path} does not exist.") from exc
     except PermissionError as exc:

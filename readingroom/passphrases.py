@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from readingroom.errors import InputFileError, UsageError
-from readingroom.secure_memory import wipe
+from readingroom.secure_memory import scrub_initial_environment, wipe
 from readingroom.wordlist import WORDS
 
 # How a passphrase-protected key file begins (an age file; see keys.is_protected).
@@ -99,6 +99,8 @@ def read_passphrase(source: PassphraseSource, *, prompt: str | None = None) -> b
         # Removed at once (os.environ.pop also unsets it in the C environment): a child
         # process started later must not inherit the secret.
         value = os.environ.pop(source.env, None)
+        # The start-up copy /proc/<pid>/environ shows stays behind: zero it as well.
+        scrub_initial_environment(source.env)
         if value is None:
             raise UsageError(f"The environment variable {source.env} is not set.")
         return _first_line(bytearray(value, "utf-8"), f"environment variable {source.env}")

@@ -14,6 +14,7 @@ import ctypes.util
 import mmap
 import sys
 from dataclasses import dataclass
+from pathlib import Path
 
 _MADV_DONTDUMP = 16  # linux/mman.h; mmap.MADV_DONTDUMP is the same value where defined
 
@@ -90,3 +91,34 @@ def page_is_locked(buffer: bytearray) -> bool:
 
 
 __all__ = ["Protection", "page_is_locked", "protect", "protected_bytearray", "wipe"]
+
+
+def scrub_initial_environment(name: str) -> bool:
+    """Zero ``name``'s value in the environment block the process was started with (Linux).
+
+    ``os.environ.pop`` (``unsetenv``) only drops the C pointer: the bytes stay where ``execve``
+    put them, at the top of the stack, and ``/proc/<pid>/environ`` (readable by root, or by the
+    same user while the process is dumpable) shows them for the life of the process. Nothing
+    points at that copy once the variable is unset, so overwriting it is safe.
+
+    Returns:
+        True when a value was found and zeroed.
+    """
+    if sys.platform != "linux":
+        return False
+    try:
+        # Fields 50 and 51 of /proc/self/stat (Linux 3.5+): where the block starts and ends.
+        fields = Path("/proc/self/stat").read_text(encoding="ascii").rsplit(")", 1)[1].split()
+        start, end = int(fields[47]), int(fields[48])
+        block = Path("/proc/self/environ").read_bytes()
+    except (OSError, ValueError, IndexError):
+        return False
+    prefix = name.encode("utf-8", errors="surrogateescape") + b"="
+    scrubbed = False
+    offset = 0
+    for entry in block.split(b"\0"):
+        if entry.startswith(prefix) and start + offset + len(entry) <= end:
+            ctypes.memset(start + offset + len(prefix), 0, len(entry) - len(prefix))
+            scrubbed = True
+        offset += len(entry) + 1
+    return scrubbed

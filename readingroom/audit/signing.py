@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey,
 from nacl.bindings import crypto_core_ed25519_is_valid_point, crypto_sign_open
 from nacl.exceptions import BadSignatureError
 
+from readingroom.audit.storage import read_regular_file
 from readingroom.errors import AuditUnavailable, ConfigurationError, InputFileError
 from readingroom.fileio import write_atomically
 
@@ -41,7 +42,8 @@ def load_or_create_audit_key(home: Path) -> Ed25519PrivateKey:
     path = audit_key_path(home)
     try:
         if path.exists():
-            key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+            # A FIFO there would hang every start: read it only as a regular file.
+            key = serialization.load_pem_private_key(read_regular_file(path), password=None)
             if not isinstance(key, Ed25519PrivateKey):
                 raise ConfigurationError(f"The audit key {path} is not an Ed25519 key.")
             return key

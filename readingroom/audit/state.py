@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from readingroom.audit.storage import NotARegularFile, read_regular_file
 from readingroom.audit.verify import ScanResult
 from readingroom.errors import AuditTampered, AuditUnavailable, InputFileError
 from readingroom.fileio import write_atomically
@@ -104,9 +105,11 @@ def load_state(home: Path) -> WorkstationState:
     """
     path = home / STATE_NAME
     try:
-        raw = path.read_bytes()
+        raw = read_regular_file(path)
     except FileNotFoundError:
         return WorkstationState(path, existed=False, logs={})
+    except NotARegularFile as exc:  # a FIFO would hang every start: someone put it there
+        raise AuditTampered(reason="state file not a file") from exc
     except OSError as exc:
         raise AuditUnavailable(f"The audit state file {path} cannot be read.") from exc
     try:

@@ -6,7 +6,8 @@ fsync (``F_FULLFSYNC`` on macOS, where plain fsync leaves data in the drive cach
 segment's directory entry is fsynced too. A failed write or fsync is never retried: the
 writer is marked broken and every later append fails (PostgreSQL's "fsyncgate"). After each
 append the open segment must still be the file at its path (same device and inode, at least
-one link): a record written into an unlinked or replaced file is not durable evidence.
+one link) and exactly as long as this writer made it: a record written into an unlinked,
+replaced, truncated or co-written file is not durable evidence.
 
 The writer's lock is an ``flock`` on the log folder itself, so deleting a lock file lets no
 second writer in (Windows, which cannot lock a folder, keeps ``audit.lock``).
@@ -18,6 +19,7 @@ import contextlib
 import errno
 import os
 import re
+import stat
 import sys
 from pathlib import Path
 
@@ -41,6 +43,32 @@ def list_segments(directory: Path) -> list[Path]:
         if (match := SEGMENT_PATTERN.fullmatch(name)) is not None
     )
     return [directory / name for _, name in numbered]
+
+
+class NotARegularFile(OSError):
+    """A log or state file that is a FIFO, a device or a folder: put there, never written."""
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``, refusing anything but a regular file.
+
+    Where the reading account can write the log folder, a FIFO named like a segment would
+    block the open for ever, and a link to ``/dev/zero`` would never end: either would hang the
+    viewer and ``audit verify`` instead of raising the alarm. ``O_NONBLOCK`` keeps the open of a
+    FIFO from waiting; the file type is then checked on the open descriptor.
+
+    Raises:
+        NotARegularFile: not a regular file.
+        OSError: it cannot be read.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
+        with os.fdopen(os.dup(fd), "rb") as handle:
+            return handle.read()
+    finally:
+        os.close(fd)
 
 
 def segment_number(path: Path) -> int:
@@ -160,13 +188,13 @@ class SegmentWriter:
             assert self._fd is not None
             self._write_all(self._fd, line)
             full_fsync(self._fd)
-            self._check_still_linked()
+            self._check_still_linked(self._size + len(line))
         except OSError:
             self.broken = True
             raise
         self._size += len(line)
 
-    def _check_still_linked(self) -> None:
+    def _check_still_linked(self, expected_size: int) -> None:
         assert self._fd is not None
         # os.path.join on str: this runs on every append, and pathlib costs as much as the stat.
         path = os.path.join(self.directory, SEGMENT_NAME.format(self._number))
@@ -181,6 +209,10 @@ class SegmentWriter:
             or (named.st_dev, named.st_ino) != (opened.st_dev, opened.st_ino)
         ):
             raise OSError(errno.ESTALE, "the audit segment was removed or replaced")
+        # Only this writer appends (it holds the lock): any other size means the open segment
+        # was cut short or written to behind its back, and this record may not follow the last.
+        if opened.st_size != expected_size:
+            raise OSError(errno.ESTALE, "the audit segment was cut or written to by another")
 
     def _write_all(self, fd: int, line: bytes) -> None:
         written = 0

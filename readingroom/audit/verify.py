@@ -29,7 +29,7 @@ from readingroom.audit.records import (
     split_line,
 )
 from readingroom.audit.signing import fingerprint
-from readingroom.audit.storage import list_segments
+from readingroom.audit.storage import NotARegularFile, list_segments, read_regular_file
 
 # Called with (seq, body bytes) for each record that verified, in order.
 RecordVisitor = Callable[[int, bytes], None]
@@ -273,7 +273,7 @@ def scan_log(
     visit: RecordVisitor | None = None,
     allow_torn_tail: bool = False,
     against: Checkpoint | None = None,
-    read: Callable[[Path], bytes] = Path.read_bytes,
+    read: Callable[[Path], bytes] = read_regular_file,
 ) -> ScanResult:
     """Walk and check a whole log.
 
@@ -318,7 +318,13 @@ def _walk_log(walker: _Walker, allow_torn_tail: bool, read: Callable[[Path], byt
     """Walk every segment until the first problem; then the exported checkpoint check."""
     result = walker.result
     for index, path in enumerate(result.segments):
-        data = read(path)
+        try:
+            data = read(path)
+        except NotARegularFile:
+            result.problem = Finding(
+                path, 0, None, "not a segment", "a FIFO, device or folder in place of a segment"
+            )
+            return
         lines = data.split(b"\n")
         tail = lines.pop()
         if tail:

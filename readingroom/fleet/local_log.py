@@ -13,7 +13,7 @@ from pathlib import Path
 from readingroom.audit import events
 from readingroom.audit.records import parse_body, split_line
 from readingroom.audit.signing import fingerprint
-from readingroom.audit.storage import list_segments
+from readingroom.audit.storage import NotARegularFile, list_segments, read_regular_file
 from readingroom.errors import AuditTampered, InputFileError
 
 
@@ -63,7 +63,10 @@ def iter_lines(directory: Path) -> Iterator[bytes]:
     """Every complete stored line of the log, in chain order."""
     segments = list_segments(directory)
     for index, path in enumerate(segments):
-        lines = path.read_bytes().split(b"\n")
+        try:
+            lines = read_regular_file(path).split(b"\n")
+        except NotARegularFile as exc:  # a FIFO would hang the shipper: someone put it there
+            raise AuditTampered(reason="segment not a file") from exc
         tail = lines.pop()
         yield from lines
         if tail and index != len(segments) - 1:

@@ -11,6 +11,11 @@ MIN_ZOOM = 0.5
 MAX_ZOOM = 8.0
 # Fit modes may go below 50 % (a small window, a huge page) but never to nothing.
 MIN_FIT_ZOOM = 0.05
+# Qt holds scroll ranges and widget coordinates in 32-bit ints. A document whose column of pages
+# would be taller (or wider) than this at the zoom asked for - thousands of 14,400 pt pages, or
+# pages of the sizes MuPDF accepts beyond PDF's limit - is laid out at a lower zoom instead:
+# otherwise a hostile PDF overflows the scroll bar and the viewer crashes.
+MAX_CANVAS_PIXELS = 1_000_000_000
 ZOOM_STEPS = (
     0.5,
     0.67,
@@ -56,6 +61,12 @@ class PageLayout:
         self._tops: list[float] = []
         self.canvas_width = 0.0
         self.canvas_height = 0.0
+        gaps = PAGE_GAP * (len(page_sizes) + 1)
+        extent = max(
+            sum(height for _width, height in page_sizes),
+            max((width for width, _height in page_sizes), default=0.0),
+        )
+        self._largest_zoom = max(MAX_CANVAS_PIXELS - gaps - 1, 1) / max(extent, 1.0)
         self.relayout(1.0, 0)
 
     @property
@@ -64,7 +75,12 @@ class PageLayout:
         return len(self.page_sizes)
 
     def relayout(self, zoom: float, viewport_width: int) -> None:
-        """Recompute every page's position for ``zoom`` and a viewport ``viewport_width`` wide."""
+        """Recompute every page's position for ``zoom`` and a viewport ``viewport_width`` wide.
+
+        The zoom kept (``self.zoom``) is lower than ``zoom`` when the canvas would not fit in
+        :data:`MAX_CANVAS_PIXELS`.
+        """
+        zoom = min(zoom, self._largest_zoom)
         self.zoom = zoom
         self.viewport_width = viewport_width
         self._tops = []

@@ -276,9 +276,14 @@ class RendererClient:
             raise RequestFailed("page out of range")
 
     def _ensure_running(self) -> None:
-        """Replace a renderer that is gone (killed after a hang, or from outside while idle)."""
-        process = self._process
-        if process is not None and process.poll() is None:
+        """Replace a renderer that is gone (killed after a hang, or from outside while idle), or
+        that sent something nobody asked for."""
+        process, connection = self._process, self._connection
+        # Between requests the renderer owes nothing: a frame already waiting answers a request
+        # never made (or is the EOF of a renderer on its way out). Taking it for the next reply
+        # would pair answers with the wrong questions, so that renderer goes.
+        idle = connection is None or not connection.poll(0)
+        if process is not None and process.poll() is None and idle:
             return
         if process is not None:
             self._kill()

@@ -419,7 +419,8 @@ def _finite(value: float) -> float:
 
 
 def _page_length(value: float) -> float:
-    if not (math.isfinite(value) and 0.0 <= value <= MAX_PAGE_POINTS):
+    # Not zero: the window divides by page sizes to fit them (MuPDF never reports less than 1).
+    if not (math.isfinite(value) and 0.0 < value <= MAX_PAGE_POINTS):
         raise WireError("page size out of range")
     return float(value)
 

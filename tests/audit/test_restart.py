@@ -176,3 +176,75 @@ def test_printing_the_key_before_the_first_log_does_not_raise_an_alarm(
     assert main(["audit", "key"]) == 0
     assert "SHA256:" in capsys.readouterr().out
     AuditLog.open(rr_home / "audit").close()
+
+
+def _plant(path: Path, kind: str) -> None:
+    if kind == "fifo":
+        os.mkfifo(path)  # opening it would wait for a writer for ever
+    elif kind == "endless":
+        os.symlink("/dev/zero", path)  # reading it would never end
+    else:
+        path.mkdir()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", ["fifo", "endless", "folder"])
+def test_a_segment_that_is_not_a_file_raises_the_alarm_instead_of_hanging(
+    logdir: Path, kind: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    _plant(logdir / f"audit-{len(list_segments(logdir)) + 1:06d}.jsonl", kind)
+    with pytest.raises(AuditTampered):
+        AuditLog.open(logdir)
+    assert main(["audit", "verify", str(logdir)]) == ExitCode.AUDIT_TAMPERED
+    assert "not a segment" in capsys.readouterr().err
+    acknowledge_tampered_log(logdir, config=load_config(), by="Dana (administrator)")
+    assert "not a segment" in str(_acknowledged(logdir)["finding"])
+    AuditLog.open(logdir).close()
+
+
+@pytest.mark.timeout(60)
+@pytest.mark.parametrize("kind", ["fifo", "endless"])
+def test_a_state_file_that_is_not_a_file_is_refused_instead_of_hanging(
+    logdir: Path, rr_home: Path, kind: str
+) -> None:
+    state = rr_home / STATE_NAME
+    state.unlink()
+    _plant(state, kind)
+    with pytest.raises(AuditTampered):
+        AuditLog.open(logdir)
+
+
+@pytest.mark.timeout(60)
+def test_an_audit_key_that_is_a_fifo_fails_closed_instead_of_hanging(
+    logdir: Path, rr_home: Path
+) -> None:
+    key = rr_home / "audit-signing.key"
+    key.unlink()
+    _plant(key, "fifo")
+    with pytest.raises(AuditUnavailable):
+        AuditLog.open(logdir)
+
+
+@pytest.mark.parametrize("how", ["truncate", "rewind", "append"])
+def test_changing_the_open_segment_mid_session_fails_closed(logdir: Path, how: str) -> None:
+    """Same file, same inode: cut to nothing, cut back one record, or written to by another."""
+    log = AuditLog.open(logdir)
+    session = log.new_session(reader="alice")
+    log.append("session_started", session=session)
+    log.append("page_viewed", session=session, page=1)
+    segment = list_segments(logdir)[-1]
+    data = segment.read_bytes()
+    if how == "truncate":
+        os.truncate(segment, 0)
+    elif how == "rewind":
+        os.truncate(segment, data.rstrip(b"\n").rfind(b"\n") + 1)  # the last record gone
+    else:
+        with segment.open("ab") as other:
+            other.write(b"\n")
+    with pytest.raises(AuditUnavailable):
+        log.append("page_viewed", session=session, page=2)
+    with pytest.raises(AuditUnavailable):  # and it stays failed
+        log.append("page_viewed", session=session, page=3)
+    log.close()
+    with pytest.raises(AuditTampered):
+        AuditLog.open(logdir)

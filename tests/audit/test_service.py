@@ -16,6 +16,7 @@ import pytest
 
 from readingroom.audit import scan_log
 from readingroom.audit.client import AuditClient
+from readingroom.audit.service import MAX_CLIENTS
 from readingroom.audit.storage import list_segments
 from readingroom.audit.writer import open_audit_writer
 from readingroom.config import load_config
@@ -244,3 +245,42 @@ def test_a_client_that_drips_a_frame_is_dropped(service: ServiceProcess) -> None
     client = service.client()
     client.append("focus_lost")
     client.close()
+
+
+def test_a_flood_of_idle_connections_fails_new_sessions_closed_not_open(
+    service: ServiceProcess,
+) -> None:
+    """The reader's account holds every slot: sessions already running carry on, a new one is
+    refused at once (no record, no page), and once the flood ends the service serves again."""
+    running = service.client()
+    session = running.new_session(reader="already reading")
+    running.append("session_started", session=session)
+    flood = []
+    try:
+        for _ in range(MAX_CLIENTS * 2):
+            raw = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+            raw.connect(str(service.socket))
+            flood.append(raw)
+        with pytest.raises(AuditUnavailable):
+            service.client()
+        running.append("page_viewed", session=session, page=1)  # its slot is its own
+    finally:
+        for raw in flood:
+            raw.close()
+    late = _client_when_free(service)
+    late.append("focus_lost")
+    late.close()
+    running.append("session_ended", session=session, reason="closed")
+    running.close()
+    assert scan_log(service.logdir).problem is None
+    assert service.process.poll() is None
+
+
+def _client_when_free(service: ServiceProcess) -> AuditClient:
+    # The service frees a slot when it reads the flood's EOF: wait for that, not for a time.
+    for _ in range(600):
+        try:
+            return service.client()
+        except AuditUnavailable:
+            time.sleep(0.05)
+    raise AssertionError("the service never served again after the flood")

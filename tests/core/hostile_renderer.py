@@ -70,6 +70,13 @@ def misbehave(mode: str, connection: Connection, fd: int, request: wire.Request)
         send(_pixels(request.page))
         _raw_frame_start(fd, len(GOOD_SAMPLES), GOOD_SAMPLES[:1000])
         time.sleep(600)
+    elif mode == "negative_length":  # a length prefix below zero (read as an empty frame)
+        os.write(fd, struct.pack("!i", -7) + _pixels(request.page))
+    elif mode == "huge_length":  # the 8-byte length form, claiming 4 EiB
+        os.write(fd, struct.pack("!i", -1) + struct.pack("!Q", 2**62) + bytes(64))
+    elif mode == "length_prefix_max":  # 2 GiB claimed, a few bytes sent
+        os.write(fd, struct.pack("!i", 2**31 - 1) + bytes(64))
+        time.sleep(600)
     elif mode == "link_unknown_kind":
         send(struct.pack("!cII", wire.LINK_LIST, request.page, 1))
         send(struct.pack("!ddddBid", 0, 0, 10, 10, 77, -1, 0.0))
@@ -93,10 +100,14 @@ def misbehave(mode: str, connection: Connection, fd: int, request: wire.Request)
         raise SystemExit(f"unknown mode {mode}")
 
 
-def answer(connection: Connection, request: wire.Request) -> None:
+def answer(connection: Connection, request: wire.Request, mode: str = "") -> None:
     if request.kind == wire.RENDER:
         connection.send_bytes(_pixels(request.page))
         connection.send_bytes(GOOD_SAMPLES)
+        if mode == "unsolicited_reply":  # answers to requests the viewer never made
+            for page in range(PAGES):
+                connection.send_bytes(_pixels(page))
+                connection.send_bytes(b"\x01" * len(GOOD_SAMPLES))
     elif request.kind == wire.LINKS:
         header, body = wire.links_reply(request.page, (LinkArea((1, 1, 5, 5), "uri"),))
         connection.send_bytes(header)
@@ -117,6 +128,8 @@ def opened(mode: str, connection: Connection) -> None:
         header = struct.pack("!cIII", wire.OPENED, 0, 1, len(body))
     elif mode == "opened_negative_size":
         body = struct.pack("!dd", -1.0, 50.0) + body[16:]
+    elif mode == "opened_zero_width":  # the window divides by page widths to fit them
+        body = struct.pack("!dd", 0.0, 50.0) + body[16:]
     elif mode == "opened_trailing_bytes":
         body += b"\0"
         header = struct.pack("!cIII", wire.OPENED, PAGES, 1, len(body))
@@ -137,10 +150,10 @@ def main() -> None:
             return
         if request.kind == wire.SEARCH:
             connection.recv_bytes(request.body_length)
-        if request.page == BAD_PAGE and not mode.startswith("opened_"):
+        if request.page == BAD_PAGE and not mode.startswith(("opened_", "unsolicited_")):
             misbehave(mode, connection, fd, request)
         else:
-            answer(connection, request)
+            answer(connection, request, mode)
 
 
 if __name__ == "__main__":

@@ -180,6 +180,31 @@ def test_passphrase_env_is_removed_from_the_environment_once_read(
     assert child.stdout.strip() == "None"
 
 
+def test_passphrase_env_is_gone_from_proc_environ_too() -> None:
+    """What root (or the same user, were the viewer dumpable) reads in /proc/<pid>/environ."""
+    script = (
+        "import sys\n"
+        "from readingroom.passphrases import PassphraseSource, read_passphrase\n"
+        "secret = read_passphrase(PassphraseSource(env='RR_VIEW_SECRET'))\n"
+        "sys.stdout.write('read\\n'); sys.stdout.flush(); sys.stdin.readline()\n"
+    )
+    env = {**os.environ, "RR_VIEW_SECRET": "correct horse battery", "RR_NEIGHBOUR": "kept"}
+    child = subprocess.Popen(
+        [sys.executable, "-c", script],
+        env=env,
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert child.stdout is not None and child.stdout.readline() == "read\n"
+        seen = Path(f"/proc/{child.pid}/environ").read_bytes()
+    finally:
+        child.communicate("done\n")
+    assert b"correct horse" not in seen
+    assert b"RR_NEIGHBOUR=kept\0" in seen  # the rest of the block is untouched
+
+
 def test_passphrase_fd_is_read_into_a_buffer_without_the_line_end() -> None:
     read_end, write_end = os.pipe()
     os.write(write_end, b"from a pipe\r\nsecond line\n")

@@ -40,6 +40,9 @@ RENDER_MODES = [
     "unknown_failure",
     "dies_mid_frame",
     "stalls_mid_frame",
+    "negative_length",
+    "huge_length",
+    "length_prefix_max",
 ]
 LINK_MODES = ["link_unknown_kind", "link_to_missing_page"]
 SEARCH_MODES = ["too_many_hits", "hit_not_finite", "hits_body_truncated", "hit_continues_nothing"]
@@ -47,6 +50,7 @@ OPEN_MODES = [
     "opened_title_not_utf8",
     "opened_no_pages",
     "opened_negative_size",
+    "opened_zero_width",
     "opened_trailing_bytes",
 ]
 
@@ -122,6 +126,25 @@ def test_a_malformed_opened_reply_means_the_document_does_not_open(mode: str) ->
         with pytest.raises(RendererError):
             client.start()
         assert client.pid is None
+    finally:
+        client.close()
+
+
+def test_a_reply_to_a_request_never_made_is_never_taken_for_an_answer() -> None:
+    """Each good reply is followed by 0x01 pixels for every page that nobody asked for."""
+    client = _client("unsolicited_reply")
+    try:
+        client.start()
+        client.render(0, 1.0, 1.0)
+        for page in (0, 1, 2):
+            before = client.pid
+            connection = client._connection
+            assert connection is not None and connection.poll(30)  # the stale frames are there
+            samples = client.render(page, 1.0, 1.0)
+            assert samples.number == page
+            assert bytes(samples.samples) == b"\x80" * (100 * 50 * 3)  # never the stale 0x01
+            assert client.pid not in (None, before)  # the renderer that spoke out of turn went
+        assert client.restarts == 3
     finally:
         client.close()
 

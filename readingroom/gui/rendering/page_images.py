@@ -265,24 +265,62 @@ def _paint_tiles(
     gap = TILE_GAP_PT * scale
     step_x = tile.width() + gap
     step_y = tile.height() + gap
-    # Rotate about the centre and cover the page's circumscribed square so that no corner of
-    # the page is left without tiles whatever the angle.
-    radius = math.hypot(width, height) / 2
+    # Rotate about the centre; draw each row's tiles only where that row crosses the page.
+    # (Covering the page's circumscribed square instead costs the square of the longer side:
+    # a hostile page 27 pixels wide and 100,000 tall took minutes and hung the render thread.)
+    corners = _page_in_tile_frame(width, height, TILE_ANGLE_DEGREES)
+    top = min(y for _x, y in corners)
+    bottom = max(y for _x, y in corners)
     painter.save()
     painter.setOpacity(watermark.opacity)
     painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
     painter.translate(width / 2, height / 2)
     painter.rotate(TILE_ANGLE_DEGREES)
-    rows = math.ceil(radius / step_y) + 1
-    columns = math.ceil(radius / step_x) + 1
-    for row in range(-rows, rows + 1):
+    half_width, half_height = tile.width() / 2, tile.height() / 2
+    for row in range(math.floor(top / step_y) - 1, math.ceil(bottom / step_y) + 2):
+        y = row * step_y - half_height
+        span = _row_span(corners, y - _TILE_MARGIN, y + tile.height() + _TILE_MARGIN)
+        if span is None:
+            continue
         # Every other row is shifted by half a step: a brick pattern leaves no clear stripes.
         offset = step_x / 2 if row % 2 else 0.0
-        for column in range(-columns, columns + 1):
-            x = column * step_x + offset - tile.width() / 2
-            y = row * step_y - tile.height() / 2
+        first = math.floor((span[0] - _TILE_MARGIN - offset - half_width) / step_x)
+        last = math.ceil((span[1] + _TILE_MARGIN - offset + half_width) / step_x)
+        for column in range(first, last + 1):
+            x = column * step_x + offset - half_width
             painter.drawImage(QPointF(x, y), tile)
     painter.restore()
+
+
+# Tiles are drawn smoothed: keep those whose edge is this close to the page too.
+_TILE_MARGIN = 2.0
+
+
+def _page_in_tile_frame(width: int, height: int, degrees: float) -> list[tuple[float, float]]:
+    """The page's corners in the tiles' frame (origin at the page's centre, rotated back)."""
+    angle = math.radians(degrees)
+    cos, sin = math.cos(angle), math.sin(angle)
+    return [
+        (x * cos + y * sin, -x * sin + y * cos)
+        for x, y in (
+            (-width / 2, -height / 2),
+            (width / 2, -height / 2),
+            (width / 2, height / 2),
+            (-width / 2, height / 2),
+        )
+    ]
+
+
+def _row_span(
+    corners: list[tuple[float, float]], y0: float, y1: float
+) -> tuple[float, float] | None:
+    """The x extent of the (convex) page polygon within the band y0..y1, or None."""
+    xs = [x for x, y in corners if y0 <= y <= y1]
+    for (ax, ay), (bx, by) in zip(corners, corners[1:] + corners[:1], strict=True):
+        for line in (y0, y1):
+            if ay != by and min(ay, by) <= line <= max(ay, by):
+                xs.append(ax + (line - ay) * (bx - ax) / (by - ay))
+    return (min(xs), max(xs)) if xs else None
 
 
 def _paint_bands(painter: QPainter, width: int, height: int, scale: float, text: str) -> None:
