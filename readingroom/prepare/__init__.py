@@ -24,7 +24,7 @@ from readingroom.errors import (
     TermsRemain,
     UnverifiablePages,
 )
-from readingroom.prepare import ocr, walk_qpdf
+from readingroom.prepare import folding, ocr, walk_qpdf
 from readingroom.prepare.font_match import FontBook
 from readingroom.prepare.matching import Matcher, Target, build_targets
 from readingroom.prepare.mupdf import Document, pymupdf
@@ -228,6 +228,10 @@ def prepare_pdf(pdf: bytes, options: PrepareOptions) -> PreparedDocument:
     """
     names, terms = list(options.names), list(options.terms)
     check_names_against_terms(names, terms)
+    try:
+        folding.check_available()
+    except folding.FoldingDataMissing as exc:
+        raise EngineUnavailable from exc
     targets = build_targets(names, terms)
     matcher = Matcher(targets)
     report = PrepareReport(names=names, terms=terms)
