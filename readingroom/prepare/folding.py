@@ -122,11 +122,17 @@ def plausible_spelling(text: str) -> bool:
 
     "Jané", "Zoë" or "Jane" with one Cyrillic letter is the name; "ŅąŇ" in the UTF-16 reading
     of a font's character table is not "Nan". A word may have at most half of its letters (at
-    least one) altered by the folding; without this, short names turn up in every binary
-    stream read as text, and a prepare that always refuses protects nobody.
+    least one) altered by the folding, and a word with an altered letter must be written in
+    lower case, upper case or capitalised; without this, short names turn up in every binary
+    stream read as text, and a prepare that always refuses protects nobody. (Whole runs of
+    bytes are read with their ASCII letters only: ``pdf_strings.binary_reading``.)
     """
     for word in text.split():
         altered = sum(1 for char in word if _alters_letter(char))
         if altered > max(1, len(fold(word)) // 2):
+            return False
+        letters = "".join(char for char in word if char.isalpha())
+        # Bytes read as text mix case at random ("aLÄn"); a written name does not.
+        if altered and not (letters.islower() or letters.isupper() or letters.istitle()):
             return False
     return True

@@ -63,7 +63,13 @@ def build_targets(names: Sequence[NameEntry], terms: Sequence[RedactionTerm]) ->
 
 
 def _word_pattern(word: str) -> str:
-    return _SOFT_BREAK.join(re.escape(char) for char in word)
+    joined = _SOFT_BREAK.join(re.escape(char) for char in word)
+    if len(word) < 3:
+        return joined
+    # A letter-spaced heading ("J a n e  S m i t h", drawn with character spacing) is read
+    # with a space between every two letters: the whole word spaced out is the word too.
+    spaced = r"[ \t]".join(re.escape(char) for char in word)
+    return f"(?:{joined}|{spaced})"
 
 
 def target_pattern(text: str) -> str:

@@ -119,3 +119,15 @@ def test_letters_that_are_all_altered_are_not_a_name() -> None:
     matcher = Matcher(build_targets([NameEntry("Nan", "Maternal Grandmother", 1)], []))
     assert not list(matcher.find("Ŋ\u2194ŅąŇ\u2248"))
     assert [m.start for m in matcher.find("Ñan and Nän")] == [0, 8]
+
+
+def test_a_letter_spaced_name_is_replaced(tmp_path: Path) -> None:
+    # Character spacing (Tc) spreads the letters; the text layer reads "J a n e S m i t h".
+    # The name is drawn from a hex string, so no byte of the file spells it.
+    data = _handmade(b"6 Tc <4A616E6520536D697468> Tj 0 Tc 0 -20 Td (visited.) Tj")
+    with pymupdf.open(stream=data) as doc:
+        assert "J a n e" in doc[0].get_text()
+    result = prepare_pdf(data, PrepareOptions(names=NAMES))
+    with pymupdf.open(stream=result.pdf) as doc:
+        text = doc[0].get_text()
+    assert "S m i t h" not in text and "Social Worker 1" in text
