@@ -132,6 +132,13 @@ def _pseudonymise_pages(
         text = str(page.get_text("text"))
         usable = ocr.has_usable_text_layer(page, text)
         if matcher.targets and (not usable or ocr.has_word_sized_images(page)):
+            if text.strip() and not usable:
+                # An untrusted text layer can still say a name (a ToUnicode map that lies the
+                # other way: other glyphs drawn, the name claimed): it is replaced as text too,
+                # before the pixels are read.
+                if sheet is not None:
+                    sheet.record_page(page, matcher)
+                replace_on_page(page, matcher, report, hidden, fonts=fonts)
             # One OCR per page: with a usable text layer only the images are read, and their
             # words are merged with the page's own text, so one replacement pass covers both.
             # OCR's boxes are tight, so each occurrence in the pixels is also removed with a

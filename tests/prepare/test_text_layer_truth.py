@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pikepdf
 import pymupdf
+import pytest
 
 from readingroom.prepare import NameEntry, PrepareOptions, ocr, prepare_pdf
 from readingroom.prepare.glyph_truth import text_layer_lies
@@ -60,6 +61,7 @@ def test_honest_text_layers_are_trusted() -> None:
         assert not any(text_layer_lies(page) for page in doc)
 
 
+@pytest.mark.slow
 def test_a_name_under_a_lying_text_layer_is_found_by_ocr_and_removed(tmp_path: Path) -> None:
     require_tesseract()
     result = prepare_pdf(_name_drawn_under_a_lying_text_layer(), PrepareOptions(names=NAMES))
@@ -70,4 +72,38 @@ def test_a_name_under_a_lying_text_layer_is_found_by_ocr_and_removed(tmp_path: P
         words = ocr.rendered_words(doc[0])
     assert "Smith" not in words and "Social Worker" in words
     assert "page about the case" in words  # the rest of the page is still there
+    assert_clean_everywhere(result.pdf, [places.NAME], tmp_path)
+
+
+def _name_claimed_by_a_text_layer_over_other_glyphs() -> bytes:
+    """The reverse lie: codes "ABCD EFGHI" draw those capitals, and the ToUnicode map says
+    they are "Jane Smith"; search and copy find the name, the page shows letters."""
+    pairs = zip(b"ABCD EFGHI", "Jane Smith", strict=True)
+    chars = b" ".join(b"<%02X> <%04X>" % (code, ord(char)) for code, char in pairs)
+    cmap = _LYING_CMAP.replace(
+        b"1 beginbfrange <41> <49> <0058> endbfrange", b"10 beginbfchar " + chars + b" endbfchar"
+    )
+
+    def change(pdf: pikepdf.Pdf) -> None:
+        page = pdf.pages[0]
+        page.Resources.Font.Lie = pikepdf.Dictionary(
+            Type=pikepdf.Name.Font,
+            Subtype=pikepdf.Name.Type1,
+            BaseFont=pikepdf.Name.Helvetica,
+            ToUnicode=pdf.make_indirect(pikepdf.Stream(pdf, cmap)),
+        )
+        drawn = b"BT /Lie 14 Tf 72 400 Td (ABCD EFGHI) Tj ET"
+        page.contents_add(pikepdf.Stream(pdf, drawn), prepend=False)
+
+    return places._edit(places._base().tobytes(), change)
+
+
+@pytest.mark.slow
+def test_a_name_claimed_by_a_lying_text_layer_is_replaced_too(tmp_path: Path) -> None:
+    require_tesseract()
+    data = _name_claimed_by_a_text_layer_over_other_glyphs()
+    with pymupdf.open(stream=data) as doc:
+        assert places.NAME in doc[0].get_text() and text_layer_lies(doc[0])
+    result = prepare_pdf(data, PrepareOptions(names=NAMES))
+    assert result.report.to_dict()["per_page"]["1"]["replaced"] == {"Social Worker 1": 1}
     assert_clean_everywhere(result.pdf, [places.NAME], tmp_path)
