@@ -135,7 +135,16 @@ def text_variants(raw: bytes) -> list[str]:
             readings.append(body[1:].decode(codec, errors="replace"))
     # Control characters and NULs between letters ("J\0a\0n\0e") read as nothing.
     readings.append(re.sub(r"[\x00-\x08\x0b-\x1f]", "", raw.decode("latin-1")))
-    return list(dict.fromkeys(readings))
+    return list(dict.fromkeys(_text_or_binary(reading) for reading in readings))
+
+
+# A reading with control characters or undecodable bytes is bytes, not text: a run of a font
+# program or of compressed data that happened to sit between parentheses.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+def _text_or_binary(reading: str) -> str:
+    return binary_reading(reading) if _NOT_TEXT.search(reading) else reading
 
 
 def binary_reading(text: str) -> str:

@@ -81,7 +81,7 @@ def walk_objects(doc: Document) -> Iterator[tuple[str, Iterator[str]]]:
             image = subtype == "/Image"
             yield place, stream_readings(data, is_image=image)
             if raw != data:
-                yield place, iter((raw.decode("latin-1"),))
+                yield place, iter((binary_reading(raw.decode("latin-1")),))
 
 
 def walk_trailer(doc: Document) -> Iterator[tuple[str, Iterator[str]]]:

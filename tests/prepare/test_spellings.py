@@ -14,6 +14,7 @@ import pytest
 
 from readingroom.prepare import NameEntry, PrepareOptions, prepare_pdf
 from readingroom.prepare.matching import Matcher, build_targets
+from readingroom.prepare.verify import verify_pdf
 
 from . import hiding_places as places
 from .outside_checks import require_tool
@@ -131,3 +132,13 @@ def test_a_letter_spaced_name_is_replaced(tmp_path: Path) -> None:
     with pymupdf.open(stream=result.pdf) as doc:
         text = doc[0].get_text()
     assert "S m i t h" not in text and "Social Worker 1" in text
+
+
+def test_bytes_between_parentheses_are_not_read_as_accented_text() -> None:
+    # A font program or compressed run can hold "(...Zºë...)" by chance: with control bytes
+    # around, it is bytes and read by its ASCII letters only. A real string is read in full.
+    targets = build_targets([NameEntry("Zoe", "Child B", 1)], [])
+    noise = places.handmade_pdf(b"/Zz (\x1b\x95Z\xba\xeb\x13k)")
+    assert verify_pdf(noise, targets).clean
+    text = places.handmade_pdf(b"/Zz (Zo\xeb)")
+    assert not verify_pdf(text, targets).clean
