@@ -57,7 +57,11 @@ def _table() -> dict[int, str | None]:
             table[ord(char)] = letters[0]
     for char in _INVISIBLE:
         table[ord(char)] = None
-    for code in range(0x110000):
+    # Variation selectors and tag characters draw nothing either.
+    for first, last in ((0xFE00, 0xFE0F), (0xE0000, 0xE007F), (0xE0100, 0xE01EF)):
+        table.update(dict.fromkeys(range(first, last + 1)))
+    # Every combining mark is in the first two planes; scanning only them keeps this fast.
+    for code in range(0x300, 0x20000):
         if unicodedata.combining(chr(code)):
             table[code] = None
     return table

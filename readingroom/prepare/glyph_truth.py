@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from functools import cache
 
 from readingroom.prepare.folding import fold
 from readingroom.prepare.mupdf import Document, Page, pymupdf
@@ -67,7 +68,10 @@ def _tables(page: Page) -> list[_FontTable]:
     return tables
 
 
+@cache
 def _same_letter(drawn: int, said: int) -> bool:
+    if drawn == said or not chr(drawn).isalnum():
+        return True  # only a glyph that is some letter or digit can say another one
     drawn_text, said_text = fold(chr(drawn)), fold(chr(said))
     # A ligature glyph ("fi") is claimed as its first letter and then its others.
     return drawn_text.startswith(said_text) or said_text.startswith(drawn_text)
@@ -77,10 +81,10 @@ def _lies(chars: Iterable[tuple[int, int]], tables: list[dict[int, int]]) -> boo
     for said, glyph in chars:
         if said <= 32 or glyph <= 0:
             continue
-        letters = [table.get(glyph) for table in tables]
+        # A lie only when every font the span may be in says the glyph is another letter.
         if all(
-            drawn is not None and chr(drawn).isalnum() and not _same_letter(drawn, said)
-            for drawn in letters
+            (drawn := table.get(glyph)) is not None and not _same_letter(drawn, said)
+            for table in tables
         ):
             return True
     return False
