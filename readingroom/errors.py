@@ -333,10 +333,12 @@ class OcrUnavailable(InputFileError):
 
 
 class EngineUnavailable(InputFileError):
-    """The second PDF engine (qpdf, through pikepdf) that ``prepare`` verifies with is missing."""
+    """A package of the ``publish`` extra is missing: the second PDF engine (qpdf, through
+    pikepdf) that ``prepare`` verifies with, or the look-alike letters table it matches with."""
 
     message = (
-        "prepare needs the second PDF engine (pikepdf), which is not installed. "
+        "prepare needs the second PDF engine (pikepdf) and the look-alike letters table "
+        "(confusable-homoglyphs); one is not installed. "
         "Install ReadingRoom with its 'publish' extra: pip install 'readingroom[publish]'."
     )
 

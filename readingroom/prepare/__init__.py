@@ -24,7 +24,7 @@ from readingroom.errors import (
     TermsRemain,
     UnverifiablePages,
 )
-from readingroom.prepare import ocr, walk_qpdf
+from readingroom.prepare import folding, ocr, walk_qpdf
 from readingroom.prepare.font_match import FontBook
 from readingroom.prepare.matching import Matcher, Target, build_targets
 from readingroom.prepare.mupdf import Document, pymupdf
@@ -132,6 +132,13 @@ def _pseudonymise_pages(
         text = str(page.get_text("text"))
         usable = ocr.has_usable_text_layer(page, text)
         if matcher.targets and (not usable or ocr.has_word_sized_images(page)):
+            if text.strip() and not usable:
+                # An untrusted text layer can still say a name (a ToUnicode map that lies the
+                # other way: other glyphs drawn, the name claimed): it is replaced as text too,
+                # before the pixels are read.
+                if sheet is not None:
+                    sheet.record_page(page, matcher)
+                replace_on_page(page, matcher, report, hidden, fonts=fonts)
             # One OCR per page: with a usable text layer only the images are read, and their
             # words are merged with the page's own text, so one replacement pass covers both.
             # OCR's boxes are tight, so each occurrence in the pixels is also removed with a
@@ -228,6 +235,10 @@ def prepare_pdf(pdf: bytes, options: PrepareOptions) -> PreparedDocument:
     """
     names, terms = list(options.names), list(options.terms)
     check_names_against_terms(names, terms)
+    try:
+        folding.check_available()
+    except folding.FoldingDataMissing as exc:
+        raise EngineUnavailable from exc
     targets = build_targets(names, terms)
     matcher = Matcher(targets)
     report = PrepareReport(names=names, terms=terms)

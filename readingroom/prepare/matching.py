@@ -4,6 +4,10 @@ The same matcher serves page text (where each character keeps its position on th
 plain strings (outline titles, annotation contents, form values). Between the words of an
 original any run of whitespace matches, including a line break; inside a word a hyphen followed
 by a line break matches nothing, so "Aca-" / "cia Road" is found as "Acacia Road".
+
+Both the targets and the searched text are folded first (:mod:`readingroom.prepare.folding`):
+accents, ligatures, invisible characters, look-alike letters and case make no difference.
+Offsets are always into the text as given.
 """
 
 from __future__ import annotations
@@ -12,10 +16,17 @@ import re
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 
+from readingroom.prepare.folding import (
+    fold,
+    fold_with_offsets,
+    original_span,
+    plausible_spelling,
+)
 from readingroom.prepare.names import NameEntry, RedactionTerm, normalise
 
 # A hyphen at the end of a line, possibly followed by spaces, joins a word broken by the layout.
-_SOFT_BREAK = r"(?:[-\u00ad\u2010]\s*\n\s*)?"
+# The hyphen is optional: a soft hyphen (U+00AD) at a line end folds to nothing.
+_SOFT_BREAK = r"(?:[-\u2010]?[ \t]*\n\s*)?"
 
 
 @dataclass(frozen=True)
@@ -52,12 +63,18 @@ def build_targets(names: Sequence[NameEntry], terms: Sequence[RedactionTerm]) ->
 
 
 def _word_pattern(word: str) -> str:
-    return _SOFT_BREAK.join(re.escape(char) for char in word)
+    joined = _SOFT_BREAK.join(re.escape(char) for char in word)
+    if len(word) < 3:
+        return joined
+    # A letter-spaced heading ("J a n e  S m i t h", drawn with character spacing) is read
+    # with a space between every two letters: the whole word spaced out is the word too.
+    spaced = r"[ \t]".join(re.escape(char) for char in word)
+    return f"(?:{joined}|{spaced})"
 
 
 def target_pattern(text: str) -> str:
     """The regular expression that finds one original or term as whole words."""
-    body = r"\s+".join(_word_pattern(word) for word in text.split())
+    body = r"\s+".join(_word_pattern(word) for word in fold(text).split())
     return rf"(?<!\w){body}(?!\w)"
 
 
@@ -74,7 +91,7 @@ class Matcher:
             )
             # Python's engine tries every alternative at every position; a word start and a
             # possible first character, checked first, let most positions fail at once.
-            firsts = {c for t in self.targets for c in (t.text[0].lower(), t.text[0].upper())}
+            firsts = {fold(t.text)[0] for t in self.targets}
             first_class = "".join(sorted(re.escape(c) for c in firsts))
             self._regex: re.Pattern[str] | None = re.compile(
                 rf"(?<!\w)(?=[{first_class}])(?:{alternation})", re.IGNORECASE
@@ -82,9 +99,7 @@ class Matcher:
         else:
             self._regex = None
         self._first_words = {
-            max(words, key=len)
-            for t in self.targets
-            if (words := re.findall(r"\w+", t.text.lower()))
+            max(words, key=len) for t in self.targets if (words := re.findall(r"\w+", fold(t.text)))
         }
 
     def might_occur_in(self, text: str) -> bool:
@@ -98,17 +113,29 @@ class Matcher:
         """
         if not self._first_words:
             return False
-        return not self._first_words.isdisjoint(re.findall(r"\w+", text.lower()))
+        return not self._first_words.isdisjoint(re.findall(r"\w+", fold(text)))
 
     def find(self, text: str) -> Iterator[Match]:
         """Yield the non-overlapping occurrences in ``text``."""
         if self._regex is None:
             return
-        for found in self._regex.finditer(text):
+        if text.isascii():  # folding is only case: the offsets are the text's own
+            folded, origins = text, None
+        else:
+            folded = fold(text)
+            if self._regex.search(folded) is None:  # the usual case: no per-character work
+                return
+            folded, origins = fold_with_offsets(text)
+        for found in self._regex.finditer(folded):
             group = found.lastgroup
             if group is None:  # pragma: no cover - every alternative is a named group
                 continue
-            yield Match(found.start(), found.end(), self._by_group[group])
+            start, end = found.start(), found.end()
+            if origins is not None:
+                start, end = original_span(origins, len(text), start, end)
+                if not plausible_spelling(text[start:end]):
+                    continue
+            yield Match(start, end, self._by_group[group])
 
     def replace(self, text: str, counted: Callable[[Target], None] | None = None) -> str:
         """Return ``text`` with every occurrence replaced by its label or stamp.

@@ -7,7 +7,8 @@ touches the disk, which ``pytesseract`` (a wrapper around the command line) coul
 Which pages need it:
 
 * a page without a usable text layer (no text, or glyphs with no Unicode mapping, or a Type3
-  font whose glyphs may draw anything): the whole page is read;
+  font whose glyphs may draw anything, or a text layer that claims other letters than its
+  glyphs draw, :mod:`readingroom.prepare.glyph_truth`): the whole page is read;
 * an image on a text page that is large enough to hold a word: the images are read and their
   words merged with the page's own text.
 """
@@ -20,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from readingroom.errors import OcrUnavailable
+from readingroom.prepare.glyph_truth import text_layer_lies
 from readingroom.prepare.mupdf import Page, pymupdf
 from readingroom.prepare.ocr_reading import (
     LANGUAGE,
@@ -78,7 +80,9 @@ def has_usable_text_layer(page: Page, text: str) -> bool:
     """False when the page's text cannot be trusted to say what the page shows."""
     if not text.strip() or "\ufffd" in text:
         return False
-    return not any(str(font[2]) == "Type3" for font in page.get_fonts(full=False))
+    if any(str(font[2]) == "Type3" for font in page.get_fonts(full=False)):
+        return False
+    return not text_layer_lies(page)
 
 
 def has_word_sized_images(page: Page) -> bool:

@@ -135,13 +135,33 @@ def text_variants(raw: bytes) -> list[str]:
             readings.append(body[1:].decode(codec, errors="replace"))
     # Control characters and NULs between letters ("J\0a\0n\0e") read as nothing.
     readings.append(re.sub(r"[\x00-\x08\x0b-\x1f]", "", raw.decode("latin-1")))
-    return list(dict.fromkeys(readings))
+    return list(dict.fromkeys(_text_or_binary(reading) for reading in readings))
+
+
+# A reading with control characters or undecodable bytes is bytes, not text: a run of a font
+# program or of compressed data that happened to sit between parentheses.
+_NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\ufffd]")
+
+
+def _text_or_binary(reading: str) -> str:
+    return binary_reading(reading) if _NOT_TEXT.search(reading) else reading
+
+
+def binary_reading(text: str) -> str:
+    """A reading of a whole run of bytes with every non-ASCII character made a "?".
+
+    The matcher reads accents and look-alike letters as the letters they resemble; in a run of
+    compressed or image bytes read as text, "aLÄn" or "ŅąŇ" then turn up by chance and every
+    large file would be refused. Text that a reader can see is in string tokens and names
+    (read in full below) and in page text, not in the bytes between them.
+    """
+    return text if text.isascii() else text.encode("ascii", "replace").decode("ascii")
 
 
 def readings_of_syntax(data: bytes) -> Iterator[str]:
     """Every reading of every string and name in PDF syntax ``data`` (an object or a stream),
-    and of the whole run of bytes itself."""
-    yield from text_variants(data)
+    and of the whole run of bytes itself (its ASCII letters only)."""
+    yield from (binary_reading(text) for text in text_variants(data))
     for token in string_tokens(data):
         yield from text_variants(token)
     yield from name_tokens(data)
@@ -157,7 +177,7 @@ def raw_file_readings(pdf: bytes) -> Iterator[tuple[str, Iterator[str]]]:
     if len(pdf) <= _MAX_SYNTAX_SCAN:
         yield "the raw file bytes", readings_of_syntax(pdf)
     else:  # a large file is mostly image data: its strings are read by the engines' walks
-        yield "the raw file bytes", iter((pdf.decode("latin-1"),))
+        yield "the raw file bytes", iter((binary_reading(pdf.decode("latin-1")),))
     for found in _STREAM_BODY.finditer(pdf):
         try:
             inflated = zlib.decompressobj().decompress(found.group(1), _MAX_INFLATE)
@@ -166,6 +186,6 @@ def raw_file_readings(pdf: bytes) -> Iterator[tuple[str, Iterator[str]]]:
         place = f"the stream body at byte {found.start(1)} of the raw file"
         if len(inflated) > _MAX_SYNTAX_SCAN:
             # Megabytes of inflated data are image samples: read as bytes only.
-            yield place, iter((inflated.decode("latin-1"),))
+            yield place, iter((binary_reading(inflated.decode("latin-1")),))
         else:
             yield place, readings_of_syntax(inflated)

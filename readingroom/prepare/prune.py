@@ -9,6 +9,8 @@ because it parses content streams into instructions; MuPDF exposes no such parse
   every content stream (pages and form XObjects), as are XObjects and annotations bound to such
   a layer. Visible layered content stays, unmarked: the layers are flattened, and their names
   (``/OCProperties``) go with the allow-list rebuild.
+* Content streams lose their comments and their marked-content property lists (``BDC`` becomes
+  ``BMC`` with the same tag): ``/ActualText``, ``/Alt`` and ``/E`` there are text no page shows.
 * Resources: fonts, images, form XObjects and the like that no content stream names are removed
   from every page's (and form's) resources, so a form that is never drawn is not carried along.
 """
@@ -55,7 +57,8 @@ def _is_hidden(marker: Any, hidden: set[tuple[int, int]], pikepdf: Any) -> bool:
 def _filter_stream(
     owner: Any, resources: Any, hidden: set[tuple[int, int]], pikepdf: Any, dropped: Counter[str]
 ) -> bytes | None:
-    """The content of ``owner`` without hidden marked content; None when nothing changed."""
+    """The content of ``owner`` without hidden marked content, comments or marked-content
+    property lists; None when nothing changed."""
     properties = resources.get("/Properties", pikepdf.Dictionary()) if resources else {}
     xobjects = resources.get("/XObject", pikepdf.Dictionary()) if resources else {}
     kept: list[Any] = []
@@ -63,8 +66,11 @@ def _filter_stream(
     # too, the content stays: the layer is flattened).
     markers: list[bool] = []
     hidden_at = 0  # the marker depth at which hidden content began; 0 when not inside it
-    changed = False
-    for instruction in pikepdf.parse_content_stream(owner):
+    # Comments ("% ...") are dropped by re-writing the stream from its instructions.
+    changed = b"%" in _content_bytes(owner, pikepdf)
+    for original in pikepdf.parse_content_stream(owner):
+        instruction = _without_properties(original, pikepdf, dropped)
+        changed = changed or instruction is not original
         operator = str(instruction.operator) if hasattr(instruction, "operator") else "INLINE"
         operands = list(instruction.operands) if hasattr(instruction, "operands") else []
         if operator in ("BDC", "BMC"):
@@ -98,6 +104,31 @@ def _filter_stream(
                 continue
         kept.append(instruction)
     return pikepdf.unparse_content_stream(kept) if changed else None
+
+
+def _content_bytes(owner: Any, pikepdf: Any) -> bytes:
+    """The decoded content of a page (all its content streams) or of a form XObject."""
+    if isinstance(owner, pikepdf.Stream):
+        return bytes(owner.read_bytes())
+    contents = owner.obj.get("/Contents")
+    if isinstance(contents, pikepdf.Stream):
+        return bytes(contents.read_bytes())
+    if isinstance(contents, pikepdf.Array):
+        return b"\n".join(bytes(c.read_bytes()) for c in contents if isinstance(c, pikepdf.Stream))
+    return b""
+
+
+def _without_properties(instruction: Any, pikepdf: Any, dropped: Counter[str]) -> Any:
+    """A ``BDC`` that is not optional content becomes ``BMC`` with the same tag: its property
+    list (``/ActualText``, ``/Alt``, ``/E``, ``/MCID``...) speaks for the structure tree, which
+    is dropped, and is text no page shows. Any other instruction is returned as it is."""
+    if not hasattr(instruction, "operator") or str(instruction.operator) != "BDC":
+        return instruction
+    operands = list(instruction.operands)
+    if not operands or (len(operands) == 2 and str(operands[0]) == "/OC"):
+        return instruction
+    dropped["marked-content properties"] += 1
+    return pikepdf.ContentStreamInstruction([operands[0]], pikepdf.Operator("BMC"))
 
 
 def _forms_of(resources: Any, pikepdf: Any) -> list[Any]:

@@ -227,8 +227,30 @@ def replace_in_annotations(doc: Document, matcher: Matcher, report: PrepareRepor
                 # Rich text repeats the contents with markup that can split a name; drop it.
                 doc.xref_set_key(annot_xref, "RC", "null")
                 report.sanitised["rich text annotation copies"] += 1
+        _replace_in_choices(page, matcher, report)
         _refresh_appearances(page)
         _drop_annotations_drawing_originals(doc, page, matcher, report)
+
+
+def _replace_in_choices(page: Page, matcher: Matcher, report: PrepareReport) -> None:
+    """Rewrite the choices of combo and list boxes (``/Opt``: strings or export/shown pairs)."""
+    number = page.number + 1
+    choice_types = (pymupdf.PDF_WIDGET_TYPE_COMBOBOX, pymupdf.PDF_WIDGET_TYPE_LISTBOX)
+    for widget in page.widgets(types=choice_types) or []:
+        values = list(widget.choice_values or [])
+
+        def counted(target: Target) -> None:
+            report.count(target, place="form field", page=number)
+
+        new = [
+            [matcher.replace(str(part), counted) for part in value]
+            if isinstance(value, list | tuple)
+            else matcher.replace(str(value), counted)
+            for value in values
+        ]
+        if new != values:
+            widget.choice_values = new
+            widget.update()
 
 
 def _normal_appearances(doc: Document, xref: int) -> list[int]:

@@ -12,7 +12,12 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from readingroom.prepare.mupdf import Document, pymupdf
-from readingroom.prepare.pdf_strings import readings_of_syntax, string_tokens, text_variants
+from readingroom.prepare.pdf_strings import (
+    binary_reading,
+    readings_of_syntax,
+    string_tokens,
+    text_variants,
+)
 
 ENGINE = "MuPDF"
 
@@ -39,7 +44,7 @@ def stream_readings(data: bytes, *, is_image: bool) -> Iterator[str]:
     are pixels, which the OCR check reads; a text reading of megabytes of samples finds
     nothing and costs seconds."""
     if is_image:
-        yield data.decode("latin-1")
+        yield binary_reading(data.decode("latin-1"))
         return
     yield from readings_of_syntax(data)
     # Text split into several strings ("(Ja) Tj (ne Smith) Tj", a TJ array with kerning) is
@@ -76,7 +81,7 @@ def walk_objects(doc: Document) -> Iterator[tuple[str, Iterator[str]]]:
             image = subtype == "/Image"
             yield place, stream_readings(data, is_image=image)
             if raw != data:
-                yield place, iter((raw.decode("latin-1"),))
+                yield place, iter((binary_reading(raw.decode("latin-1")),))
 
 
 def walk_trailer(doc: Document) -> Iterator[tuple[str, Iterator[str]]]:

@@ -12,7 +12,7 @@ import io
 from collections.abc import Iterator
 from typing import Any
 
-from readingroom.prepare.pdf_strings import name_tokens, text_variants
+from readingroom.prepare.pdf_strings import binary_reading, name_tokens, text_variants
 from readingroom.prepare.walk_mupdf import UnreadableObject, object_kind, stream_readings
 
 ENGINE = "qpdf"
@@ -105,7 +105,7 @@ def walk_objects(pdf: bytes) -> Iterator[tuple[str, Iterator[str]]]:
                     data, raw = _stream_data(obj)
                     yield place, stream_readings(data, is_image=subtype == "/Image")
                     if raw != data:
-                        yield place, iter((raw.decode("latin-1"),))
+                        yield place, iter((binary_reading(raw.decode("latin-1")),))
             except UnreadableObject:
                 raise
             except Exception as exc:  # fail closed on anything qpdf rejects
