@@ -13,6 +13,7 @@ import hmac
 from binascii import hexlify
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 
 from readingroom.audit import events
@@ -28,6 +29,7 @@ from readingroom.audit.records import (
     parse_body,
     split_line,
 )
+from readingroom.audit.segment_reader import READ_SIZE, SegmentReader, open_segment
 from readingroom.audit.signing import fingerprint
 from readingroom.audit.storage import list_segments
 
@@ -111,7 +113,7 @@ class _Walker:
         self.result.problem = Finding(self.path, self.number, seq, kind, what)
         raise _Stop
 
-    def record(self, raw: bytes, upcoming: _Upcoming, number: int) -> None:
+    def record(self, raw: bytes, upcoming: Callable[[int], list[bytes]]) -> None:
         result = self.result
         expected = result.records
         parts = split_line(raw)
@@ -122,7 +124,7 @@ class _Walker:
         digest = hashlib.sha256(result.head + body).digest()
         seq = body_seq(body)
         if seq != expected:
-            self._misplaced(expected, seq, raw, upcoming.lines(50))
+            self._misplaced(expected, seq, raw, upcoming(50))
         if not hmac.compare_digest(digest.hex().encode("ascii"), stored_hash):
             self.fail(seq, "edited", "the record does not match its chain hash")
         if self.against is not None and seq == self.against.seq:
@@ -207,14 +209,16 @@ def _seq_of(line: bytes) -> int | None:
     return body_seq(parts[1]) if parts else None
 
 
-def _walk_segment(walker: _Walker, data: bytes, stop: int) -> None:
+def _walk_piece(walker: _Walker, data: bytes, stop: int, first: int, reader: SegmentReader) -> None:
     """Check the whole lines in ``data[:stop]``; the common record takes the inlined path below.
 
     The fast path accepts a record only when every check ``_Walker.record`` makes would pass;
     anything else (header, checkpoint, the exported checkpoint's seq, any mismatch) goes to
     ``record``, which re-checks it fully and names the problem. Lines are found with ``find``
-    in the segment's bytes rather than split into a list: a million line objects cost more
-    than all the checks on them (measured: split was a sixth of verify's time).
+    in the piece's bytes rather than split into a list: a million line objects cost more
+    than all the checks on them (measured: split was a sixth of verify's time). ``first`` is
+    the seq of the segment's first line: every line so far was a record, so a line's number
+    in its segment is ``count - first + 1``.
     """
     result = walker.result
     sha256 = hashlib.sha256
@@ -225,7 +229,6 @@ def _walk_segment(walker: _Walker, data: bytes, stop: int) -> None:
     line_head, line_middle = LINE_PREFIX, LINE_MIDDLE
     max_time = result.max_time.encode("ascii")
     head, count = result.head, result.records  # locals: this loop runs a million times
-    first = count  # every line so far was a record: line number = count - first + 1
     next_mark = _next_mark(data, 0, stop)
 
     def slow_path(start: int, end: int) -> None:
@@ -235,7 +238,7 @@ def _walk_segment(walker: _Walker, data: bytes, stop: int) -> None:
         walker.number = count - first + 1
         if start:
             walker.previous_line = data[rfind(b"\n", 0, start - 1) + 1 : start - 1]
-        walker.record(data[start:end], _Upcoming(data, end + 1, stop), walker.number)
+        walker.record(data[start:end], partial(reader.lines_after, data, end + 1))
         head, count = result.head, result.records
         max_time = result.max_time.encode("ascii", "replace")
         if next_mark < end:
@@ -286,26 +289,14 @@ def _next_mark(data: bytes, start: int, stop: int) -> int:
     return stop if found < 0 else found
 
 
-class _Upcoming:
-    """The lines after a record, split only when a misplaced record needs to look ahead."""
-
-    def __init__(self, data: bytes, start: int, stop: int) -> None:
-        self.data, self.start, self.stop = data, start, stop
-
-    def lines(self, count: int) -> list[bytes]:
-        """Up to ``count`` whole lines from ``start``."""
-        lines = self.data[self.start : self.stop].split(b"\n", count)
-        lines.pop()  # what follows the last newline taken: not a whole line
-        return lines
-
-
 def scan_log(
     directory: Path,
     *,
     visit: RecordVisitor | None = None,
     allow_torn_tail: bool = False,
     against: Checkpoint | None = None,
-    read: Callable[[Path], bytes] = Path.read_bytes,
+    read: Callable[[Path], bytes] | None = None,
+    read_size: int = READ_SIZE,
 ) -> ScanResult:
     """Walk and check a whole log.
 
@@ -322,7 +313,9 @@ def scan_log(
         allow_torn_tail: report a final line without newline as ``torn`` instead of a problem
             (what ``AuditLog.open`` wants; the verify command does not).
         against: an exported checkpoint the log must still contain.
-        read: how a segment's bytes are read (tests feed altered bytes without disk writes).
+        read: how a segment's bytes are read (tests feed altered bytes without disk writes);
+            by default each segment file is read ``read_size`` bytes at a time.
+        read_size: bytes read at a time (tests use small pieces to walk across their edges).
 
     Returns:
         The result; ``problem`` is set when the log does not verify.
@@ -338,36 +331,40 @@ def scan_log(
         )
         return result
     walker = _Walker(result, visit, against)
-    _walk_log(walker, allow_torn_tail, read)
+    _walk_log(walker, allow_torn_tail, read, read_size)
     if walker.unsigned is not None and not walker.unsigned.is_signed():
         walker = _Walker(ScanResult(segments=result.segments), visit, against)
         walker.defer_signatures = False
-        _walk_log(walker, allow_torn_tail, read)
+        _walk_log(walker, allow_torn_tail, read, read_size)
     return walker.result
 
 
-def _walk_log(walker: _Walker, allow_torn_tail: bool, read: Callable[[Path], bytes]) -> None:
+def _walk_log(
+    walker: _Walker, allow_torn_tail: bool, read: Callable[[Path], bytes] | None, read_size: int
+) -> None:
     """Walk every segment until the first problem; then the exported checkpoint check."""
     result = walker.result
     for index, path in enumerate(result.segments):
-        data = read(path)
-        stop = data.rfind(b"\n") + 1  # whole lines end here; anything after is a torn tail
-        if stop < len(data):
-            is_last = index == len(result.segments) - 1
-            if allow_torn_tail and is_last:
-                result.torn = TornTail(path, stop, data[stop:])
         walker.path = path
-        try:
-            _walk_segment(walker, data, stop)
-            if stop < len(data) and result.torn is None:
-                walker.number = data.count(b"\n") + 1
+        first = result.records
+        with open_segment(path, read) as file:
+            reader = SegmentReader(file, read_size)
+            try:
+                for data, stop in reader.pieces():
+                    _walk_piece(walker, data, stop, first, reader)
+                if not reader.tail:
+                    continue
+                if allow_torn_tail and index == len(result.segments) - 1:
+                    result.torn = TornTail(path, reader.tail_offset, reader.tail)
+                    continue
+                walker.number = result.records - first + 1
                 walker.fail(
                     result.records,
                     "truncated",
                     "the last record is cut short (a crash mid-write, or a cut file)",
                 )
-        except _Stop:
-            return
+            except _Stop:
+                return
     if walker.against is not None:
         _check_against(result, walker.against)
 
