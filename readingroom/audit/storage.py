@@ -22,6 +22,7 @@ import re
 import stat
 import sys
 from pathlib import Path
+from typing import BinaryIO
 
 from readingroom.errors import AuditUnavailable
 
@@ -49,26 +50,38 @@ class NotARegularFile(OSError):
     """A log or state file that is a FIFO, a device or a folder: put there, never written."""
 
 
-def read_regular_file(path: Path) -> bytes:
-    """The bytes of ``path``, refusing anything but a regular file.
+def open_regular_file(path: Path) -> BinaryIO:
+    """``path`` opened for reading (unbuffered), refusing anything but a regular file.
 
     Where the reading account can write the log folder, a FIFO named like a segment would
     block the open for ever, and a link to ``/dev/zero`` would never end: either would hang the
     viewer and ``audit verify`` instead of raising the alarm. ``O_NONBLOCK`` keeps the open of a
-    FIFO from waiting; the file type is then checked on the open descriptor.
+    FIFO from waiting (it changes nothing for a regular file); the file type is then checked on
+    the open descriptor.
 
     Raises:
         NotARegularFile: not a regular file.
-        OSError: it cannot be read.
+        OSError: it cannot be opened.
     """
     fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_CLOEXEC", 0))
     try:
         if not stat.S_ISREG(os.fstat(fd).st_mode):
             raise NotARegularFile(errno.EINVAL, "not a regular file", str(path))
-        with os.fdopen(os.dup(fd), "rb") as handle:
-            return handle.read()
-    finally:
+    except BaseException:
         os.close(fd)
+        raise
+    return os.fdopen(fd, "rb", buffering=0)
+
+
+def read_regular_file(path: Path) -> bytes:
+    """The bytes of ``path``, refusing anything but a regular file (see open_regular_file).
+
+    Raises:
+        NotARegularFile: not a regular file.
+        OSError: it cannot be read.
+    """
+    with open_regular_file(path) as handle:
+        return handle.read()
 
 
 def segment_number(path: Path) -> int:
