@@ -27,6 +27,9 @@ _DASH = "[-\u2013\u2014]"
 _CODE_WITHOUT_CHECK = re.compile(
     rf"(?<![0-9A-Z])([0-9A-Z]{{4}}){_DASH}([0-9A-Z]{{4}}){_DASH}(?![0-9A-Z])"
 )
+# What follows the word "Session" that the band and the tiles print before the code, however
+# OCR garbled the code's separators: its first nine (or eight) letters and digits are a token.
+_AFTER_SESSION = re.compile(r"SE[S5][S5][I1L][O0][NM][^0-9A-Z\n]{0,3}([^\n]{8,16})")
 _TIMEOUT_SECONDS = 60
 
 
@@ -37,12 +40,19 @@ def tesseract_available() -> bool:
 
 def code_shaped_tokens(text: str) -> list[str]:
     """The distinct code-shaped tokens in ``text``: ``XXXXXXXXC`` ones first, then ``XXXXXXXX``
-    ones whose check character was unreadable, each in order of first appearance."""
+    ones whose check character was unreadable, then whatever follows the word "Session", each
+    in order of first appearance."""
     seen: dict[str, None] = {}
     upper = text.upper()
     for pattern in (_CODE_SHAPE, _CODE_WITHOUT_CHECK):
         for match in pattern.finditer(upper):
             seen.setdefault("".join(match.groups()), None)
+    for match in _AFTER_SESSION.finditer(upper):
+        # A stray character OCR put between the groups ("8B8H_CEPA-D", "8B8H -CEPA-D") is
+        # dropped with the separators; a misread letter is left for tolerant matching.
+        letters = "".join(char for char in match.group(1) if char.isascii() and char.isalnum())
+        if len(letters) >= 8:
+            seen.setdefault(letters[:9], None)
     return list(seen)
 
 

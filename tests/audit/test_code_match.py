@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -103,3 +104,21 @@ def test_eight_letter_words_of_the_document_are_not_code_tokens() -> None:
 
 def test_a_whole_printed_code_is_a_nine_character_token() -> None:
     assert code_shaped_tokens("Session K7Q2-9XHM-4 and K7Q2 9XHM.4") == ["K7Q29XHM4"]
+
+
+@pytest.mark.parametrize(
+    "garble",
+    [
+        lambda code: code.replace("-", "_", 1),  # a stray stroke for the first dash
+        lambda code: code.replace("-", " -", 1),  # a space before it
+        lambda code: code.replace("-", "", 1),  # a dash not seen
+    ],
+)
+def test_the_code_after_the_word_session_is_read_however_its_separators_came_out(
+    logged: tuple[Path, list[str]], garble: Callable[[str], str]
+) -> None:
+    directory, codes = logged
+    tokens = code_shaped_tokens(f"OFFICIAL-SENSITIVE · Sessi0n {garble(codes[1])}\n")
+    assert codes[1].replace("-", "") in tokens
+    candidates = candidate_sessions(codes[1].replace("-", ""), summarise_log(directory).sessions)
+    assert candidates[0].session.code == codes[1]
