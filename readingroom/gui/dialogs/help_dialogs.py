@@ -22,7 +22,7 @@ from PySide6.QtWidgets import (
 SHORTCUTS_TITLE = "Keyboard shortcuts"
 ABOUT_TITLE = "About this reading room"
 
-# Keys the page view handles in keyPressEvent (see gui/reader/page_view.py), not actions.
+# Keys the page view handles in keyPressEvent (see gui/reader/page_keys.py), not actions.
 PAGE_KEYS = (
     ("Page Down, Space", "Next screenful"),
     ("Page Up, Shift+Space", "Previous screenful"),

@@ -8,20 +8,20 @@ is no text layer at all, so nothing can be selected or copied.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QPoint, QRectF, Qt, QTimer, Signal
+from PySide6.QtCore import QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import (
-    QColor,
     QImage,
     QKeyEvent,
     QMouseEvent,
     QPainter,
     QPaintEvent,
-    QPen,
     QResizeEvent,
     QWheelEvent,
 )
 from PySide6.QtWidgets import QAbstractScrollArea, QWidget
 
+from readingroom.gui.reader.page_keys import SCROLL_STEP, handle_key
+from readingroom.gui.reader.page_painting import paint_pages
 from readingroom.gui.rendering.page_cache import DEFAULT_PAGE_CACHE_BYTES, PageCache, RenderKey
 from readingroom.gui.rendering.page_images import HighlightRect
 from readingroom.viewing.document_model import LinkArea
@@ -43,11 +43,6 @@ PREFETCH_PAGES = 2
 # A visible page with no image at all is first rendered at this share of its zoom (a ninth of
 # the pixels), watermark burned in like any image, and shown scaled until the sharp one comes.
 PREVIEW_SCALE = 1 / 3
-SCROLL_STEP = 40
-BACKGROUND = QColor(90, 94, 100)
-PLACEHOLDER = QColor(236, 236, 236)
-FAILED = QColor(250, 225, 225)
-CURRENT_HIT_PEN = QColor(230, 90, 0)
 
 
 class PageView(QAbstractScrollArea):
@@ -307,108 +302,34 @@ class PageView(QAbstractScrollArea):
     def paintEvent(self, event: QPaintEvent) -> None:  # noqa: N802 - Qt override
         """Paint visible pages: final image, scaled stand-in, placeholder or error tile."""
         painter = QPainter(self.viewport())
-        painter.fillRect(event.rect(), BACKGROUND)
-        dx, dy = self.horizontalScrollBar().value(), self.verticalScrollBar().value()
-        painted, previewed = [], []
-        for page in self.layout_.visible_pages(dy, self.viewport().height()):
-            box = self.layout_.box(page)
-            target = QRectF(box.x - dx, box.y - dy, box.width, box.height)
-            image = self.cache.get(self._key(page))
-            if image is not None:
-                painter.drawImage(target, image)
-                painted.append(page)
-            elif page in self._failed:
-                self._paint_message(painter, target, FAILED, "This page could not be shown.")
-            else:
-                stand_in = self.cache.get_any(page)
-                if stand_in is not None:
-                    painter.setRenderHint(QPainter.RenderHint.SmoothPixmapTransform)
-                    painter.drawImage(target, stand_in)
-                    previewed.append(page)
-                else:
-                    self._paint_message(painter, target, PLACEHOLDER, "")
-                # Shown without its image (never asked for, or evicted meanwhile): ask again.
-                # The timer only recomputes the wanted list; it does not repaint.
-                self._request_timer.start()
-            if self._current_hit is not None and self._current_hit[0] == page:
-                x0, y0, x1, y1 = self._current_hit[1]
-                zoom = self.zoom()
-                painter.setPen(QPen(CURRENT_HIT_PEN, 2))
-                painter.drawRect(
-                    QRectF(
-                        target.x() + x0 * zoom - 2,
-                        target.y() + y0 * zoom - 2,
-                        (x1 - x0) * zoom + 4,
-                        (y1 - y0) * zoom + 4,
-                    )
-                )
+        shown = paint_pages(
+            painter,
+            event.rect(),
+            layout=self.layout_,
+            origin=(self.horizontalScrollBar().value(), self.verticalScrollBar().value()),
+            viewport_height=self.viewport().height(),
+            cache=self.cache,
+            key_for=self._key,
+            failed=self._failed,
+            current_hit=self._current_hit,
+        )
         painter.end()
-        for page in painted:
+        if shown.missing:
+            # The timer only recomputes the wanted list; it does not repaint.
+            self._request_timer.start()
+        for page in shown.painted:
             self.page_painted.emit(page)
-        for page in previewed:
+        for page in shown.previewed:
             self.page_previewed.emit(page)
-
-    @staticmethod
-    def _paint_message(painter: QPainter, target: QRectF, colour: QColor, text: str) -> None:
-        painter.fillRect(target, colour)
-        if text:
-            painter.setPen(QColor(120, 0, 0))
-            painter.drawText(target, int(Qt.AlignmentFlag.AlignCenter), text)
 
     # Input.
 
     def keyPressEvent(self, event: QKeyEvent) -> None:  # noqa: N802 - Qt override
-        """Okular/Evince keys: PgUp/PgDn, Space/Shift+Space, Home/End, arrows."""
-        key, modifiers = event.key(), event.modifiers()
-        shift = bool(modifiers & Qt.KeyboardModifier.ShiftModifier)
-        if key == Qt.Key.Key_PageDown or (key == Qt.Key.Key_Space and not shift):
-            self._screen_step(+1)
-        elif key == Qt.Key.Key_PageUp or (key == Qt.Key.Key_Space and shift):
-            self._screen_step(-1)
-        elif key == Qt.Key.Key_Home:
-            self.go_to_page(0)
-        elif key == Qt.Key.Key_End:
-            self.go_to_page(self.layout_.page_count - 1)
-        elif key == Qt.Key.Key_Down:
-            self._line_step(+1)
-        elif key == Qt.Key.Key_Up:
-            self._line_step(-1)
-        elif key in (Qt.Key.Key_Left, Qt.Key.Key_Right):
-            step = -1 if key == Qt.Key.Key_Left else +1
-            horizontal = self.horizontalScrollBar()
-            if horizontal.maximum() > 0:
-                horizontal.setValue(horizontal.value() + step * SCROLL_STEP)
-            else:
-                self.go_to_page(self._current + step)
-        else:
+        """Okular/Evince keys: PgUp/PgDn, Space/Shift+Space, Home/End, arrows (see page_keys)."""
+        if not handle_key(self, event):
             super().keyPressEvent(event)
             return
         event.accept()
-
-    def _screen_step(self, direction: int) -> None:
-        """A screenful; a page that fits the screen moves by whole pages, like Evince."""
-        viewport_height = self.viewport().height()
-        vertical = self.verticalScrollBar()
-        fits = self.layout_.box(self._current).height + 2 * PAGE_GAP <= viewport_height
-        at_edge = (
-            vertical.value() >= vertical.maximum()
-            if direction > 0
-            else vertical.value() <= vertical.minimum()
-        )
-        if fits or (at_edge and not self.layout_.continuous):
-            self.go_to_page(self._current + direction)
-            return
-        vertical.setValue(vertical.value() + direction * round(viewport_height * 0.9))
-
-    def _line_step(self, direction: int) -> None:
-        vertical = self.verticalScrollBar()
-        if not self.layout_.continuous and (
-            (direction > 0 and vertical.value() >= vertical.maximum())
-            or (direction < 0 and vertical.value() <= vertical.minimum())
-        ):
-            self.go_to_page(self._current + direction)
-            return
-        vertical.setValue(vertical.value() + direction * SCROLL_STEP)
 
     def wheelEvent(self, event: QWheelEvent) -> None:  # noqa: N802 - Qt override
         """Ctrl+wheel zooms; the plain wheel scrolls."""
