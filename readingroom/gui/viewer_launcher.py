@@ -12,7 +12,8 @@ worker (:class:`~readingroom.gui.background_task.BackgroundTask`), showing their
 4. Hand the document to the renderer (started, and confined, during steps 1 and 2: see
    ``gui.rendering.document_handover``) and show the notice; the reader acknowledges it.
 5. Once the notice is acknowledged and the renderer has opened the document (on the render
-   thread: the UI thread never waits for it), build the reading surface, which draws page 1.
+   thread: the UI thread never waits for it), build the reading surface, which draws page 1
+   (``gui.session_window``).
 
 Every step is asynchronous (dialogs are opened, not exec'd; the work runs on a worker), so the
 window keeps painting and tests drive the same path a reader does, and every way out runs
@@ -28,29 +29,31 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from PySide6.QtCore import QObject, QSettings, Qt, QTimer, Signal
+from PySide6.QtCore import QObject, Qt, QTimer, Signal
 from PySide6.QtWidgets import QMessageBox, QProgressDialog, QWidget
 
 from readingroom.config import WorkstationConfig
-from readingroom.display_text import display_text
 from readingroom.errors import (
     AuditUnavailable,
     CannotUnlock,
     CaptureNotEnforced,
-    FactorNotRenewable,
     ReadingRoomError,
 )
 from readingroom.gui.background_task import BackgroundTask
 from readingroom.gui.capture_exclusion import CaptureExclusion, session_capture_status
 from readingroom.gui.dialogs.notice_dialog import NoticeDialog, notice_text
+from readingroom.gui.dialogs.opening_progress import (
+    PROGRESS_DELAY_MS,
+    opening_progress_dialog,
+    show_opening_step,
+)
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog, growing_delay
+from readingroom.gui.dialogs.unlock_prompts import unlock_prompt
 from readingroom.gui.main_window import LIMIT_CHECK_MS, ViewerWindow
-from readingroom.gui.notes_wiring import install_notes
 from readingroom.gui.revocation_watch import RevocationWatch
-from readingroom.gui.session_bridge import SessionBridge
+from readingroom.gui.session_window import LAYOUT_FILE_NAME, build_session_window
 from readingroom.reading_session import EndReason, ReadingSession, utc_now
 from readingroom.review_file import OpenedReview
-from readingroom.review_folder import entry_lines
 from readingroom.secure_memory import wipe
 from readingroom.viewing.open_session import (
     Cancelled,
@@ -58,15 +61,12 @@ from readingroom.viewing.open_session import (
     SessionOpener,
     ViewRequest,
 )
-from readingroom.viewing.reader_factor import FactorKind
 
 if TYPE_CHECKING:
     from readingroom.gui.reader.notes_panel import NotesPanel
     from readingroom.gui.rendering.document_handover import DocumentHandover
     from readingroom.gui.rendering.render_worker import RenderWorker
     from readingroom.watermark import WatermarkSpec
-LAYOUT_FILE_NAME = "viewer-layout.ini"
-PROGRESS_DELAY_MS = 300
 
 __all__ = ["LAYOUT_FILE_NAME", "ViewRequest", "ViewerLauncher", "ViewerTuning"]
 
@@ -161,14 +161,7 @@ class ViewerLauncher(QObject):
             return None if secret is None else opener.attempt(secret, progress)
 
         task = BackgroundTask(prepare_and_try, self)
-        dialog = QProgressDialog(
-            "Opening the review file\u2026", "Cancel", 0, 0, self._dialog_parent
-        )
-        dialog.setWindowTitle("ReadingRoom")
-        dialog.setAutoClose(False)
-        dialog.setAutoReset(False)
-        dialog.setMinimumDuration(PROGRESS_DELAY_MS)
-        dialog.setWindowModality(Qt.WindowModality.ApplicationModal)
+        dialog = opening_progress_dialog(self._dialog_parent)
         dialog.canceled.connect(task.cancel)
         task.progressed.connect(self._show_opening_progress)
         task.succeeded.connect(self._opening_succeeded)
@@ -199,14 +192,8 @@ class ViewerLauncher(QObject):
 
     def _show_opening_progress(self, step: str, done: int, total: int) -> None:
         dialog = self.progress_dialog
-        if dialog is None:
-            return
-        dialog.setLabelText(step)
-        if total > 0:
-            dialog.setRange(0, 1000)
-            dialog.setValue(int(1000 * done / total))
-        else:
-            dialog.setRange(0, 0)
+        if dialog is not None:
+            show_opening_step(dialog, step, done, total)
 
     def _end_opening_task(self) -> None:
         task, self._task = self._task, None
@@ -246,27 +233,13 @@ class ViewerLauncher(QObject):
             wipe(result.pdf)
 
     def _ask(self, error: CannotUnlock | None) -> None:
-        if self._opener.factor.kind is FactorKind.PROTECTED_KEY_FILE:
-            heading = "Enter the passphrase of your key file to open this review file."
-        else:
-            heading = "Enter your passphrase to open this review file."
-        # Plain words for the two-factor rule: the reader need not know what a key is.
-        key_note = (
-            "This review file opens only on this reading-room computer, with your passphrase."
-            if self._opener.has_workstation_key
-            else "This reading-room computer has no key of its own set up."
-        )
-        dialog = UnlockDialog(
-            self._opener.attempt,
-            heading=heading,
-            key_note=key_note,
+        dialog = unlock_prompt(
+            self._opener,
+            error,
             delay_for=self._tuning.delay_for,
             discard=self._discard,
-            facts=entry_lines(entry) if (entry := self._opener.public_entry) else None,
             parent=self._dialog_parent,
         )
-        if error is not None:
-            dialog.show_error(str(error))
         dialog.unlocked.connect(self._unlocked)
         dialog.refused.connect(self._refused)
         dialog.rejected.connect(self._unlock_cancelled)
@@ -337,33 +310,24 @@ class ViewerLauncher(QObject):
             worker.shutdown()  # Stopped while the renderer was opening the document.
             return
         assert self._opened is not None and self._session is not None
-        manifest = self._opened.manifest
-        from readingroom.gui.reader.document_reader import DocumentReader  # noqa: PLC0415
-
-        reader = DocumentReader(self._opened.pdf, watermark, worker=worker)
-        # The stricter of the file's policy and the workstation's idle_minutes_max.
-        idle_minutes = max(1, self._session.idle_lock_minutes)
-        bridge = SessionBridge(self._session)
-        window = ViewerWindow(
-            reader,
-            bridge,
-            title=f"{display_text(manifest.title, max_chars=80)} \u2014 ReadingRoom",
-            layout=QSettings(str(self._config.home / LAYOUT_FILE_NAME), QSettings.Format.IniFormat),
-            relock_dialog=self._relock_dialog,
-            idle_ms=self._tuning.idle_ms or idle_minutes * 60_000,
-            limit_check_ms=self._tuning.limit_check_ms,
+        built = build_session_window(
+            self._opened,
+            self._session,
+            self._opener,
+            worker,
+            watermark,
+            config=self._config,
+            capture=self._capture,
             kiosk=self._kiosk,
+            idle_ms=self._tuning.idle_ms,
+            limit_check_ms=self._tuning.limit_check_ms,
+            delay_for=self._tuning.delay_for,
+            finish=self._finish,
+            owner=self,
         )
-        self.notes_panel = install_notes(window, reader, bridge, manifest, self._config)
-        if self._capture is not None:
-            self._capture.status_changed.connect(window.set_capture_status)
-        window.session_finished.connect(self._finish)
-        self.window = window
-        if self._config.revocation_dir is not None:
-            watch = RevocationWatch(self._config.revocation_dir, self._opener.is_revoked_now, self)
-            watch.revoked.connect(lambda: window.end_session(EndReason.REVOKED))
-            window.session_finished.connect(lambda _code: watch.stop())
-            self.revocation_watch = watch
+        window = self.window = built.window
+        self.notes_panel = built.notes_panel
+        self.revocation_watch = built.revocation_watch
         if self._kiosk:
             window.showFullScreen()
         else:
@@ -376,27 +340,6 @@ class ViewerLauncher(QObject):
         if self._capture is not None:
             window.set_capture_status(self._capture.status())
         window.check_limits()
-
-    def _relock_dialog(self, parent: QWidget) -> UnlockDialog:
-        # Checked against the reader layer's header only: no second plaintext copy. A session
-        # opened with an unprotected key file has nothing to prove: the prompt says so, and
-        # whatever is typed ends the session (FactorNotRenewable).
-        renewable = self._opener.factor.renewable
-        return UnlockDialog(
-            self._opener.prove_factor_again,
-            heading=(
-                "The reading room is locked. Enter your passphrase to continue reading."
-                if renewable
-                else str(FactorNotRenewable())
-            ),
-            delay_for=self._tuning.delay_for,
-            ask_secret=renewable,
-            title="Reading room locked",
-            action_text="Resume reading",
-            # The file is already open: "this review file cannot be opened" would mislead.
-            failure_text=lambda _error: "That passphrase is not right. Please try again.",
-            parent=parent,
-        )
 
     # ----- every way out ------------------------------------------------------------------------
 
