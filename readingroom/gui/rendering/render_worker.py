@@ -33,6 +33,7 @@ from PySide6.QtGui import QImage
 from readingroom.errors import DamagedFile, ReadingRoomError, RendererNotContained
 from readingroom.gui.rendering.page_cache import RenderKey
 from readingroom.gui.rendering.page_images import PageSamples, render_page_image, warm_up
+from readingroom.gui.rendering.render_search import DocumentSearch, SearchJob
 from readingroom.viewing.document_model import DocumentInfo, HighlightRect
 from readingroom.viewing.renderer_client import (
     RendererClient,
@@ -45,7 +46,7 @@ from readingroom.viewing.renderer_client import (
     RequestCancelled,
     SpawnedRenderer,
 )
-from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
+from readingroom.viewing.text_search import PLAIN_SEARCH, SearchOptions
 from readingroom.viewing.wire import MAX_HITS_PER_PAGE
 from readingroom.watermark import WatermarkSpec
 
@@ -64,7 +65,6 @@ OPEN_TIMEOUT_SECONDS = 60.0
 # A request (render, links, search of one page) that runs longer than this is treated as hung:
 # the renderer is killed and the page shown as failed. Ordinary pages take well under a second.
 RENDER_HANG_SECONDS = 15.0
-MAX_QUERY_CHARS = 200
 
 __all__ = [
     "CROP_CHANNEL",
@@ -129,15 +129,9 @@ class RenderWorker(QObject):
         self._info: DocumentInfo | None = None
         self._open_error: ReadingRoomError | None = None
         self._unconfined_reported = False
-        # Search state, shared with the thread under the condition's lock.
-        self._search_generation = 0
-        self._search_query = ""
-        self._search_next_page = 0  # how many pages of the search are done
-        self._search_options = PLAIN_SEARCH
-        self._search_start = 0
+        # Search state: what is asked is shared with the thread under the condition's lock.
+        self._search = DocumentSearch()
         # Touched only by the thread.
-        self._hits: dict[int, tuple[HitPart, ...]] = {}
-        self._hits_generation = 0
         self._links_sent: set[int] = set()
         # Pages on which the renderer hung or died: never sent to a renderer again.
         self._bad_pages: set[int] = set()
@@ -217,13 +211,9 @@ class RenderWorker(QObject):
         quick while it runs.
         """
         with self._condition:
-            self._search_generation += 1
-            self._search_query = query[:MAX_QUERY_CHARS]
-            self._search_options = options
-            self._search_start = start_page if 0 <= start_page < self._page_count else 0
-            self._search_next_page = 0
+            generation = self._search.restart(query, options, start_page, self._page_count)
             self._condition.notify()
-            return self._search_generation
+            return generation
 
     def shutdown(self, timeout: float = 5.0) -> None:
         """Stop the thread and end the renderer (killed at once if it is busy or stuck).
@@ -286,22 +276,13 @@ class RenderWorker(QObject):
                 key = self._next_key()
                 self._current_key = key
                 self._current_stale = False
-                search = None
-                if key is None:
-                    search = (
-                        self._search_generation,
-                        self._search_query,
-                        self._search_options,
-                        (self._search_start + self._search_next_page) % self._page_count,
-                        self._search_next_page == self._page_count - 1,
-                    )
-                    self._search_next_page += 1
+                search = None if key is not None else self._search.take_job(self._page_count)
             self._busy_since = time.monotonic()
             try:
                 if key is not None:
                     self._render(key)
                 elif search is not None:
-                    self._search_page(*search)
+                    self._search_page(search)
             finally:
                 self._busy_since = None
                 self._current_key = None
@@ -310,7 +291,7 @@ class RenderWorker(QObject):
     def _has_work(self) -> bool:
         if any(self._wanted.values()):
             return True
-        return bool(self._search_query) and self._search_next_page < self._page_count
+        return self._search.has_work(self._page_count)
 
     def _next_key(self) -> RenderKey | None:
         for channel in _CHANNEL_ORDER:
@@ -386,39 +367,17 @@ class RenderWorker(QObject):
     def _highlights(self, index: int, generation: int) -> tuple[HighlightRect, ...]:
         """Hits for page ``index`` in search ``generation``; searches the page now if not done."""
         with self._condition:
-            current, query = self._search_generation, self._search_query
-            options = self._search_options
-        if generation != current or not query:
+            asked = self._search.asked()
+        if generation != asked[0] or not asked[1]:
             return ()
-        if self._hits_generation != generation:
-            self._hits = {}
-            self._hits_generation = generation
-        if index not in self._hits:
-            self._hits[index] = self._renderer.search(index, query, options)
-        return tuple(part.rect for part in self._hits[index])
+        return self._search.highlights(self._renderer, index, asked)
 
-    def _search_page(
-        self, generation: int, query: str, options: SearchOptions, index: int, last: bool
-    ) -> None:
-        if self._hits_generation != generation:
-            self._hits = {}
-            self._hits_generation = generation
-        if index not in self._hits:
-            try:
-                if index in self._bad_pages:
-                    raise RendererLost("bad page")
-                self._hits[index] = self._renderer.search(index, query, options)
-            except RendererStopped:
-                raise
-            except RendererLost:  # It hung or crashed the renderer: skip the page for good.
-                self._bad_pages.add(index)
-                self._hits[index] = ()
-            except RendererError:  # A page that cannot be searched simply has no hits.
-                self._hits[index] = ()
-        if self._hits[index]:
-            self.search_hits_found.emit(generation, index, self._hits[index])
-        if last:
-            self.search_finished.emit(generation)
+    def _search_page(self, job: SearchJob) -> None:
+        hits = self._search.search_page(self._renderer, job, self._bad_pages)
+        if hits:
+            self.search_hits_found.emit(job.generation, job.page, hits)
+        if job.last:
+            self.search_finished.emit(job.generation)
 
 
 def _channel(key: RenderKey) -> str:
