@@ -17,8 +17,9 @@ from PySide6.QtGui import QAction, QCloseEvent, QKeyEvent, QKeySequence, QShowEv
 from PySide6.QtWidgets import QApplication, QLabel, QMainWindow, QWidget
 
 from readingroom.capture_state import CaptureStatus
-from readingroom.errors import AuditUnavailable, ExitCode, Expired, ReadingRoomError
+from readingroom.errors import AuditUnavailable, ExitCode
 from readingroom.gui.dialogs.unlock_dialog import UnlockDialog
+from readingroom.gui.idle_relock import IdleRelock
 from readingroom.gui.kiosk_guard import KioskGuard
 from readingroom.gui.presence_monitor import PresenceMonitor
 from readingroom.gui.reader.reading_toolbar import ReadingToolbar
@@ -28,6 +29,7 @@ from readingroom.gui.session_bridge import SessionBridge
 from readingroom.gui.widgets.curtain import Curtain
 from readingroom.gui.widgets.curtain_stack import Cover, CurtainStack
 from readingroom.gui.window_comforts import WindowComforts, end_shortcuts
+from readingroom.gui.window_texts import DENIED_TEXT, ENDED_TEXT, KIOSK_CLOSE_TEXT, UNCONFINED_TEXT
 from readingroom.reading_session import DeniedAction, EndReason
 from readingroom.viewing.reading_tally import ReadingTally
 
@@ -38,36 +40,6 @@ LIMIT_CHECK_MS = 60_000
 _GEOMETRY = "window/geometry"
 _STATE = "window/state"
 DENIED_MESSAGE_MS = 4_000
-
-_DENIED_TEXT = {
-    DeniedAction.COPY: "Copying is not allowed in the reading room.",
-    DeniedAction.CUT: "Cutting is not allowed in the reading room.",
-    DeniedAction.SELECT_ALL: "Selecting text is not allowed in the reading room.",
-    DeniedAction.PRINT: "Printing is not allowed in the reading room.",
-    DeniedAction.SAVE: "Saving is not allowed in the reading room.",
-    DeniedAction.SCREENSHOT_KEY: "Screenshots are not allowed in the reading room.",
-    DeniedAction.DRAG: "Dragging out of the reading room is not allowed.",
-    DeniedAction.CONTEXT_MENU: "There is no context menu in the reading room.",
-    DeniedAction.EXTERNAL_LINK: "Links to outside the document are not opened.",
-}
-
-UNCONFINED_TEXT = "Reduced protection: the document renderer runs without its sandbox."
-
-KIOSK_CLOSE_TEXT = "The reading room stays open. To finish, choose End session (Ctrl+W)."
-
-_ENDED_TEXT = {
-    EndReason.EXPIRED: "This review file has expired. The reading session has ended.",
-    EndReason.MAX_TIME: "The maximum reading time has been reached. The reading session has ended.",
-    EndReason.IDLE: "The reading session has ended after a period of inactivity.",
-    EndReason.CLOSED: "The reading session has ended.",
-    EndReason.CAPTURE_NOT_ENFORCED: (
-        "Screen capture is not blocked on this window, which this workstation requires. "
-        "The reading session has ended."
-    ),
-    EndReason.REVOKED: (
-        "The publisher has withdrawn this review file. The reading session has ended."
-    ),
-}
 
 
 class ViewerWindow(QMainWindow):
@@ -109,11 +81,9 @@ class ViewerWindow(QMainWindow):
         self._reader = reader
         self._bridge = bridge
         self._layout = layout
-        self._relock_dialog = relock_dialog
         self._stopped = False
         self._finished = False
         self._exit_code = int(ExitCode.OK)
-        self._relock: UnlockDialog | None = None
         self._focus_given = False
         self._kiosk: KioskGuard | None = None
         if kiosk:
@@ -136,7 +106,10 @@ class ViewerWindow(QMainWindow):
         self._rules = RoomRules(self, self)
         self._rules.action_denied.connect(self._denied)
         self._idle = self._comforts.idle_monitor(idle_ms)
-        self._idle.idle_timed_out.connect(self._idle_lock)
+        self._relock = IdleRelock(
+            self, self._stack, bridge, self._idle,
+            relock_dialog=relock_dialog, end_session=self.end_session,
+        )  # fmt: skip
         self._limits = QTimer(self)
         self._limits.setInterval(max(1, limit_check_ms))
         self._limits.timeout.connect(self.check_limits)
@@ -182,7 +155,7 @@ class ViewerWindow(QMainWindow):
 
     def relock_dialog(self) -> UnlockDialog | None:
         """The passphrase prompt of the current idle lock, if one is up."""
-        return self._relock
+        return self._relock.dialog()
 
     def set_capture_status(self, status: CaptureStatus | None) -> None:
         """Show what screen-capture protection is really in force on this machine.
@@ -325,42 +298,8 @@ class ViewerWindow(QMainWindow):
 
     def _tell(self, action: DeniedAction) -> None:
         self.statusBar().showMessage(
-            f"{_DENIED_TEXT[action]} The attempt was recorded.", DENIED_MESSAGE_MS
+            f"{DENIED_TEXT[action]} The attempt was recorded.", DENIED_MESSAGE_MS
         )
-
-    def _idle_lock(self) -> None:
-        if self._stack.has_cover(Cover.ENDED) or self._relock is not None:
-            return
-        self._stack.cover(Cover.IDLE, "Locked after a period of inactivity. Enter your passphrase.")
-        self._bridge.record_idle_locked(self._idle.interval_ms() / 1000)
-        if self._stack.has_cover(Cover.ENDED):
-            return  # the audit log failed while locking
-        dialog = self._relock_dialog(self)
-        dialog.unlocked.connect(self._relocked)
-        dialog.attempt_failed.connect(self._bridge.record_unlock_failed)
-        dialog.refused.connect(self._relock_refused)
-        dialog.rejected.connect(self._relock_cancelled)
-        self._relock = dialog
-        dialog.open()
-
-    def _relocked(self, _result: object) -> None:
-        self._relock = None
-        self._bridge.record_unlocked()
-        if not self._stack.has_cover(Cover.ENDED):
-            self._stack.uncover(Cover.IDLE)
-            self._idle.restart()
-        # Give the keyboard back to the page: without a window manager (a bare X server, some
-        # kiosks) nothing else does once the prompt closes, and shortcuts need an active window.
-        self.activateWindow()
-
-    def _relock_refused(self, error: ReadingRoomError) -> None:
-        self._relock = None
-        self.end_session(EndReason.EXPIRED if isinstance(error, Expired) else EndReason.IDLE)
-
-    def _relock_cancelled(self) -> None:
-        if self._relock is not None:
-            self._relock = None
-            self.end_session(EndReason.IDLE)
 
     def check_limits(self) -> None:
         """End the session if the file expired or the maximum session length is reached."""
@@ -372,7 +311,7 @@ class ViewerWindow(QMainWindow):
         """Cover the page, stop the reader, record ``session_ended``; the window stays up."""
         if self._bridge.session.ended:
             return
-        self._stack.cover(Cover.ENDED, _ENDED_TEXT.get(reason, ""), closable=True)
+        self._stack.cover(Cover.ENDED, ENDED_TEXT.get(reason, ""), closable=True)
         self._stop_reading()
         self._bridge.end(reason)
         if self._exit_code == int(ExitCode.OK):  # no summary once the log has failed
@@ -395,9 +334,7 @@ class ViewerWindow(QMainWindow):
         self.session_ending.emit()
         self._idle.stop()
         self._limits.stop()
-        if self._relock is not None:
-            dialog, self._relock = self._relock, None
-            dialog.close()
+        self._relock.close()
         for action in self._reader.reading_actions():
             action.setEnabled(False)
         # Nothing behind the ended curtain answers any more: no page field, zoom or buttons.
