@@ -49,6 +49,7 @@ from readingroom.viewing.renderer_spawn import (
 )
 from readingroom.viewing.sandbox import is_confined
 from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
+from readingroom.viewing.wire_fields import WireError
 
 __all__ = [
     "RendererClient",
@@ -312,14 +313,14 @@ class RendererClient:
             if failure.reason == wire.FAILED_CANCELLED:
                 raise RequestCancelled("cancelled") from failure
             raise RequestFailed("request failed") from failure
-        except (wire.WireError, IndexError) as error:
+        except (WireError, IndexError) as error:
             self._kill()
             raise RendererMisbehaved("malformed reply") from error
 
     def _decode(self, decode: Callable[[], _T]) -> _T:
         try:
             return decode()
-        except (wire.WireError, IndexError) as error:
+        except (WireError, IndexError) as error:
             self._kill()
             raise RendererMisbehaved("malformed reply") from error
 
