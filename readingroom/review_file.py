@@ -17,7 +17,7 @@ The signature covers everything before the ``signature:`` line; it is checked on
 thread while the body is decrypted, and no plaintext is parsed or returned until it verified.
 With ``lock: workstation+reader`` the age body is encrypted to the designated workstations,
 and its plaintext is a second age file encrypted to the reader (a passphrase or an X25519 key);
-otherwise the body is that reader layer directly.
+otherwise the body is that reader layer directly (both layers: :mod:`readingroom.review_unlock`).
 """
 
 from __future__ import annotations
@@ -26,20 +26,16 @@ import base64
 import hashlib
 import threading
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime
 
 from readingroom.age import (
     AgeError,
-    AgeNoMatch,
     Identity,
     Recipient,
-    ScryptIdentity,
-    X25519Identity,
     X25519Recipient,
     check_identities,
 )
-from readingroom.age import decrypt as age_decrypt
 from readingroom.age import encrypt as age_encrypt
 from readingroom.config import WorkstationConfig
 from readingroom.errors import (
@@ -48,7 +44,6 @@ from readingroom.errors import (
     DamagedFile,
     ReadingRoomError,
     UntrustedPublisher,
-    WorkstationRefused,
 )
 from readingroom.keys import PublisherKey, PublisherPublicKey
 from readingroom.manifest import Manifest, build_payload, split_payload
@@ -62,24 +57,31 @@ from readingroom.review_header import (
     default_label,
     parse_container,
 )
-from readingroom.secure_memory import protected_bytearray, wipe
+from readingroom.review_unlock import (
+    NOT_FOR_THIS_READER,
+    UnlockKeys,
+    decrypt_both_layers,
+    forget_identities,
+    reader_identities,
+    unlock_failure,
+    workstation_layer,
+)
+from readingroom.secure_memory import wipe
 from readingroom.trust import TrustStore
 
-__all__ = ["LOCK_READER", "LOCK_WORKSTATION", "MAGIC"]
+__all__ = ["LOCK_READER", "LOCK_WORKSTATION", "MAGIC", "UnlockKeys"]
 
 FORMAT_VERSION = 1
 SIGNATURE_CONTEXT = b"readingroom-review/v1 signature\n"
 # The reader's passphrase is stretched with scrypt at 2**18 when sealing; a file may demand at
-# most 2**20 (about 1 GiB of memory), so a hostile file cannot exhaust the workstation.
+# most 2**20 (review_unlock.MAX_SCRYPT_LOG_N), so a hostile file cannot exhaust the workstation.
 SEAL_SCRYPT_LOG_N = 18
-MAX_SCRYPT_LOG_N = 20
 
 # The steps of opening a file, as ``progress(step, done, total)`` reports them (fixed, safe text
 # a window may show). Decryption and the signature check run at the same time.
 STEP_UNLOCKING = "Unlocking\u2026"
 STEP_VERIFYING = "Checking the publisher's signature\u2026"
 OpenProgress = Callable[[str, int, int], None]
-NOT_FOR_THIS_READER = "wrong passphrase or not for this reader"
 
 
 @dataclass(frozen=True)
@@ -112,15 +114,6 @@ class PublicInfo:
         if self.not_before is not None and now < self.not_before:
             return "not yet valid"
         return None
-
-
-@dataclass(frozen=True)
-class UnlockKeys:
-    """What the reader and the workstation bring to open a file."""
-
-    passphrase: bytes | bytearray | None = None
-    identities: Sequence[X25519Identity] = field(default_factory=tuple)
-    workstation_identities: Sequence[X25519Identity] = field(default_factory=tuple)
 
 
 @dataclass
@@ -250,14 +243,14 @@ def open_review(
     trusted = trust.is_trusted(parsed.publisher.fingerprint)
     if enforce_policy and not trusted and not config.allow_any_publisher:
         raise UntrustedPublisher(reason="untrusted publisher")
-    identities = _reader_identities(unlock)
+    identities = reader_identities(unlock)
     report(STEP_UNLOCKING, 0, 0)
     signature = _SignatureCheck(parsed)
     signature.start()
     try:
         payload = signature.guard(lambda: _decrypt_both_layers(parsed, unlock, identities, report))
     finally:
-        _forget(identities)
+        forget_identities(identities)
     manifest = split_payload(payload)
     try:
         _check_public_period(parsed, manifest)
@@ -322,15 +315,7 @@ def _decrypt_both_layers(
     def decrypting(done: int, total: int) -> None:
         report(STEP_VERIFYING, done, total)
 
-    reader_layer = _workstation_layer(parsed, unlock)
-    try:
-        return _decrypt(
-            reader_layer, identities, CannotUnlock, NOT_FOR_THIS_READER,
-            progress=decrypting, allocate=protected_bytearray,
-        )  # fmt: skip
-    finally:
-        if isinstance(reader_layer, bytearray):
-            wipe(reader_layer)  # the workstation layer's plaintext: ciphertext, but no need
+    return decrypt_both_layers(parsed, unlock, identities, decrypting)
 
 
 def verify_reader(data: bytes, unlock: UnlockKeys) -> None:
@@ -347,20 +332,13 @@ def verify_reader(data: bytes, unlock: UnlockKeys) -> None:
     parsed = _parse(data)
     if not parsed.publisher.verify(parsed.signature, _signed_message(parsed.signed)):
         raise DamagedFile(reason="damaged file: bad signature")
-    identities = _reader_identities(unlock)
+    identities = reader_identities(unlock)
     try:
-        check_identities(_workstation_layer(parsed, unlock), identities)
+        check_identities(workstation_layer(parsed, unlock), identities)
     except AgeError as exc:
-        raise _unlock_failure(exc, CannotUnlock, NOT_FOR_THIS_READER) from None
+        raise unlock_failure(exc, CannotUnlock, NOT_FOR_THIS_READER) from None
     finally:
-        _forget(identities)
-
-
-def _forget(identities: list[Identity]) -> None:
-    # Our copies of the passphrase are zeroed as soon as the attempt is over.
-    for identity in identities:
-        if isinstance(identity, ScryptIdentity):
-            identity.forget()
+        forget_identities(identities)
 
 
 def _check_public_period(parsed: ParsedFile, manifest: Manifest) -> None:
@@ -373,52 +351,6 @@ def _check_public_period(parsed: ParsedFile, manifest: Manifest) -> None:
                             (parsed.not_after, policy.not_after)):  # fmt: skip
         if public != (private.replace(microsecond=0) if private else None):
             raise DamagedFile(reason="damaged file: header period differs from the manifest")
-
-
-def _workstation_layer(parsed: ParsedFile, unlock: UnlockKeys) -> bytes | bytearray | memoryview:
-    # With a workstation lock, the body's plaintext is the reader layer (itself ciphertext).
-    if parsed.lock != LOCK_WORKSTATION:
-        return parsed.body
-    if not unlock.workstation_identities:
-        raise WorkstationRefused(reason="not for this workstation: no workstation key")
-    return _decrypt(
-        parsed.body, list(unlock.workstation_identities), WorkstationRefused,
-        "not for this workstation",
-    )  # fmt: skip
-
-
-def _reader_identities(unlock: UnlockKeys) -> list[Identity]:
-    identities: list[Identity] = list(unlock.identities)
-    if unlock.passphrase is not None:
-        identities.append(ScryptIdentity(unlock.passphrase, max_log_n=MAX_SCRYPT_LOG_N))
-    if not identities:
-        raise ValueError("a passphrase or a reader key is needed to open a review file")
-    return identities
-
-
-def _decrypt(
-    body: bytes | bytearray | memoryview,
-    identities: list[Identity],
-    no_match: type[ReadingRoomError],
-    no_match_reason: str,
-    *,
-    progress: Callable[[int, int], None] | None = None,
-    allocate: Callable[[int], bytearray] = bytearray,
-) -> bytearray:
-    try:
-        return age_decrypt(body, identities, progress=progress, allocate=allocate)
-    except AgeError as exc:
-        raise _unlock_failure(exc, no_match, no_match_reason) from None
-
-
-def _unlock_failure(
-    error: AgeError, no_match: type[ReadingRoomError], no_match_reason: str
-) -> ReadingRoomError:
-    # The age layer says which rule failed; here it becomes the user-facing class, with the
-    # audit log's category in `reason`. A signed body that does not decrypt is still damaged.
-    if isinstance(error, AgeNoMatch):
-        return no_match(reason=no_match_reason)
-    return DamagedFile(reason=f"damaged file: {error.reason}")
 
 
 def _signed_message(signed: memoryview) -> bytes:

@@ -3,7 +3,8 @@
 :func:`scan_log` walks every segment once. Per record it checks the line's shape, recomputes
 the chain hash over the stored bytes and reads the top-level ``seq`` (see records.py for why
 that needs no JSON parse); only headers and checkpoints are parsed in full. The first problem
-stops the walk and is described by a :class:`Finding` naming file, line and seq.
+stops the walk and is described by a :class:`Finding` naming file, line and seq (the result
+types are in :mod:`readingroom.audit.scan_result`).
 """
 
 from __future__ import annotations
@@ -12,7 +13,6 @@ import hashlib
 import hmac
 from binascii import hexlify
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
@@ -20,7 +20,6 @@ from readingroom.audit import events
 from readingroom.audit.checkpoints import Checkpoint, checkpoint_from_details
 from readingroom.audit.records import (
     BODY_START,
-    GENESIS,
     LINE_MIDDLE,
     LINE_PREFIX,
     TIME_LENGTH,
@@ -29,65 +28,15 @@ from readingroom.audit.records import (
     parse_body,
     split_line,
 )
+from readingroom.audit.scan_result import Finding, ScanResult, TornTail
 from readingroom.audit.segment_reader import READ_SIZE, SegmentReader, open_segment
-from readingroom.audit.signing import fingerprint
 from readingroom.audit.storage import NotARegularFile, list_segments
+
+__all__ = ["Finding", "RecordVisitor", "ScanResult", "TornTail", "scan_log"]
 
 # Called with (seq, body bytes) for each record that verified, in order.
 RecordVisitor = Callable[[int, bytes], None]
 _CHECKPOINT_MARK = b'"event":"checkpoint"'
-
-
-@dataclass(frozen=True)
-class Finding:
-    """The first thing wrong with a log."""
-
-    path: Path | None
-    line: int
-    seq: int | None
-    kind: str
-    what: str
-
-    def describe(self) -> str:
-        """One line for the verify command and the report's alarm."""
-        where = f"{self.path.name} line {self.line}" if self.path else "the log"
-        seq = f", seq {self.seq:,}" if self.seq is not None else ""
-        return f"{where}{seq}: {self.kind}: {self.what}"
-
-
-@dataclass(frozen=True)
-class TornTail:
-    """A final line without its newline: a write cut short by a crash."""
-
-    path: Path
-    keep: int
-    fragment: bytes
-
-
-@dataclass
-class ScanResult:
-    """What a walk over the log found."""
-
-    records: int = 0
-    head: bytes = GENESIS
-    log_id: str | None = None
-    public_key: str | None = None
-    last_checkpoint: Checkpoint | None = None
-    problem: Finding | None = None
-    torn: TornTail | None = None
-    max_time: str = ""
-    checked_against: Checkpoint | None = None
-    segments: list[Path] = field(default_factory=list)
-
-    @property
-    def last_seq(self) -> int:
-        """Seq of the last good record (-1 for an empty log)."""
-        return self.records - 1
-
-    @property
-    def fingerprint(self) -> str | None:
-        """Fingerprint of the audit key named in the header."""
-        return fingerprint(bytes.fromhex(self.public_key)) if self.public_key else None
 
 
 class _Stop(Exception):

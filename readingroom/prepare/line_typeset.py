@@ -10,150 +10,27 @@ which is then rewritten whole; the paragraph's last line shrinks as a last resor
 
 Lines this cannot rewrite faithfully (rotated text, right-to-left scripts, characters no font
 here can draw) are left to the old way: the label pasted over the gap, reported as "pasted".
+The plan this makes, and drawing it, are in :mod:`readingroom.prepare.line_plan`.
 """
 
 from __future__ import annotations
 
 import itertools
-import unicodedata
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from statistics import median
-from typing import Any
 
 from readingroom.prepare import line_layout
 from readingroom.prepare.font_match import FontBook, style_of
 from readingroom.prepare.line_box import PageBoxes
-from readingroom.prepare.line_words import Box, LineWords, Word, line_words
+from readingroom.prepare.line_plan import STAMP_PAD, STAMP_TEXT, PagePlan, Placed, RewrittenLine
+from readingroom.prepare.line_settable import SettableLines, lines_touched, split_pasted
+from readingroom.prepare.line_words import LineWords, Word, line_words
 from readingroom.prepare.matching import Match
-from readingroom.prepare.mupdf import Page, Rect, pymupdf
-from readingroom.prepare.page_text import PageText, TextLine, color_tuple
+from readingroom.prepare.mupdf import Page, pymupdf
+from readingroom.prepare.page_text import PageText, TextLine
 
-_RTL = frozenset(("R", "AL", "AN", "RLE", "RLO", "RLI"))
 # Erasing the rest of a line must not touch the lines above and below: the band is trimmed.
 _VERTICAL_TRIM = 0.15
-# A stamp (a redaction term's reason code) is set smaller than the text, on a black box, in
-# Helvetica (a base-14 reference: no font program is embedded for it).
-_STAMP_TEXT = 0.8
-_STAMP_PAD = 0.2
-
-
-@dataclass
-class Placed:
-    """One word where it is drawn: left edge, baseline, size and font."""
-
-    word: Word
-    x: float
-    baseline: float
-    size: float
-    font: pymupdf.Font
-    width: float
-    joins: str | None = None
-    """How the word continues the previous one's text run ("" glued, " " a natural space),
-    or None when it starts a run of its own: one TextWriter call per run, not per word."""
-
-    def box(self, x0: float, scale: float) -> Box:
-        """The word's new box on the page, after the line's horizontal ``scale`` about ``x0``."""
-        left = x0 + (self.x - x0) * scale
-        return (left, self.baseline - self.size * 0.8, left + self.width * scale, self.baseline)
-
-
-@dataclass
-class RewrittenLine:
-    """A line erased from ``erase`` and drawn again: its words, scale and status."""
-
-    erase: Rect
-    x0: float
-    baseline: float
-    scale: float
-    placed: list[Placed]
-    status: str
-
-    @property
-    def labels(self) -> list[str]:
-        """The labels the line now shows (for the report)."""
-        seen: list[str] = []
-        for placed in self.placed:
-            seen += [label for label in placed.word.labels if label not in seen]
-        return seen
-
-
-@dataclass
-class PagePlan:
-    """What to erase and draw on one page, and the occurrences left to the old way."""
-
-    lines: list[RewrittenLine] = field(default_factory=list)
-    pasted: list[Match] = field(default_factory=list)
-
-    def moves(self) -> list[tuple[Box, Box]]:
-        """Each rewritten word's old box and new box (to move links and highlights with it)."""
-        return [
-            (placed.word.box, placed.box(line.x0, line.scale))
-            for line in self.lines
-            for placed in line.placed
-            if placed.word.box is not None
-        ]
-
-    def draw(self, page: Page, fonts: FontBook) -> None:
-        """Draw every rewritten line (after the redactions are applied)."""
-        if not self.lines:
-            return
-        shape = page.new_shape()
-        for line in self.lines:
-            _draw_line(page, shape, line, fonts)
-        shape.commit(overlay=True)
-
-
-def _runs(line: RewrittenLine) -> list[tuple[Placed, str]]:
-    """The line's words joined into runs of one font, size and colour where spaces allow."""
-    runs: list[tuple[Placed, str]] = []
-    for placed in line.placed:
-        if placed.joins is not None and runs:
-            first, text = runs[-1]
-            runs[-1] = (first, text + placed.joins + placed.word.text)
-        else:
-            runs.append((placed, placed.word.text))
-    return runs
-
-
-def _draw_line(page: Page, shape: Any, line: RewrittenLine, fonts: FontBook) -> None:
-    morph = None
-    if line.scale < 1.0:
-        morph = (pymupdf.Point(line.x0, line.baseline), pymupdf.Matrix(line.scale, 1.0))
-    writers: dict[int, pymupdf.TextWriter] = {}
-    for first, text in _runs(line):
-        color = first.word.style.color
-        if first.word.stamp:
-            x0, _y0, x1, _y1 = first.box(line.x0, line.scale)
-            top, bottom = first.baseline - first.size * 0.85, first.baseline + first.size * 0.2
-            shape.draw_rect(pymupdf.Rect(x0, top, x1, bottom))
-            shape.finish(color=None, fill=(0, 0, 0))
-            pad = first.size * _STAMP_PAD
-            shape.insert_text(
-                (first.x + pad, first.baseline - first.size * 0.05),
-                text,
-                fontsize=first.size * _STAMP_TEXT,
-                fontname="helv",
-                color=(1, 1, 1),
-                morph=morph,
-            )
-            continue
-        code = fonts.base14_code(first.font)
-        if code is not None:
-            shape.insert_text(
-                (first.x, first.baseline),
-                text,
-                fontsize=first.size,
-                fontname=code,
-                color=color_tuple(color),
-                morph=morph,
-            )
-            continue
-        if color not in writers:
-            writers[color] = pymupdf.TextWriter(page.rect)
-        writers[color].append((first.x, first.baseline), text, font=first.font, fontsize=first.size)
-    for color, writer in writers.items():
-        writer.write_text(page, color=color_tuple(color), morph=morph)
 
 
 class _Typesetter:
@@ -164,33 +41,9 @@ class _Typesetter:
         self.text = page_text
         self.fonts = fonts
         self.boxes = PageBoxes(page, page_text)
-        self._drawable: dict[tuple[str, int, str], bool] = {}
+        self.settable = SettableLines(page, page_text, fonts)
         self._fonts: dict[tuple[str, int, str], pymupdf.Font] = {}
         self._new_lines = 0  # new lines get negative numbers where text lines have offsets
-
-    def settable(self, line: TextLine) -> bool:
-        """Whether the line can be rewritten faithfully by this module."""
-        if not line.horizontal:
-            return False
-        for index in range(line.start, line.end):
-            char = self.text.chars[index]
-            if char is None:
-                continue
-            key = (char.font, char.flags, self.text.text[index])
-            known = self._drawable.get(key)
-            if known is None:
-                known = self._drawable[key] = self._can_draw(*key)
-            if not known:
-                return False
-        return True
-
-    def _can_draw(self, font: str, flags: int, glyph: str) -> bool:
-        if unicodedata.bidirectional(glyph) in _RTL:
-            return False
-        if self.fonts.covers(self.fonts.base14(style_of(font, flags)), glyph):
-            return True
-        own = self.fonts.embedded(self.page, font)
-        return own is not None and self.fonts.covers(own, glyph)
 
     def font(self, word: Word) -> pymupdf.Font:
         key = (word.style.font, word.style.flags, word.text)
@@ -204,8 +57,8 @@ class _Typesetter:
     def width(self, word: Word, size: float) -> float:
         if word.stamp:
             stamp = self.fonts.base14(style_of("Helvetica", 0))
-            text = self.fonts.width(stamp, word.text, size * _STAMP_TEXT)
-            return text + 2 * size * _STAMP_PAD
+            text = self.fonts.width(stamp, word.text, size * STAMP_TEXT)
+            return text + 2 * size * STAMP_PAD
         return self.fonts.width(self.font(word), word.text, size)
 
     def ordinary_space(self, words: Sequence[Word], size: float, font: pymupdf.Font) -> float:
@@ -501,10 +354,6 @@ class _Typesetter:
         return self.fonts.base14(style_of("Helvetica", 0))
 
 
-def _lines_touched(page_text: PageText, match: Match) -> list[TextLine]:
-    return [line for line in page_text.lines if line.start < match.end and match.start < line.end]
-
-
 def plan_page(
     page: Page, page_text: PageText, matches: Sequence[Match], fonts: FontBook
 ) -> PagePlan:
@@ -515,22 +364,9 @@ def plan_page(
         cannot rewrite, and every match sharing a line with one of them).
     """
     setter = _Typesetter(page, page_text, fonts)
-    touched = {id(match): _lines_touched(page_text, match) for match in matches}
-    pasted_lines = {
-        line.start for lines in touched.values() for line in lines if not setter.settable(line)
-    }
-    pasted_ids: set[int] = set()
-    grew = True
-    while grew:  # a pasted match pastes every line it touches, and every match on those
-        grew = False
-        for match in matches:
-            lines = touched[id(match)]
-            if id(match) not in pasted_ids and any(line.start in pasted_lines for line in lines):
-                pasted_ids.add(id(match))
-                pasted_lines |= {line.start for line in lines}
-                grew = True
-    plan = PagePlan(pasted=[m for m in matches if id(m) in pasted_ids])
-    kept = [m for m in matches if id(m) not in pasted_ids]
+    touched = {id(match): lines_touched(page_text, match) for match in matches}
+    pasted, kept = split_pasted(matches, touched, setter.settable)
+    plan = PagePlan(pasted=pasted)
     blocks: dict[int, dict[int, LineWords]] = {}
     for match in kept:
         for line in touched[id(match)]:

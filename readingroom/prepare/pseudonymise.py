@@ -20,7 +20,8 @@ from typing import Any
 from readingroom.prepare.font_match import FontBook
 from readingroom.prepare.line_annots import move_annotations
 from readingroom.prepare.line_layout import PASTED
-from readingroom.prepare.line_typeset import PagePlan, plan_page
+from readingroom.prepare.line_plan import PagePlan
+from readingroom.prepare.line_typeset import plan_page
 from readingroom.prepare.matching import Match, Matcher, Target
 from readingroom.prepare.mupdf import Document, Page, Rect, pymupdf
 from readingroom.prepare.page_text import (

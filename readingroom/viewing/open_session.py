@@ -29,6 +29,7 @@ from pathlib import Path
 
 from readingroom.age import X25519Identity
 from readingroom.audit import SessionContext
+from readingroom.audit.unlock_failures import record_unlock_failed
 from readingroom.audit.writer import AuditWriter, open_audit_writer
 from readingroom.capture_state import CaptureStatus, refuse_unless_enforced
 from readingroom.config import WorkstationConfig
@@ -43,7 +44,7 @@ from readingroom.errors import (
 from readingroom.fileio import read_input_file
 from readingroom.keys import load_workstation_identities
 from readingroom.passphrases import PassphraseSource
-from readingroom.reading_session import ReadingSession, record_unlock_failed, utc_now
+from readingroom.reading_session import ReadingSession, utc_now
 from readingroom.review_file import OpenedReview, open_review, verify_reader
 from readingroom.review_folder import ReviewEntry, review_entry
 from readingroom.revocation import LoadedRevocations, load_workstation_revocations

@@ -41,6 +41,7 @@ from readingroom.viewing.page_memory import PageMemory
 from readingroom.viewing.sandbox import SandboxUnavailable, confine
 from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions, find_on_page
 from readingroom.viewing.wire import MAX_HITS_PER_PAGE, MAX_IMAGE_PIXELS
+from readingroom.viewing.wire_fields import WireError
 
 # The frozen bundle's executable runs the renderer when this is its first argument.
 RENDERER_FLAG = "--readingroom-renderer"
@@ -123,7 +124,7 @@ def run_renderer(pipe_fd: int, parent_pid: int) -> None:
     connection = Connection(pipe_fd)
     try:
         request = wire.parse_request(connection.recv_bytes(wire.HEADER_MAX_BYTES))
-    except (EOFError, OSError, wire.WireError):  # The viewer went away, or is not the viewer.
+    except (EOFError, OSError, WireError):  # The viewer went away, or is not the viewer.
         return
     if request.kind != wire.DOCUMENT:
         return
@@ -163,7 +164,7 @@ def _serve(connection: Connection, document: Any) -> None:
             query = ""
             if request.kind == wire.SEARCH:
                 query = wire.parse_query(connection.recv_bytes(request.body_length))
-        except (EOFError, OSError, wire.WireError):  # The viewer closed the pipe: done.
+        except (EOFError, OSError, WireError):  # The viewer closed the pipe: done.
             return
         try:
             _answer(connection, document, memory, request, query)

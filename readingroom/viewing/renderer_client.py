@@ -40,15 +40,21 @@ from typing import TypeVar
 from readingroom.viewing import wire
 from readingroom.viewing.document_model import DocumentInfo, LinkArea
 from readingroom.viewing.render_process import RENDERER_FLAG, PageSamples
-from readingroom.viewing.renderer_spawn import (
+from readingroom.viewing.renderer_errors import (
     RendererError,
+    RendererHung,
     RendererLost,
-    SpawnedRenderer,
-    end_process,
-    spawn_renderer,
+    RendererMisbehaved,
+    RendererStopped,
+    RendererUnconfined,
+    RequestCancelled,
+    RequestFailed,
+    remote_failure,
 )
+from readingroom.viewing.renderer_spawn import SpawnedRenderer, end_process, spawn_renderer
 from readingroom.viewing.sandbox import is_confined
 from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
+from readingroom.viewing.wire_fields import WireError
 
 __all__ = [
     "RendererClient",
@@ -76,30 +82,6 @@ _CANCEL_SLICE_SECONDS = 0.004
 _EXIT_GRACE_SECONDS = 0.5
 # A renderer that cannot even open the document twice in a row will not manage a third time.
 _MAX_FAILED_STARTS = 2
-
-
-class RendererStopped(RendererError):
-    """The viewer is shutting down; the request was abandoned."""
-
-
-class RendererHung(RendererLost):
-    """The renderer did not answer within the hang limit (it was killed)."""
-
-
-class RendererMisbehaved(RendererLost):
-    """The renderer's reply broke the wire format (it was killed; the page is not retried)."""
-
-
-class RendererUnconfined(RendererError):
-    """The sandbox could not be applied and the workstation requires it (nothing was parsed)."""
-
-
-class RequestFailed(RendererError):
-    """The renderer answered that this request failed (for example a broken page)."""
-
-
-class RequestCancelled(RendererError):
-    """The render was cancelled (no longer wanted) before the renderer finished it."""
 
 
 def renderer_command(pipe_fd: int) -> list[str]:
@@ -241,10 +223,8 @@ class RendererClient:
 
     def _open(self, pdf: bytes | bytearray) -> DocumentInfo:
         spawned, self._prestarted = self._prestarted, None
-        if spawned is not None and (
-            spawned.process.poll() is not None
-            or spawned.max_document_bytes < len(pdf)
-            or spawned.require_sandbox != self._require_sandbox
+        if spawned is not None and not spawned.suits(
+            len(pdf), require_sandbox=self._require_sandbox
         ):
             spawned.close()  # Died meanwhile, or told to expect less: start afresh.
             spawned = None
@@ -308,18 +288,15 @@ class RendererClient:
         except wire.RemoteFailure as failure:
             if failure.reason == wire.FAILED_UNCONFINED:
                 self._kill()
-                raise RendererUnconfined("renderer not confined") from failure
-            if failure.reason == wire.FAILED_CANCELLED:
-                raise RequestCancelled("cancelled") from failure
-            raise RequestFailed("request failed") from failure
-        except (wire.WireError, IndexError) as error:
+            raise remote_failure(failure.reason) from failure
+        except (WireError, IndexError) as error:
             self._kill()
             raise RendererMisbehaved("malformed reply") from error
 
     def _decode(self, decode: Callable[[], _T]) -> _T:
         try:
             return decode()
-        except (wire.WireError, IndexError) as error:
+        except (WireError, IndexError) as error:
             self._kill()
             raise RendererMisbehaved("malformed reply") from error
 

@@ -16,14 +16,7 @@ from dataclasses import dataclass
 from multiprocessing.connection import Connection
 
 from readingroom.viewing import wire
-
-
-class RendererError(Exception):
-    """A request got no answer; the message is fixed and carries no document content."""
-
-
-class RendererLost(RendererError):
-    """The renderer hung or died on this request and was killed; the next one starts afresh."""
+from readingroom.viewing.renderer_errors import RendererLost
 
 
 @dataclass
@@ -34,6 +27,14 @@ class SpawnedRenderer:
     connection: Connection
     max_document_bytes: int
     require_sandbox: bool
+
+    def suits(self, document_bytes: int, *, require_sandbox: bool) -> bool:
+        """Whether it is still alive, expects a document this large and is sandboxed as asked."""
+        return (
+            self.process.poll() is None
+            and self.max_document_bytes >= document_bytes
+            and self.require_sandbox == require_sandbox
+        )
 
     def close(self) -> None:
         """End it unused (the reader cancelled, or it was not needed)."""

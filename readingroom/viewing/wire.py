@@ -40,18 +40,25 @@ from __future__ import annotations
 import math
 import struct
 from dataclasses import dataclass
-from typing import Any, Final
+from typing import Final
 
 from readingroom.viewing.document_model import (
     MAX_OUTLINE_DEPTH,
     MAX_OUTLINE_ENTRIES,
     MAX_OUTLINE_TITLE_CHARS,
     DocumentInfo,
-    HighlightRect,
     LinkArea,
     OutlineEntry,
 )
 from readingroom.viewing.text_search import PLAIN_SEARCH, HitPart, SearchOptions
+from readingroom.viewing.wire_fields import (
+    WireError,
+    checked_rect,
+    page_length,
+    unpack_frame,
+    utf8_text,
+    whole_body,
+)
 
 DOCUMENT: Final = b"D"
 RENDER: Final = b"R"
@@ -80,8 +87,6 @@ MAX_PIXEL_COUNT: Final = int(MAX_IMAGE_PIXELS * 1.02)
 # A rendered image is within this many pixels of the page's size in points times the scale.
 _PIXEL_ROUNDING: Final = 3
 MAX_PAGES: Final = 100_000
-# Larger than any real page (PDF's own limit is 14,400 pt, times a user unit); bounds layout.
-MAX_PAGE_POINTS: Final = 1_000_000.0
 MAX_LINKS_PER_PAGE: Final = 2_000
 MAX_HITS_PER_PAGE: Final = 200
 MAX_QUERY_BYTES: Final = 4 * 200
@@ -107,10 +112,6 @@ _LINK_KINDS: Final = ("internal", "uri", "mailto", "file", "launch", "remote")
 _MAX_OPENED_BODY: Final = MAX_PAGES * _SIZE.size + MAX_OUTLINE_ENTRIES * (
     _OUTLINE_ENTRY.size + 4 * MAX_OUTLINE_TITLE_CHARS
 )
-
-
-class WireError(ValueError):
-    """A frame broke the wire format. The message is fixed and never quotes the frame."""
 
 
 class RemoteFailure(Exception):
@@ -196,7 +197,7 @@ def check_failure(untrusted_header: bytes) -> None:
     """Raise :class:`RemoteFailure` if the header is a ``failed`` reply (reason checked)."""
     if untrusted_header[:1] != FAILED:
         return
-    _, reason = _unpack(_FAILED, untrusted_header, FAILED)
+    _, reason = unpack_frame(_FAILED, untrusted_header, FAILED)
     if reason not in (FAILED_REQUEST, FAILED_UNCONFINED, FAILED_CANCELLED):
         raise WireError("unknown failure reason")
     raise RemoteFailure(reason)
@@ -205,7 +206,7 @@ def check_failure(untrusted_header: bytes) -> None:
 def parse_opened_header(untrusted_header: bytes) -> tuple[int, int, int]:
     """Check an ``opened`` header; return (page count, outline entries, body length)."""
     check_failure(untrusted_header)
-    _, pages, entries, length = _unpack(_OPENED, untrusted_header, OPENED)
+    _, pages, entries, length = unpack_frame(_OPENED, untrusted_header, OPENED)
     if not 1 <= pages <= MAX_PAGES or entries > MAX_OUTLINE_ENTRIES:
         raise WireError("count out of range")
     if not pages * _SIZE.size <= length <= _MAX_OPENED_BODY:
@@ -219,7 +220,7 @@ def parse_opened_body(untrusted_body: bytes, pages: int, entries: int) -> Docume
     sizes = []
     for index in range(pages):
         width, height = _SIZE.unpack_from(view, index * _SIZE.size)
-        sizes.append((_page_length(width), _page_length(height)))
+        sizes.append((page_length(width), page_length(height)))
     offset = pages * _SIZE.size
     outline = []
     for _ in range(entries):
@@ -231,7 +232,7 @@ def parse_opened_body(untrusted_body: bytes, pages: int, entries: int) -> Docume
             raise WireError("outline entry out of range")
         if title_length > 4 * MAX_OUTLINE_TITLE_CHARS or offset + title_length > len(view):
             raise WireError("outline title out of range")
-        title = _utf8(view[offset : offset + title_length])
+        title = utf8_text(view[offset : offset + title_length])
         if len(title) > MAX_OUTLINE_TITLE_CHARS:
             raise WireError("outline title too long")
         offset += title_length
@@ -251,7 +252,7 @@ def parse_pixels_header(
 ) -> PixelsHeader:
     """Check a ``pixels`` header against the request it answers and the page's size."""
     check_failure(untrusted_header)
-    _, number, width, height, channels, scale = _unpack(_PIXELS, untrusted_header, PIXELS)
+    _, number, width, height, channels, scale = unpack_frame(_PIXELS, untrusted_header, PIXELS)
     if number != page:
         raise WireError("reply for another page")
     if channels != CHANNELS:
@@ -277,8 +278,10 @@ def parse_links_header(untrusted_header: bytes, *, page: int) -> int:
 def parse_links_body(untrusted_body: bytes, *, pages: int) -> tuple[LinkArea, ...]:
     """Decode link areas, checking kinds, rectangles and internal targets."""
     areas = []
-    for x0, y0, x1, y1, kind, target, target_y in _LINK.iter_unpack(_whole(untrusted_body, _LINK)):
-        rect = _rect((x0, y0, x1, y1))
+    for x0, y0, x1, y1, kind, target, target_y in _LINK.iter_unpack(
+        whole_body(untrusted_body, _LINK)
+    ):
+        rect = checked_rect((x0, y0, x1, y1))
         if kind >= len(_LINK_KINDS) or not math.isfinite(target_y):
             raise WireError("link out of range")
         name = _LINK_KINDS[kind]
@@ -299,10 +302,14 @@ def parse_hits_header(untrusted_header: bytes, *, page: int) -> int:
 def parse_hits_body(untrusted_body: bytes) -> tuple[HitPart, ...]:
     """Decode search hits: each one's box, its line's and its context's, whether it continues."""
     parts: list[HitPart] = []
-    for values in _HIT.iter_unpack(_whole(untrusted_body, _HIT)):
+    for values in _HIT.iter_unpack(whole_body(untrusted_body, _HIT)):
         if values[12] > 1 or (values[12] and not parts):
             raise WireError("hit out of range")
-        rect, line, context = _rect(values[0:4]), _rect(values[4:8]), _rect(values[8:12])
+        rect, line, context = (
+            checked_rect(values[0:4]),
+            checked_rect(values[4:8]),
+            checked_rect(values[8:12]),
+        )
         parts.append(HitPart(rect, line, context, bool(values[12])))
     return tuple(parts)
 
@@ -314,20 +321,20 @@ def parse_request(frame: bytes) -> Request:
     """Decode and check a request frame (the page is checked against the document later)."""
     kind = frame[:1]
     if kind == DOCUMENT:
-        _, length, flags = _unpack(_DOCUMENT, frame, DOCUMENT)
+        _, length, flags = unpack_frame(_DOCUMENT, frame, DOCUMENT)
         return Request(DOCUMENT, body_length=length, require_confinement=bool(flags & 1))
     if kind == RENDER:
-        _, page, zoom, ratio = _unpack(_RENDER, frame, RENDER)
+        _, page, zoom, ratio = unpack_frame(_RENDER, frame, RENDER)
         if not (math.isfinite(zoom) and math.isfinite(ratio) and zoom * ratio > 0):
             raise WireError("zoom out of range")
         if zoom * ratio > MAX_ZOOM_FACTOR:
             raise WireError("zoom out of range")
         return Request(RENDER, page, zoom, ratio)
     if kind == LINKS:
-        _, page = _unpack(_LINKS, frame, LINKS)
+        _, page = unpack_frame(_LINKS, frame, LINKS)
         return Request(LINKS, page)
     if kind == SEARCH:
-        _, page, length, flags = _unpack(_SEARCH, frame, SEARCH)
+        _, page, length, flags = unpack_frame(_SEARCH, frame, SEARCH)
         if length > MAX_QUERY_BYTES:
             raise WireError("query too long")
         options = SearchOptions(
@@ -335,14 +342,14 @@ def parse_request(frame: bytes) -> Request:
         )
         return Request(SEARCH, page, body_length=length, search_options=options)
     if kind == CANCEL:
-        _, page = _unpack(_CANCEL, frame, CANCEL)
+        _, page = unpack_frame(_CANCEL, frame, CANCEL)
         return Request(CANCEL, page)
     raise WireError("unknown request")
 
 
 def parse_query(frame: bytes) -> str:
     """Decode a search query frame."""
-    return _utf8(memoryview(frame))
+    return utf8_text(memoryview(frame))
 
 
 def opened_reply(info: DocumentInfo) -> tuple[bytes, bytes]:
@@ -382,51 +389,11 @@ def failed_reply(reason: int = FAILED_REQUEST) -> bytes:
     return _FAILED.pack(FAILED, reason)
 
 
-# ----- checks shared by both sides -------------------------------------------------------------
-
-
-def _unpack(layout: struct.Struct, frame: bytes, kind: bytes) -> tuple[Any, ...]:
-    if len(frame) != layout.size or frame[:1] != kind:
-        raise WireError("unexpected frame")
-    return layout.unpack(frame)
-
-
 def _list_header(frame: bytes, kind: bytes, layout: struct.Struct, page: int, cap: int) -> int:
     check_failure(frame)
-    _, number, count = _unpack(layout, frame, kind)
+    _, number, count = unpack_frame(layout, frame, kind)
     if number != page:
         raise WireError("reply for another page")
     if not isinstance(count, int) or count > cap:
         raise WireError("count out of range")
     return count
-
-
-def _whole(body: bytes, layout: struct.Struct) -> bytes:
-    if len(body) % layout.size:
-        raise WireError("truncated body")
-    return body
-
-
-def _rect(values: tuple[float, ...]) -> HighlightRect:
-    x0, y0, x1, y1 = (_finite(v) for v in values)
-    return (x0, y0, x1, y1)
-
-
-def _finite(value: float) -> float:
-    if not math.isfinite(value) or abs(value) > MAX_PAGE_POINTS:
-        raise WireError("coordinate out of range")
-    return float(value)
-
-
-def _page_length(value: float) -> float:
-    # Not zero: the window divides by page sizes to fit them (MuPDF never reports less than 1).
-    if not (math.isfinite(value) and 0.0 < value <= MAX_PAGE_POINTS):
-        raise WireError("page size out of range")
-    return float(value)
-
-
-def _utf8(data: memoryview) -> str:
-    try:
-        return bytes(data).decode("utf-8")
-    except UnicodeDecodeError as error:
-        raise WireError("text is not UTF-8") from error

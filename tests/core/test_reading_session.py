@@ -10,6 +10,7 @@ from typing import Any
 import pytest
 
 from readingroom.audit import AuditLog, events
+from readingroom.audit.unlock_failures import record_unlock_failed, unlock_failure_reason
 from readingroom.errors import (
     AuditUnavailable,
     CannotUnlock,
@@ -19,13 +20,7 @@ from readingroom.errors import (
     WorkstationRefused,
 )
 from readingroom.policy import Policy
-from readingroom.reading_session import (
-    DeniedAction,
-    EndReason,
-    ReadingSession,
-    record_unlock_failed,
-    unlock_failure_reason,
-)
+from readingroom.reading_session import DeniedAction, EndReason, ReadingSession
 from readingroom.review_file import OpenedReview, UnlockKeys, open_review
 from tests.audit.helpers import all_records
 from tests.factories import PASSPHRASE, READER, SealedFixture, seal_fixture

@@ -21,6 +21,7 @@ from readingroom.viewing.renderer_client import (
     RendererMisbehaved,
 )
 from readingroom.viewing.text_search import HitPart
+from readingroom.viewing.wire_fields import WireError
 
 HOSTILE = Path(__file__).with_name("hostile_renderer.py")
 
@@ -184,9 +185,9 @@ def test_replies_round_trip_through_the_format() -> None:
 
 def test_requests_the_viewer_never_sends_are_refused_by_the_renderer() -> None:
     for frame in (b"", b"X", wire.render_request(0, float("inf"), 1.0), b"R" + bytes(3)):
-        with pytest.raises(wire.WireError):
+        with pytest.raises(WireError):
             wire.parse_request(frame)
-    with pytest.raises(wire.WireError):
+    with pytest.raises(WireError):
         wire.parse_request(wire.render_request(0, 100.0, 1.0))  # beyond any zoom
 
 

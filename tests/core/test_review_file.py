@@ -21,13 +21,13 @@ from readingroom.errors import (
 )
 from readingroom.policy import Policy
 from readingroom.review_file import (
-    MAX_SCRYPT_LOG_N,
     UnlockKeys,
     open_review,
     read_public_info,
     seal_review,
     verify_reader,
 )
+from readingroom.review_unlock import MAX_SCRYPT_LOG_N
 from tests.factories import PASSPHRASE, READER, SealedFixture, make_pdf, seal_fixture
 
 NOW = datetime(2026, 11, 26, 12, 0, tzinfo=UTC)

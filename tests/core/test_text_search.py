@@ -7,6 +7,7 @@ import pytest
 
 from readingroom.viewing import text_search, wire
 from readingroom.viewing.text_search import HitPart, SearchOptions, find_on_page, query_pattern
+from readingroom.viewing.wire_fields import WireError
 
 LINES = (
     "The Social Worker met the social worker's manager.",
@@ -95,5 +96,5 @@ def test_a_hit_that_continues_nothing_is_refused() -> None:
     _, body = wire.hits_reply(
         0, (HitPart((1, 1, 2, 2), (0, 1, 9, 2), (0, 1, 9, 2), continues=True),)
     )
-    with pytest.raises(wire.WireError):
+    with pytest.raises(WireError):
         wire.parse_hits_body(body)
